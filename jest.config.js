@@ -1,0 +1,10 @@
+/** @type {import('jest').Config} */
+module.exports = {
+    testEnvironment: 'node',
+    roots: ['<rootDir>/test'],
+    testMatch: ['**/*.test.ts'],
+    transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }] },
+    globalSetup: '<rootDir>/test/support/globalSetup.ts',
+    globalTeardown: '<rootDir>/test/support/globalTeardown.ts',
+    testTimeout: 30000,
+};
