@@ -10,7 +10,10 @@ export default tseslint.config(
     ...tseslint.configs.recommendedTypeChecked,
     {
         languageOptions: {
-            parserOptions: { projectService: { allowDefaultProject: ['*.mjs', '*.js'] }, tsconfigRootDir: import.meta.dirname },
+            parserOptions: {
+                projectService: { allowDefaultProject: ['*.mjs', '*.js'] },
+                tsconfigRootDir: import.meta.dirname,
+            },
         },
         rules: {
             eqeqeq: ['error', 'always', { null: 'ignore' }],
@@ -24,6 +27,25 @@ export default tseslint.config(
     {
         files: ['**/*.mjs', '**/*.js'],
         extends: [tseslint.configs.disableTypeChecked],
+    },
+    {
+        // Plain CommonJS: jest config and the local host's JavaScript fixture apps.
+        files: ['**/*.js'],
+        languageOptions: {
+            sourceType: 'commonjs',
+            globals: {
+                module: 'writable',
+                exports: 'writable',
+                require: 'readonly',
+                __dirname: 'readonly',
+                process: 'readonly',
+                console: 'readonly',
+                Buffer: 'readonly',
+                setTimeout: 'readonly',
+                clearTimeout: 'readonly',
+            },
+        },
+        rules: { '@typescript-eslint/no-require-imports': 'off' },
     },
     prettier,
 );

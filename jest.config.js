@@ -3,8 +3,9 @@ module.exports = {
     testEnvironment: 'node',
     roots: ['<rootDir>/test'],
     testMatch: ['**/*.test.ts'],
-    transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }] },
+    transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
     globalSetup: '<rootDir>/test/support/globalSetup.ts',
     globalTeardown: '<rootDir>/test/support/globalTeardown.ts',
     testTimeout: 30000,
+    reporters: ['default', '<rootDir>/test/support/summaryReporter.js'],
 };

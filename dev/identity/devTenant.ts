@@ -19,9 +19,17 @@ export const devTenant = {
         clientId: 'ca9ce1a7-0000-4000-8000-0000000000c3',
     },
     users: [
-        { id: 'a11ce000-0000-4000-8000-000000000001', userPrincipalName: 'alice@contoso.test', displayName: 'Alice Adams' },
+        {
+            id: 'a11ce000-0000-4000-8000-000000000001',
+            userPrincipalName: 'alice@contoso.test',
+            displayName: 'Alice Adams',
+        },
         { id: 'b0b00000-0000-4000-8000-000000000002', userPrincipalName: 'bob@contoso.test', displayName: 'Bob Brown' },
-        { id: 'ca401000-0000-4000-8000-000000000003', userPrincipalName: 'carol@contoso.test', displayName: 'Carol Clark' },
+        {
+            id: 'ca401000-0000-4000-8000-000000000003',
+            userPrincipalName: 'carol@contoso.test',
+            displayName: 'Carol Clark',
+        },
     ],
 } as const;
 

@@ -13,7 +13,11 @@ declare global {
 export default async function globalSetup(): Promise<void> {
     ensureDevTls();
     loadSigningKeys();
-    const azurite = await startAzurite({ blobPort: await freePort(), queuePort: await freePort(), tablePort: await freePort() });
+    const azurite = await startAzurite({
+        blobPort: await freePort(),
+        queuePort: await freePort(),
+        tablePort: await freePort(),
+    });
     globalThis.__azurite__ = azurite;
     process.env.TEST_STORAGE_CONNECTION_STRING = azurite.connectionString;
 }

@@ -1,0 +1,58 @@
+import { ConfigError } from '../errors/configError';
+import { type Settings, settingsSchema } from './schema';
+
+export interface GatewayConfig {
+    readonly environment: Settings['GATEWAY_ENVIRONMENT'];
+    readonly storageConnection: string;
+    readonly tenantId: string;
+    readonly api: { readonly clientId: string; readonly appIdUri: string };
+    readonly auth: { readonly authorityHost: string; readonly v1IssuerHost: string; readonly clockSkewSeconds: number };
+    readonly graph: {
+        readonly baseUrl: string;
+        readonly credential: Settings['GRAPH_CREDENTIAL'];
+        readonly clientId: string;
+        readonly clientSecret: string | undefined;
+        readonly timeoutMs: number;
+    };
+    readonly health: { readonly probeTimeoutMs: number };
+}
+
+function deepFreeze<T extends object>(value: T): Readonly<T> {
+    for (const child of Object.values(value)) {
+        if (child && typeof child === 'object') deepFreeze(child as object);
+    }
+    return Object.freeze(value);
+}
+
+/**
+ * Parses the app settings once into a frozen config. Throws a {@link ConfigError} that names every
+ * missing or invalid setting, so the app refuses to start and says why.
+ */
+export function parseConfig(env: Record<string, string | undefined>): GatewayConfig {
+    const parsed = settingsSchema.safeParse(env);
+    if (!parsed.success) {
+        throw new ConfigError(
+            parsed.error.issues.map((issue) => `${issue.path.join('.') || '(settings)'}: ${issue.message}`),
+        );
+    }
+    const s = parsed.data;
+    return deepFreeze({
+        environment: s.GATEWAY_ENVIRONMENT,
+        storageConnection: s.AzureWebJobsStorage,
+        tenantId: s.GATEWAY_TENANT_ID,
+        api: { clientId: s.GATEWAY_API_CLIENT_ID, appIdUri: s.GATEWAY_API_APP_ID_URI },
+        auth: {
+            authorityHost: s.AUTH_AUTHORITY_HOST,
+            v1IssuerHost: s.AUTH_V1_ISSUER_HOST,
+            clockSkewSeconds: s.AUTH_CLOCK_SKEW_SECONDS,
+        },
+        graph: {
+            baseUrl: s.GRAPH_BASE_URL,
+            credential: s.GRAPH_CREDENTIAL,
+            clientId: s.GRAPH_CLIENT_ID,
+            clientSecret: s.GRAPH_CLIENT_SECRET,
+            timeoutMs: s.GRAPH_TIMEOUT_MS,
+        },
+        health: { probeTimeoutMs: s.HEALTH_PROBE_TIMEOUT_MS },
+    });
+}

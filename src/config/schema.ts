@@ -1,0 +1,67 @@
+import { z } from 'zod';
+
+const seconds = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
+const milliseconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const origin = (fallback: string) =>
+    z
+        .url({ protocol: /^https?$/ })
+        .default(fallback)
+        .transform((value) => value.replace(/\/+$/, ''));
+
+const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
+const isLoopback = (url: string) => loopbackHosts.has(new URL(url).hostname);
+
+/**
+ * Every app setting the gateway reads, by its environment-variable name. `local.settings.sample.json`
+ * carries each one with a local value; infra (Bicep) sets the same names in Azure.
+ */
+export const settingsSchema = z
+    .object({
+        /** Storage account for records, idempotency keys, subscriptions and queues. */
+        AzureWebJobsStorage: z.string().min(1),
+        /** `development` trusts the local emulator's tokens and loopback webhook targets; `production` refuses both. */
+        GATEWAY_ENVIRONMENT: z.enum(['development', 'production']).default('production'),
+        /** The one Entra ID tenant this deployment serves. */
+        GATEWAY_TENANT_ID: z.guid(),
+        /** Client id of the gateway's API app registration (the `aud` of v2 tokens). */
+        GATEWAY_API_CLIENT_ID: z.guid(),
+        /** Application ID URI of the same registration (the `aud` of v1 tokens), e.g. `api://cancel-gateway`. */
+        GATEWAY_API_APP_ID_URI: z.string().min(1),
+        /** Entra ID authority host: token issuer (v2) and OIDC metadata, and where the Graph credential gets tokens. */
+        AUTH_AUTHORITY_HOST: origin('https://login.microsoftonline.com'),
+        /** Host of v1 token issuers (`https://sts.windows.net/{tid}/`). */
+        AUTH_V1_ISSUER_HOST: origin('https://sts.windows.net'),
+        AUTH_CLOCK_SKEW_SECONDS: seconds(60),
+        /** Graph root; `/v1.0` and `/beta` are appended. */
+        GRAPH_BASE_URL: origin('https://graph.microsoft.com'),
+        /** `managedIdentity` in Azure; `clientSecret` where a secret is configured (locally: the emulator). */
+        GRAPH_CREDENTIAL: z.enum(['managedIdentity', 'clientSecret']).default('managedIdentity'),
+        /** Client id of the app the gateway calls Graph as (user-assigned identity or app registration). */
+        GRAPH_CLIENT_ID: z.guid(),
+        GRAPH_CLIENT_SECRET: z.string().min(1).optional(),
+        GRAPH_TIMEOUT_MS: milliseconds(10_000),
+        HEALTH_PROBE_TIMEOUT_MS: milliseconds(3_000),
+    })
+    .superRefine((settings, ctx) => {
+        if (settings.GRAPH_CREDENTIAL === 'clientSecret' && !settings.GRAPH_CLIENT_SECRET) {
+            ctx.addIssue({
+                code: 'custom',
+                path: ['GRAPH_CLIENT_SECRET'],
+                message: 'is required when GRAPH_CREDENTIAL is clientSecret',
+            });
+        }
+        if (settings.GATEWAY_ENVIRONMENT === 'production') {
+            for (const name of ['AUTH_AUTHORITY_HOST', 'AUTH_V1_ISSUER_HOST', 'GRAPH_BASE_URL'] as const) {
+                const value = settings[name];
+                if (isLoopback(value) || !value.startsWith('https://')) {
+                    ctx.addIssue({
+                        code: 'custom',
+                        path: [name],
+                        message: 'must be a public https origin in production (development values are refused)',
+                    });
+                }
+            }
+        }
+    });
+
+export type Settings = z.infer<typeof settingsSchema>;

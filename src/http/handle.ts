@@ -1,0 +1,43 @@
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { ensureAppError } from '../errors/appError';
+import { errorResponse } from './errorResponse';
+import { newRequestId } from './requestId';
+
+export interface RequestScope {
+    readonly requestId: string;
+    readonly clientRequestId: string | undefined;
+}
+
+export type ScopedHandler = (
+    request: HttpRequest,
+    context: InvocationContext,
+    scope: RequestScope,
+) => Promise<HttpResponseInit>;
+
+/**
+ * The edge of every HTTP function: gives the request its `request-id` (echoing `client-request-id` as Graph
+ * does), and turns any thrown error into Graph's envelope. Unexpected errors are logged with their cause and
+ * answered with a generic 500 so nothing internal leaks.
+ */
+export type EdgeHandler = (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;
+
+export function handle(handler: ScopedHandler): EdgeHandler {
+    return async function handleRequest(request, context) {
+        const scope: RequestScope = {
+            requestId: newRequestId(),
+            clientRequestId: request.headers.get('client-request-id') ?? undefined,
+        };
+        let response: HttpResponseInit;
+        try {
+            response = await handler(request, context, scope);
+        } catch (thrown) {
+            const error = ensureAppError(thrown);
+            if (error.status >= 500) context.error(`request ${scope.requestId} failed:`, error.cause ?? error);
+            response = errorResponse(error, scope);
+        }
+        const headers = new Headers(response.headers);
+        headers.set('request-id', scope.requestId);
+        if (scope.clientRequestId) headers.set('client-request-id', scope.clientRequestId);
+        return { ...response, headers };
+    };
+}
