@@ -1,20 +1,81 @@
+import { randomUUID } from 'node:crypto';
 import { createGraphCredential } from '../adapters/graph/credential';
+import { GraphCalendar } from '../adapters/graph/graphCalendar';
+import { GraphDirectory } from '../adapters/graph/graphDirectory';
+import { GraphHttp } from '../adapters/graph/graphHttp';
 import { graphProbe } from '../adapters/graph/graphProbe';
+import { StorageNotificationQueue } from '../adapters/queues/notificationQueue';
 import { storageProbe } from '../adapters/storage/storageProbe';
+import { TableCancellationStore } from '../adapters/tables/cancellationStore';
+import { TableIdempotencyStore } from '../adapters/tables/idempotencyStore';
+import { createTokenValidator, type TokenValidator } from '../auth/tokenValidator';
 import { type GatewayConfig, parseConfig } from '../config/config';
+import type { BookingAccessDependencies } from '../domain/access/accessDependencies';
+import { cachedBookingStaffDirectory, cachedDirectory } from '../domain/access/cachedPorts';
+import { summarizePolicy } from '../domain/access/summarizePolicy';
+import { CancellationService } from '../domain/cancellation/cancellationService';
+import type { CancellationStore } from '../domain/cancellation/store';
+import { systemClock } from '../domain/ports/clock';
 import type { HealthProbe } from '../health/checkHealth';
+import type { IdempotencyOptions } from '../http/idempotency';
 
 /** What the function handlers depend on, built once from config. */
 export interface Services {
     readonly config: GatewayConfig;
     readonly healthProbes: readonly HealthProbe[];
+    readonly tokens: TokenValidator;
+    readonly access: BookingAccessDependencies;
+    readonly cancellations: CancellationService;
+    readonly cancellationStore: CancellationStore;
+    readonly idempotency: IdempotencyOptions;
 }
 
-export function createServices(config: GatewayConfig): Services {
+export function createServices(config: GatewayConfig, log: (message: string) => void): Services {
     const credential = createGraphCredential(config);
+    const graph = new GraphHttp({
+        baseUrl: config.graph.baseUrl,
+        credential,
+        timeoutMs: config.graph.timeoutMs,
+        retryDeadlineMs: config.graph.retryDeadlineMs,
+    });
+    const directory = new GraphDirectory(graph);
+    const calendar = new GraphCalendar(graph);
+    const cacheOptions = { clock: systemClock, ttlMs: config.directoryCacheTtlMs };
+    const cancellationStore = TableCancellationStore.fromConnectionString(config.storageConnection);
     return {
         config,
         healthProbes: [storageProbe(config.storageConnection), graphProbe(credential, config.graph.baseUrl)],
+        tokens: createTokenValidator({
+            tenantId: config.tenantId,
+            audiences: [config.api.clientId, config.api.appIdUri],
+            authorityHost: config.auth.authorityHost,
+            v1IssuerHost: config.auth.v1IssuerHost,
+            clockSkewSeconds: config.auth.clockSkewSeconds,
+        }),
+        access: {
+            directory: cachedDirectory(directory, cacheOptions),
+            bookingStaff: cachedBookingStaffDirectory(directory, cacheOptions),
+            policy: config.tenantPolicy,
+        },
+        cancellationStore,
+        cancellations: new CancellationService({
+            store: cancellationStore,
+            calendar,
+            bookings: calendar,
+            notifications: StorageNotificationQueue.fromConnectionString(config.storageConnection),
+            clock: systemClock,
+            newId: randomUUID,
+            settings: config.cancellation,
+            log,
+        }),
+        idempotency: {
+            store: TableIdempotencyStore.fromConnectionString(config.storageConnection, 'idempotency', {
+                retentionMs: config.idempotency.retentionMs,
+            }),
+            lockMs: config.idempotency.lockMs,
+            retentionMs: config.idempotency.retentionMs,
+            now: () => systemClock.now(),
+        },
     };
 }
 
@@ -25,6 +86,12 @@ let services: Services | undefined;
  * while the function modules load, so the host refuses to start and prints which setting is wrong.
  */
 export function getServices(): Services {
-    services ??= createServices(parseConfig(process.env));
+    if (!services) {
+        const config = parseConfig(process.env);
+        console.info(
+            `Cancel Gateway (${config.environment}), tenant ${config.tenantId}. ${summarizePolicy(config.tenantPolicy)}`,
+        );
+        services = createServices(config, (message) => console.warn(message));
+    }
     return services;
 }

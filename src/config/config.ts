@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors/configError';
+import type { TenantPolicy } from '../domain/access/tenantPolicy';
 import { type Settings, settingsSchema } from './schema';
 
 export interface GatewayConfig {
@@ -13,8 +14,17 @@ export interface GatewayConfig {
         readonly clientId: string;
         readonly clientSecret: string | undefined;
         readonly timeoutMs: number;
+        readonly retryDeadlineMs: number;
     };
+    readonly directoryCacheTtlMs: number;
     readonly health: { readonly probeTimeoutMs: number };
+    readonly tenantPolicy: TenantPolicy;
+    readonly cancellation: {
+        readonly defaultBookingMessage: string;
+        readonly verifyDelayMs: number;
+        readonly pendingGraceMs: number;
+    };
+    readonly idempotency: { readonly retentionMs: number; readonly lockMs: number };
 }
 
 function deepFreeze<T extends object>(value: T): Readonly<T> {
@@ -52,7 +62,19 @@ export function parseConfig(env: Record<string, string | undefined>): GatewayCon
             clientId: s.GRAPH_CLIENT_ID,
             clientSecret: s.GRAPH_CLIENT_SECRET,
             timeoutMs: s.GRAPH_TIMEOUT_MS,
+            retryDeadlineMs: s.GRAPH_RETRY_DEADLINE_MS,
         },
+        directoryCacheTtlMs: s.DIRECTORY_CACHE_TTL_SECONDS * 1000,
         health: { probeTimeoutMs: s.HEALTH_PROBE_TIMEOUT_MS },
+        tenantPolicy: s.TENANT_POLICY,
+        cancellation: {
+            defaultBookingMessage: s.BOOKING_DEFAULT_CANCELLATION_MESSAGE,
+            verifyDelayMs: s.CANCEL_VERIFY_DELAY_SECONDS * 1000,
+            pendingGraceMs: s.CANCEL_PENDING_GRACE_SECONDS * 1000,
+        },
+        idempotency: {
+            retentionMs: s.IDEMPOTENCY_RETENTION_HOURS * 3_600_000,
+            lockMs: s.IDEMPOTENCY_LOCK_SECONDS * 1000,
+        },
     });
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseTenantPolicy } from '../domain/access/tenantPolicy';
 
 const seconds = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
 const milliseconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -40,7 +41,31 @@ export const settingsSchema = z
         GRAPH_CLIENT_ID: z.guid(),
         GRAPH_CLIENT_SECRET: z.string().min(1).optional(),
         GRAPH_TIMEOUT_MS: milliseconds(10_000),
+        /** Throttled Graph calls (429/503) are retried within this budget, then the caller gets 503 + Retry-After. */
+        GRAPH_RETRY_DEADLINE_MS: milliseconds(20_000),
+        /** Group membership and Bookings staff answers are cached this long. */
+        DIRECTORY_CACHE_TTL_SECONDS: seconds(60),
         HEALTH_PROBE_TIMEOUT_MS: milliseconds(3_000),
+        /** The tenant policy document (JSON): delegates, application access, Bookings users, drift repair. */
+        TENANT_POLICY: z
+            .string()
+            .default('{}')
+            .transform((json, ctx) => {
+                const parsed = parseTenantPolicy(json);
+                if (parsed.ok) return parsed.policy;
+                for (const problem of parsed.problems) ctx.addIssue({ code: 'custom', message: problem });
+                return z.NEVER;
+            }),
+        /** Sent to Graph when a booking cancel gives no `cancellationMessage` (Graph wants one; customers read it). */
+        BOOKING_DEFAULT_CANCELLATION_MESSAGE: z.string().trim().min(1).default('Your appointment has been cancelled.'),
+        /** Delay before reconciliation first re-verifies an accepted cancellation. */
+        CANCEL_VERIFY_DELAY_SECONDS: seconds(300),
+        /** How long a `pending` record is left to its HTTP request before reconciliation finishes it. */
+        CANCEL_PENDING_GRACE_SECONDS: seconds(600),
+        /** How long `Idempotency-Key`s are kept and replayed (at least 24 h). */
+        IDEMPOTENCY_RETENTION_HOURS: z.coerce.number().int().min(24).default(24),
+        /** After this long an in-flight key left by a crashed request may be taken over. */
+        IDEMPOTENCY_LOCK_SECONDS: seconds(120),
     })
     .superRefine((settings, ctx) => {
         if (settings.GRAPH_CREDENTIAL === 'clientSecret' && !settings.GRAPH_CLIENT_SECRET) {

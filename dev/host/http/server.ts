@@ -1,0 +1,263 @@
+import * as http from 'node:http';
+import * as https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { RegisteredFunction } from '../coreApi';
+import type { Invoker } from '../invoke';
+import type { HostLogger } from '../log';
+import type { RpcHttpData, RpcInvocationResponse, RpcTypedData } from '../rpc';
+import { serializeCookie } from './cookies';
+import type { RouteTable } from './routeTable';
+
+export interface HttpServerOptions {
+    /** Loopback address to listen on (`::1` is added when available, so `localhost` works either way). */
+    host: string;
+    httpPort: number;
+    /** Port of the HTTPS twin; undefined disables it. */
+    httpsPort: number | undefined;
+    tls: { certPem: string; keyPem: string } | undefined;
+    table: RouteTable<RegisteredFunction>;
+    invoker: Invoker;
+    logger: HostLogger;
+    bodyLimit: number;
+}
+
+export interface RunningHttp {
+    url: string;
+    tlsUrl: string | undefined;
+    close(): Promise<void>;
+}
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        const onData = (chunk: Buffer): void => {
+            size += chunk.length;
+            if (size > limit) {
+                cleanup();
+                req.pause();
+                reject(new BodyTooLarge());
+                return;
+            }
+            chunks.push(chunk);
+        };
+        const onEnd = (): void => {
+            cleanup();
+            resolve(Buffer.concat(chunks));
+        };
+        const onError = (error: Error): void => {
+            cleanup();
+            reject(error);
+        };
+        const cleanup = (): void => {
+            req.off('data', onData);
+            req.off('end', onEnd);
+            req.off('error', onError);
+        };
+        req.on('data', onData);
+        req.on('end', onEnd);
+        req.on('error', onError);
+    });
+}
+
+function typedDataToBuffer(data: RpcTypedData | null | undefined): Buffer {
+    if (!data) return Buffer.alloc(0);
+    if (data.bytes) return Buffer.from(data.bytes);
+    if (data.stream) return Buffer.from(data.stream);
+    if (typeof data.string === 'string') return Buffer.from(data.string, 'utf8');
+    if (typeof data.json === 'string') return Buffer.from(data.json, 'utf8');
+    if (typeof data.int === 'number') return Buffer.from(String(data.int));
+    if (typeof data.double === 'number') return Buffer.from(String(data.double));
+    return Buffer.alloc(0);
+}
+
+/** Finds the HTTP output of an invocation: the `$return` binding or a named `http` output binding. */
+function httpOutput(fn: RegisteredFunction, response: RpcInvocationResponse): RpcHttpData | undefined {
+    for (const [name, binding] of Object.entries(fn.metadata.bindings)) {
+        if (binding.direction !== 'out' || binding.type?.toLowerCase() !== 'http') continue;
+        const data =
+            name === '$return' ? response.returnValue : response.outputData?.find((o) => o.name === name)?.data;
+        if (data?.http) return data.http;
+    }
+    return undefined;
+}
+
+function triggerBindingName(fn: RegisteredFunction): string {
+    const entry = Object.entries(fn.metadata.bindings).find(([, b]) => b.type?.toLowerCase() === 'httptrigger');
+    return entry?.[0] ?? 'request';
+}
+
+function flattenHeaders(req: http.IncomingMessage): Record<string, string> {
+    const headers: Record<string, string> = {};
+    for (const [key, value] of Object.entries(req.headers)) {
+        if (value === undefined) continue;
+        headers[key] = Array.isArray(value) ? value.join(', ') : value;
+    }
+    return headers;
+}
+
+function queryRecord(url: URL): Record<string, string> {
+    const query: Record<string, string> = {};
+    for (const key of new Set(url.searchParams.keys())) query[key] = url.searchParams.getAll(key).join(',');
+    return query;
+}
+
+function writeResponse(res: http.ServerResponse, method: string, output: RpcHttpData | undefined): number {
+    if (!output) {
+        res.writeHead(204);
+        res.end();
+        return 204;
+    }
+    const status = Number.parseInt(output.statusCode ?? '200', 10) || 200;
+    const setCookies: string[] = [];
+    for (const [key, value] of Object.entries(output.headers ?? {})) {
+        if (key.toLowerCase() === 'set-cookie') setCookies.push(value);
+        else res.setHeader(key, value);
+    }
+    for (const cookie of output.cookies ?? []) setCookies.push(serializeCookie(cookie));
+    if (setCookies.length > 0) res.setHeader('set-cookie', setCookies);
+    const body = typedDataToBuffer(output.body);
+    const bodyAllowed = method !== 'HEAD' && status !== 204 && status !== 304 && !(status >= 100 && status < 200);
+    if (bodyAllowed) res.setHeader('content-length', body.length);
+    res.writeHead(status);
+    res.end(bodyAllowed ? body : undefined);
+    return status;
+}
+
+function sendStatus(res: http.ServerResponse, status: number, headers: Record<string, string> = {}): number {
+    if (!res.headersSent) {
+        res.writeHead(status, { 'content-length': '0', ...headers });
+    }
+    res.end();
+    return status;
+}
+
+async function listen(server: http.Server, port: number, host: string): Promise<number> {
+    await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+            server.off('error', reject);
+            resolve();
+        });
+    });
+    return (server.address() as AddressInfo).port;
+}
+
+/** Tries to listen on `::1` too (same port); silently skipped where IPv6 loopback is unavailable. */
+async function listenIpv6Twin(factory: () => http.Server, port: number): Promise<http.Server | undefined> {
+    const server = factory();
+    try {
+        await listen(server, port, '::1');
+        return server;
+    } catch {
+        server.close();
+        return undefined;
+    }
+}
+
+function closeServer(server: http.Server): Promise<void> {
+    return new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+    });
+}
+
+/** Starts the HTTP listener and its HTTPS twin and dispatches requests to HTTP-triggered functions. */
+export async function startHttpServers(options: HttpServerOptions): Promise<RunningHttp> {
+    const { logger, invoker, table } = options;
+
+    const handle = async (req: http.IncomingMessage, res: http.ServerResponse, scheme: string, port: number) => {
+        const started = Date.now();
+        const method = (req.method ?? 'GET').toUpperCase();
+        let url: URL;
+        try {
+            url = new URL(req.url ?? '/', `${scheme}://${req.headers.host ?? `${options.host}:${port}`}`);
+        } catch {
+            url = new URL(req.url ?? '/', `${scheme}://${options.host}:${port}`);
+        }
+        const done = (status: number): void =>
+            logger.info(`HTTP ${method} ${url.pathname} ${status} ${Date.now() - started}ms`);
+
+        const found = table.lookup(method, url.pathname);
+        if (found.kind === 'notFound') return done(sendStatus(res, 404));
+        if (found.kind === 'methodNotAllowed') return done(sendStatus(res, 405, { allow: found.allow.join(', ') }));
+
+        const declared = Number(req.headers['content-length']);
+        let body: Buffer;
+        try {
+            if (Number.isFinite(declared) && declared > options.bodyLimit) throw new BodyTooLarge();
+            body = await readBody(req, options.bodyLimit);
+        } catch (error) {
+            if (error instanceof BodyTooLarge) {
+                res.once('finish', () => setTimeout(() => req.socket.destroy(), 1000).unref());
+                return done(sendStatus(res, 413, { connection: 'close' }));
+            }
+            return done(sendStatus(res, 400));
+        }
+
+        const fn = found.route.target;
+        const httpData: RpcHttpData = {
+            method,
+            url: url.toString(),
+            headers: flattenHeaders(req),
+            query: queryRecord(url),
+            params: found.params,
+            body: body.length > 0 ? { bytes: body } : null,
+        };
+        try {
+            const result = await invoker.invoke(
+                fn,
+                { inputData: [{ name: triggerBindingName(fn), data: { http: httpData } }] },
+                'This function was programmatically called via the host APIs.',
+            );
+            done(writeResponse(res, method, httpOutput(fn, result.response)));
+        } catch {
+            done(sendStatus(res, 500));
+        }
+    };
+
+    const listener =
+        (scheme: string, port: () => number) =>
+        (req: http.IncomingMessage, res: http.ServerResponse): void => {
+            handle(req, res, scheme, port()).catch((error: unknown) => {
+                logger.error(`HTTP handler failure: ${String(error)}`);
+                sendStatus(res, 500);
+            });
+        };
+
+    const servers: http.Server[] = [];
+    let httpPort = 0;
+    const makeHttp = (): http.Server => http.createServer(listener('http', () => httpPort));
+    const httpServer = makeHttp();
+    httpPort = await listen(httpServer, options.httpPort, options.host);
+    servers.push(httpServer);
+    const httpTwin = await listenIpv6Twin(makeHttp, httpPort);
+    if (httpTwin) servers.push(httpTwin);
+
+    let tlsUrl: string | undefined;
+    if (options.httpsPort !== undefined && options.tls) {
+        let httpsPort = 0;
+        const tls = options.tls;
+        const makeHttps = (): http.Server =>
+            https.createServer(
+                { cert: tls.certPem, key: tls.keyPem },
+                listener('https', () => httpsPort),
+            );
+        const httpsServer = makeHttps();
+        httpsPort = await listen(httpsServer, options.httpsPort, options.host);
+        servers.push(httpsServer);
+        const httpsTwin = await listenIpv6Twin(makeHttps, httpsPort);
+        if (httpsTwin) servers.push(httpsTwin);
+        tlsUrl = `https://localhost:${httpsPort}`;
+    }
+
+    return {
+        url: `http://${options.host}:${httpPort}`,
+        tlsUrl,
+        close: async () => {
+            await Promise.all(servers.map(closeServer));
+        },
+    };
+}

@@ -1,0 +1,45 @@
+import type { RpcLogLevel } from './rpc';
+
+/** Host log lines, `func start`-like: `[timestamp] message`. Warnings and errors go to stderr. */
+export interface HostLogger {
+    info(message: string): void;
+    warn(message: string): void;
+    error(message: string): void;
+    debug(message: string): void;
+}
+
+const levelRank: Record<RpcLogLevel, number> = {
+    trace: 0,
+    debug: 1,
+    information: 2,
+    warning: 3,
+    error: 4,
+    critical: 5,
+    none: 6,
+};
+
+export function createLogger(
+    options: { verbose?: boolean; sink?: (line: string, isError: boolean) => void } = {},
+): HostLogger {
+    const sink =
+        options.sink ??
+        ((line: string, isError: boolean) => (isError ? process.stderr : process.stdout).write(line + '\n'));
+    const stamp = (): string => `[${new Date().toISOString()}]`;
+    return {
+        info: (m) => sink(`${stamp()} ${m}`, false),
+        warn: (m) => sink(`${stamp()} ${m}`, true),
+        error: (m) => sink(`${stamp()} ${m}`, true),
+        debug: (m) => {
+            if (options.verbose) sink(`${stamp()} ${m}`, false);
+        },
+    };
+}
+
+/** Routes a log record at an RPC level to the logger. */
+export function logAtLevel(logger: HostLogger, level: RpcLogLevel, message: string, minimum: RpcLogLevel): void {
+    if (levelRank[level] < levelRank[minimum] || level === 'none') return;
+    if (level === 'error' || level === 'critical') logger.error(message);
+    else if (level === 'warning') logger.warn(message);
+    else if (level === 'debug' || level === 'trace') logger.debug(message);
+    else logger.info(message);
+}

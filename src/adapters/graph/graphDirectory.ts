@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import type { BookingStaffDirectory, BookingStaffMember, Directory, DirectoryUser } from '../../domain/access/ports';
+import { UpstreamError } from '../../errors/upstreamError';
+import type { GraphHttp } from './graphHttp';
+
+const userWire = z.object({ id: z.string(), userPrincipalName: z.string(), mail: z.string().nullish() });
+const memberGroupsWire = z.object({ value: z.array(z.string()) });
+const staffWire = z.object({
+    value: z.array(z.object({ emailAddress: z.string().nullish(), role: z.string().nullish() })),
+});
+
+async function nullWhenMissing<T>(call: () => Promise<T>): Promise<T | null> {
+    try {
+        return await call();
+    } catch (error) {
+        if (error instanceof UpstreamError && error.status === 404) return null;
+        throw error;
+    }
+}
+
+/** The directory and Bookings staff lookups the access decisions ask Graph for (app-only). */
+export class GraphDirectory implements Directory, BookingStaffDirectory {
+    constructor(private readonly http: GraphHttp) {}
+
+    findUser(idOrUpn: string): Promise<DirectoryUser | null> {
+        return nullWhenMissing(async () => {
+            const result = await this.http.send({
+                method: 'GET',
+                version: 'v1.0',
+                path: `/users/${encodeURIComponent(idOrUpn)}`,
+                query: { $select: 'id,userPrincipalName,mail' },
+            });
+            return userWire.parse(result.body);
+        });
+    }
+
+    async isGroupMember(groupId: string, userId: string): Promise<boolean> {
+        const result = await nullWhenMissing(() =>
+            this.http.send({
+                method: 'POST',
+                version: 'v1.0',
+                path: `/users/${encodeURIComponent(userId)}/checkMemberGroups`,
+                body: { groupIds: [groupId] },
+            }),
+        );
+        if (!result) return false;
+        return memberGroupsWire.parse(result.body).value.some((id) => id.toLowerCase() === groupId.toLowerCase());
+    }
+
+    listStaff(businessId: string): Promise<readonly BookingStaffMember[] | null> {
+        return nullWhenMissing(async () => {
+            const result = await this.http.send({
+                method: 'GET',
+                version: 'v1.0',
+                path: `/solutions/bookingBusinesses/${encodeURIComponent(businessId)}/staffMembers`,
+            });
+            return staffWire
+                .parse(result.body)
+                .value.map((s) => ({ emailAddress: s.emailAddress ?? '', role: s.role ?? 'unknown' }));
+        });
+    }
+}

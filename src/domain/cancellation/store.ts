@@ -1,0 +1,44 @@
+import type { CancellationRecord, CancellationState, Stored } from './record';
+
+export interface ListCancellationsQuery {
+    readonly tenantId: string;
+    /** Only records made by this caller (object id); omit for every caller (admins). */
+    readonly actorObjectId?: string | undefined;
+    readonly state?: CancellationState | undefined;
+    /** Only records created at or after this ISO 8601 instant. */
+    readonly since?: string | undefined;
+    readonly pageSize: number;
+    /** Opaque token from the previous page. */
+    readonly continuationToken?: string | undefined;
+}
+
+export interface CancellationPage {
+    readonly items: readonly CancellationRecord[];
+    readonly continuationToken?: string | undefined;
+}
+
+/**
+ * Durable cancellation records (Azure Table `cancellations`). Implementations keep `tenantId` in every key,
+ * make the due set readable without scanning history, and use ETags for optimistic concurrency.
+ */
+export interface CancellationStore {
+    /** Inserts a new record; fails with a conflict if the id exists. */
+    create(record: CancellationRecord): Promise<Stored<CancellationRecord>>;
+    /** Replaces a record if its ETag still matches; throws {@link ConcurrencyConflict} otherwise. */
+    update(record: CancellationRecord, etag: string): Promise<Stored<CancellationRecord>>;
+    get(tenantId: string, id: string): Promise<Stored<CancellationRecord> | null>;
+    /** The newest record for an item (`resource.resourceKey`), if this gateway ever recorded one. */
+    findByResource(tenantId: string, resourceKey: string): Promise<Stored<CancellationRecord> | null>;
+    /** Newest first. */
+    list(query: ListCancellationsQuery): Promise<CancellationPage>;
+    /** Records whose `nextCheckAt` is at or before `now`, oldest due first, at most `limit`. */
+    listDue(tenantId: string, now: string, limit: number): Promise<readonly Stored<CancellationRecord>[]>;
+}
+
+/** Another writer changed the record since it was read. */
+export class ConcurrencyConflict extends Error {
+    constructor(readonly recordId: string) {
+        super(`cancellation ${recordId} was changed by another writer`);
+        this.name = 'ConcurrencyConflict';
+    }
+}

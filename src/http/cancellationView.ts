@@ -1,0 +1,32 @@
+import type { CancellationRecord } from '../domain/cancellation/record';
+
+/** A cancellation record as `GET /api/cancellations…` shows it (storage bookkeeping left out). */
+export function cancellationView(record: CancellationRecord) {
+    return {
+        id: record.id,
+        kind: record.kind,
+        state: record.state,
+        createdDateTime: record.createdAt,
+        lastModifiedDateTime: record.updatedAt,
+        requestedBy: record.actor,
+        resource: {
+            version: record.resource.version,
+            path: record.resource.graphPath,
+            eventId: record.resource.eventId,
+            businessId: record.resource.businessId,
+            appointmentId: record.resource.appointmentId,
+            type: record.resource.eventType,
+            seriesMasterId: record.resource.seriesMasterId,
+            iCalUId: record.resource.iCalUId,
+            subject: record.resource.subject,
+            start: record.resource.start,
+            end: record.resource.end,
+        },
+        comment: record.comment,
+        cancellationMessage: record.cancellationMessage,
+        recipients: record.audience,
+        graphRequestIds: record.graphRequestIds,
+        attempts: record.attempts,
+        lastError: record.lastError,
+    };
+}

@@ -1,0 +1,67 @@
+import { routePermissions, requirePermission } from '../../auth/permissions';
+import type { TokenValidator } from '../../auth/tokenValidator';
+import type { BookingAccessDependencies } from '../../domain/access/accessDependencies';
+import { authorizeBookingBusiness } from '../../domain/access/authorizeBookingBusiness';
+import type { CancellationService } from '../../domain/cancellation/cancellationService';
+import { BadRequestError } from '../../errors/appError';
+import { actionParameters, readJsonObject } from '../body';
+import { actorOf, cancelledResponse, idempotencyScope, requestFingerprint } from '../cancelResponses';
+import { type EdgeHandler, handle } from '../handle';
+import { graphVersion, routeId } from '../ids';
+import { idempotencyKey, type IdempotencyOptions, withIdempotency } from '../idempotency';
+
+export interface CancelAppointmentDeps {
+    readonly tokens: TokenValidator;
+    readonly access: BookingAccessDependencies;
+    readonly cancellations: CancellationService;
+    readonly idempotency: IdempotencyOptions;
+    /** Sent when the caller gives none: Graph wants a message, and customers read it. */
+    readonly defaultCancellationMessage: string;
+}
+
+export type BookingRouteForm = 'solutions' | 'legacyBeta';
+
+/**
+ * `POST /api/v1.0/solutions/bookingBusinesses/{id}/appointments/{id}/cancel` (and beta), and the older
+ * `beta/bookingBusinesses/…` form, which Graph's beta served before `/solutions`.
+ */
+export function cancelAppointmentHandler(form: BookingRouteForm, deps: CancelAppointmentDeps): EdgeHandler {
+    return handle(async (request, _context, scope) => {
+        const caller = await deps.tokens.authenticate(request.headers.get('authorization'));
+        requirePermission(caller, routePermissions.bookingCancel);
+
+        const version = graphVersion(request.params.version);
+        if (form === 'legacyBeta' && version !== 'beta') {
+            throw new BadRequestError('BadRequest', "Resource not found for the segment 'bookingBusinesses'.");
+        }
+        const businessId = routeId(request.params.businessId);
+        const appointmentId = routeId(request.params.appointmentId);
+        const { cancellationMessage } = actionParameters(await readJsonObject(request), 'cancel', {
+            cancellationMessage: ['cancellationMessage'],
+        });
+        const message = cancellationMessage?.trim() ? cancellationMessage : deps.defaultCancellationMessage;
+
+        await authorizeBookingBusiness(caller, businessId, deps.access);
+        return withIdempotency(
+            deps.idempotency,
+            {
+                key: idempotencyKey(request),
+                scope: idempotencyScope(caller),
+                fingerprint: requestFingerprint(request, { cancellationMessage }),
+                ids: scope,
+            },
+            async () => {
+                const outcome = await deps.cancellations.cancelAppointment({
+                    tenantId: caller.tenantId,
+                    actor: actorOf(caller),
+                    version,
+                    businessId,
+                    appointmentId,
+                    cancellationMessage: message,
+                    clientRequestId: scope.requestId,
+                });
+                return cancelledResponse(outcome, 204);
+            },
+        );
+    });
+}

@@ -1,0 +1,109 @@
+import { createHash } from 'node:crypto';
+import type { HttpRequest, HttpResponseInit } from '@azure/functions';
+import type { IdempotencyStore, StoredResponse } from '../domain/idempotency/store';
+import { AppError, BadRequestError, ensureAppError } from '../errors/appError';
+import { errorResponse } from './errorResponse';
+import type { RequestScope } from './handle';
+
+export interface IdempotencyOptions {
+    readonly store: IdempotencyStore;
+    /** How long a claim may stay in flight before another request may take it over (a crashed process). */
+    readonly lockMs: number;
+    /** How long a completed key is kept and replayed (the draft asks for a published expiry; we keep 24 h). */
+    readonly retentionMs: number;
+    readonly now: () => Date;
+}
+
+const maxKeyLength = 255;
+/** Headers a replay repeats; `request-id` is new for every response, as in Graph. */
+const replayedHeaders = ['location', 'retry-after', 'www-authenticate'];
+
+/**
+ * `Idempotency-Key` (draft-ietf-httpapi-idempotency-key-header): an sf-string (`"…"`); a bare token is accepted too.
+ */
+export function idempotencyKey(request: HttpRequest): string | undefined {
+    const raw = request.headers.get('idempotency-key');
+    if (raw === null) return undefined;
+    const trimmed = raw.trim();
+    const key = /^".*"$/.test(trimmed) ? trimmed.slice(1, -1) : trimmed;
+    if (key === '' || key.length > maxKeyLength || !/^[\x20-\x7e]+$/.test(key) || key.includes('"')) {
+        throw new BadRequestError(
+            'invalidIdempotencyKey',
+            `Idempotency-Key must be a quoted string of 1 to ${maxKeyLength} printable ASCII characters.`,
+        );
+    }
+    return key;
+}
+
+export function fingerprint(parts: readonly string[]): string {
+    return createHash('sha256').update(parts.join('\n')).digest('base64url');
+}
+
+function toStored(response: HttpResponseInit): StoredResponse {
+    const headers = new Headers(response.headers);
+    const kept: Record<string, string> = {};
+    for (const name of replayedHeaders) {
+        const value = headers.get(name);
+        if (value !== null) kept[name] = value;
+    }
+    const body = response.jsonBody !== undefined ? JSON.stringify(response.jsonBody) : undefined;
+    if (body !== undefined) kept['content-type'] = 'application/json';
+    return { status: response.status ?? 200, headers: kept, body };
+}
+
+function fromStored(stored: StoredResponse): HttpResponseInit {
+    return {
+        status: stored.status,
+        headers: { ...stored.headers, 'Idempotent-Replayed': 'true' },
+        ...(stored.body === undefined ? {} : { body: stored.body }),
+    };
+}
+
+/**
+ * Runs `execute` at most once per (caller scope, key): a repeat with the same body replays the first response,
+ * a different body gets 422, a repeat while the first is still running gets 409. Server failures (5xx) are not
+ * kept, so a retry runs again; the cancellation record carries what really happened.
+ */
+export async function withIdempotency(
+    options: IdempotencyOptions,
+    request: { key: string | undefined; scope: string; fingerprint: string; ids: RequestScope },
+    execute: () => Promise<HttpResponseInit>,
+): Promise<HttpResponseInit> {
+    if (request.key === undefined) return execute();
+    const now = options.now();
+    const begun = await options.store.begin(request.scope, request.key, request.fingerprint, now, options.lockMs);
+    if (!begun.claimed) {
+        if (begun.entry.fingerprint !== request.fingerprint) {
+            throw new AppError(
+                422,
+                'idempotencyKeyReused',
+                'This Idempotency-Key was used with a different request; use a new key for a new request.',
+            );
+        }
+        if (begun.entry.state === 'inFlight') {
+            throw new AppError(
+                409,
+                'idempotencyKeyInFlight',
+                'A request with this Idempotency-Key is still being processed.',
+                {
+                    headers: { 'Retry-After': '1' },
+                },
+            );
+        }
+        return fromStored(begun.entry.response);
+    }
+    let response: HttpResponseInit;
+    try {
+        response = await execute();
+    } catch (thrown) {
+        const error = ensureAppError(thrown);
+        if (error.status >= 500) {
+            await options.store.release(request.scope, request.key, begun.etag);
+            throw error;
+        }
+        response = errorResponse(error, request.ids, now);
+    }
+    const expiresAt = new Date(options.now().getTime() + options.retentionMs);
+    await options.store.complete(request.scope, request.key, begun.etag, toStored(response), expiresAt);
+    return response;
+}

@@ -1,0 +1,52 @@
+import type { HttpMethod } from '@azure/functions';
+import type { BookingRouteForm } from '../handlers/cancelAppointment';
+import { eventCancelRoutes } from './eventCancelRoutes';
+
+export interface RouteEntry {
+    readonly route: string;
+    readonly methods: readonly HttpMethod[];
+}
+
+export const bookingCancelRoutes: ReadonlyArray<{ name: string; route: string; form: BookingRouteForm }> = [
+    {
+        name: 'cancelBookingAppointment',
+        route: '{version}/solutions/bookingBusinesses/{businessId}/appointments/{appointmentId}/cancel',
+        form: 'solutions',
+    },
+    {
+        // The SDKs also reach appointments through the business's calendarView.
+        name: 'cancelBookingAppointment-calendarView',
+        route: '{version}/solutions/bookingBusinesses/{businessId}/calendarView/{appointmentId}/cancel',
+        form: 'solutions',
+    },
+    {
+        name: 'cancelBookingAppointment-legacyBeta',
+        route: '{version}/bookingBusinesses/{businessId}/appointments/{appointmentId}/cancel',
+        form: 'legacyBeta',
+    },
+];
+
+export const ownRoutes = {
+    health: 'health',
+    cancellation: 'cancellations/{id}',
+    cancellations: 'cancellations',
+} as const;
+
+/** Every route the app serves with its methods: the catch-all answers 405 (not 404) for these paths. */
+export const routeTable: readonly RouteEntry[] = [
+    ...eventCancelRoutes.map((r) => ({ route: r.route, methods: ['POST'] as HttpMethod[] })),
+    ...bookingCancelRoutes.map((r) => ({ route: r.route, methods: ['POST'] as HttpMethod[] })),
+    { route: ownRoutes.health, methods: ['GET'] },
+    { route: ownRoutes.cancellation, methods: ['GET'] },
+    { route: ownRoutes.cancellations, methods: ['GET'] },
+];
+
+/** Case-insensitive match of a path (below the route prefix) against `{param}` templates, as the host matches. */
+export function templateMatches(template: string, path: string): boolean {
+    const want = template.split('/');
+    const got = path.split('/').filter((segment, i, all) => segment !== '' || i < all.length - 1);
+    return (
+        want.length === got.length &&
+        want.every((segment, i) => /^\{[^}]+\}$/.test(segment) || segment.toLowerCase() === got[i]?.toLowerCase())
+    );
+}

@@ -1,0 +1,237 @@
+import { CancellationService, organizerOnlyMessage } from '../../src/domain/cancellation/cancellationService';
+import type {
+    AppointmentSnapshot,
+    BookingsGraph,
+    CalendarGraph,
+    EventLocator,
+    EventSnapshot,
+} from '../../src/domain/cancellation/graphPorts';
+import type { NotificationMessage, NotificationQueue } from '../../src/domain/notifications/notificationMessage';
+import { UpstreamError } from '../../src/errors/upstreamError';
+import { MemoryCancellationStore } from '../support/fakes/memoryCancellationStore';
+
+const tenantId = 'dc0ffee0-7e4a-4c6b-9d2f-000000000001';
+const actor = { kind: 'user' as const, objectId: 'a11ce', userPrincipalName: 'alice@contoso.test', appId: 'app' };
+const event: EventLocator = { version: 'v1.0', path: '/users/a11ce/events/EV1' };
+
+const meeting: EventSnapshot = {
+    id: 'EV1',
+    isOrganizer: true,
+    isCancelled: false,
+    type: 'singleInstance',
+    subject: 'Budget review',
+    start: '2026-11-23T10:00:00.000Z',
+    end: '2026-11-23T11:00:00.000Z',
+    attendees: [{ name: 'Bob', address: 'bob@contoso.test', type: 'required', response: 'accepted' }],
+};
+
+/** A scripted Graph at the port: each call takes the next behaviour from its queue. */
+class ScriptedGraph implements CalendarGraph, BookingsGraph {
+    calls: string[] = [];
+    gets: Array<() => EventSnapshot> = [];
+    cancels: Array<() => void> = [];
+    appointment: AppointmentSnapshot | undefined;
+
+    getEvent(locator: EventLocator) {
+        this.calls.push(`GET ${locator.path}`);
+        const next = this.gets.shift() ?? (() => meeting);
+        return Promise.resolve().then(() => ({ ...next(), requestId: `get-${this.calls.length}` }));
+    }
+    cancelEvent(locator: EventLocator, comment: string | undefined) {
+        this.calls.push(`POST ${locator.path}/cancel ${comment ?? ''}`);
+        const next = this.cancels.shift() ?? (() => undefined);
+        return Promise.resolve().then(() => (next(), { requestId: `cancel-${this.calls.length}` }));
+    }
+    getAppointment(_v: string, businessId: string, appointmentId: string) {
+        this.calls.push(`GET ${businessId}/${appointmentId}`);
+        const appointment = this.appointment;
+        if (!appointment) return Promise.reject(notFound());
+        return Promise.resolve({ ...appointment, requestId: 'get-appt' });
+    }
+    cancelAppointment(_v: string, businessId: string, appointmentId: string, message: string) {
+        this.calls.push(`POST ${businessId}/${appointmentId}/cancel ${message}`);
+        return Promise.resolve({ requestId: 'cancel-appt' });
+    }
+}
+
+const notFound = () =>
+    new UpstreamError(
+        404,
+        'ErrorItemNotFound',
+        'The specified object was not found in the store.',
+        'rejected',
+        'g-404',
+    );
+
+function setup() {
+    const store = new MemoryCancellationStore();
+    const graph = new ScriptedGraph();
+    const sent: NotificationMessage[] = [];
+    let queueDown = false;
+    const queue: NotificationQueue = {
+        enqueue: (message) =>
+            queueDown ? Promise.reject(new Error('queue down')) : (sent.push(message), Promise.resolve()),
+    };
+    let ids = 0;
+    let nowMs = Date.parse('2026-11-22T09:00:00Z');
+    const service = new CancellationService({
+        store,
+        calendar: graph,
+        bookings: graph,
+        notifications: queue,
+        clock: { now: () => new Date(nowMs) },
+        newId: () => `c${++ids}`,
+        settings: { verifyDelayMs: 60_000, pendingGraceMs: 600_000 },
+        log: () => undefined,
+    });
+    const command = { tenantId, actor, event, mailbox: 'user:a11ce', eventId: 'EV1', comment: 'Sorry' };
+    return {
+        store,
+        graph,
+        sent,
+        service,
+        command,
+        breakQueue: () => (queueDown = true),
+        advance: (ms: number) => (nowMs += ms),
+    };
+}
+
+describe('CancellationService.cancelEvent', () => {
+    it('checks the organizer, cancels, records accepted and enqueues one notification', async () => {
+        const { service, graph, sent, store, command } = setup();
+        const { record, replayed } = await service.cancelEvent(command);
+        expect(replayed).toBe(false);
+        expect(graph.calls).toEqual(['GET /users/a11ce/events/EV1', 'POST /users/a11ce/events/EV1/cancel Sorry']);
+        expect(record).toMatchObject({
+            state: 'accepted',
+            comment: 'Sorry',
+            attempts: 1,
+            notificationPending: false,
+            nextCheckAt: '2026-11-22T09:01:00.000Z',
+            resource: { subject: 'Budget review', eventType: 'singleInstance', mailbox: 'user:a11ce' },
+            audience: [{ address: 'bob@contoso.test', response: 'accepted' }],
+        });
+        expect(record.graphRequestIds).toEqual(['get-1', 'cancel-2']);
+        expect(sent).toEqual([expect.objectContaining({ type: 'event.cancelled', cancellationId: record.id })]);
+        expect((await store.get(tenantId, record.id))?.value.state).toBe('accepted');
+    });
+
+    it("refuses an attendee with Graph's 400 and changes nothing", async () => {
+        const { service, graph, sent, store, command } = setup();
+        graph.gets.push(() => ({ ...meeting, isOrganizer: false }));
+        await expect(service.cancelEvent(command)).rejects.toMatchObject({
+            status: 400,
+            message: organizerOnlyMessage,
+        });
+        expect(graph.calls).toEqual(['GET /users/a11ce/events/EV1']);
+        expect(store.records.size).toBe(0);
+        expect(sent).toHaveLength(0);
+    });
+
+    it('passes a missing event through as 404 without a record', async () => {
+        const { service, graph, store, command } = setup();
+        graph.gets.push(() => {
+            throw notFound();
+        });
+        await expect(service.cancelEvent(command)).rejects.toMatchObject({ status: 404, code: 'ErrorItemNotFound' });
+        expect(store.records.size).toBe(0);
+    });
+
+    it('replays an item it already cancelled instead of calling Graph again', async () => {
+        const { service, graph, sent, command } = setup();
+        const first = await service.cancelEvent(command);
+        graph.calls = [];
+        const again = await service.cancelEvent(command);
+        expect(again).toEqual({ record: first.record, replayed: true });
+        expect(graph.calls).toEqual([]);
+        expect(sent).toHaveLength(1);
+    });
+
+    it('records failed when Graph refuses the cancel', async () => {
+        const { service, graph, store, command } = setup();
+        graph.cancels.push(() => {
+            throw new UpstreamError(403, 'ErrorAccessDenied', 'Access is denied.', 'rejected', 'g-403');
+        });
+        await expect(service.cancelEvent(command)).rejects.toMatchObject({ status: 403 });
+        const [stored] = [...store.records.values()];
+        expect(stored?.value).toMatchObject({ state: 'failed', lastError: { status: 403, code: 'ErrorAccessDenied' } });
+        expect(stored?.value.nextCheckAt).toBeUndefined();
+        expect(stored?.value.graphRequestIds).toContain('g-403');
+    });
+
+    it('keeps an unknown outcome pending and finishes it when a retry finds the item gone', async () => {
+        const { service, graph, store, sent, command } = setup();
+        graph.cancels.push(() => {
+            throw new UpstreamError(504, 'gatewayTimeout', 'no answer', 'unknown', undefined);
+        });
+        await expect(service.cancelEvent(command)).rejects.toMatchObject({ status: 504 });
+        const [pending] = [...store.records.values()];
+        expect(pending?.value).toMatchObject({
+            state: 'pending',
+            nextCheckAt: '2026-11-22T09:10:00.000Z',
+            attempts: 1,
+        });
+
+        graph.gets.push(() => {
+            throw notFound();
+        });
+        const retry = await service.cancelEvent(command);
+        expect(retry.replayed).toBe(true);
+        expect(retry.record).toMatchObject({ id: pending?.value.id, state: 'accepted' });
+        expect(store.records.size).toBe(1);
+        expect(sent).toHaveLength(1);
+    });
+
+    it('leaves the notification flagged for reconciliation when the queue is down', async () => {
+        const { service, breakQueue, command } = setup();
+        breakQueue();
+        const { record } = await service.cancelEvent(command);
+        expect(record).toMatchObject({ state: 'accepted', notificationPending: true });
+    });
+});
+
+describe('CancellationService.cancelAppointment', () => {
+    const command = {
+        tenantId,
+        actor,
+        version: 'v1.0' as const,
+        businessId: 'ContosoLunch@contoso.test',
+        appointmentId: 'AP1',
+        cancellationMessage: 'Kitchen closed',
+    };
+
+    it('records the customers and sends the message', async () => {
+        const { service, graph, sent } = setup();
+        graph.appointment = {
+            id: 'AP1',
+            serviceName: 'Lunch',
+            customers: [{ name: 'Dana', address: 'dana@example.com', phone: '+1 555', type: 'customer' }],
+        };
+        const { record } = await service.cancelAppointment(command);
+        expect(graph.calls).toEqual([
+            'GET ContosoLunch@contoso.test/AP1',
+            'POST ContosoLunch@contoso.test/AP1/cancel Kitchen closed',
+        ]);
+        expect(record).toMatchObject({
+            kind: 'bookingAppointment',
+            state: 'accepted',
+            cancellationMessage: 'Kitchen closed',
+            resource: { mailbox: 'contosolunch@contoso.test', businessId: 'ContosoLunch@contoso.test' },
+            audience: [{ name: 'Dana', phone: '+1 555', type: 'customer' }],
+        });
+        expect(record.resource.graphPath).toBe(
+            '/solutions/bookingBusinesses/ContosoLunch%40contoso.test/appointments/AP1',
+        );
+        expect(sent.map((m) => m.type)).toEqual(['bookingAppointment.cancelled']);
+    });
+
+    it('answers 404 for a missing appointment, and replays one it cancelled earlier', async () => {
+        const { service, graph } = setup();
+        await expect(service.cancelAppointment(command)).rejects.toMatchObject({ status: 404 });
+        graph.appointment = { id: 'AP1', customers: [] };
+        const first = await service.cancelAppointment(command);
+        graph.appointment = undefined;
+        const again = await service.cancelAppointment({ ...command, businessId: 'contosolunch@CONTOSO.test' });
+        expect(again).toEqual({ record: first.record, replayed: true });
+    });
+});

@@ -1,0 +1,149 @@
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { TokenCredential } from '@azure/identity';
+import { GraphHttp, retryAfterMs } from '../../src/adapters/graph/graphHttp';
+
+type Reply = { status: number; headers?: Record<string, string>; body?: unknown };
+
+/** A real HTTP server standing in for Graph, answering from a script and recording what it received. */
+async function scriptedGraph(replies: Reply[]) {
+    const received: Array<{ method?: string; url?: string; headers: http.IncomingHttpHeaders; body: string }> = [];
+    const server = http.createServer((req, res) => {
+        let body = '';
+        req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        req.on('end', () => {
+            received.push({ method: req.method, url: req.url, headers: req.headers, body });
+            const reply = replies.shift() ?? { status: 500 };
+            res.writeHead(reply.status, { 'request-id': `rid-${received.length}`, ...reply.headers });
+            res.end(reply.body === undefined ? undefined : JSON.stringify(reply.body));
+        });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    return { baseUrl: `http://127.0.0.1:${port}`, received, close: () => new Promise((r) => server.close(r)) };
+}
+
+const credential: TokenCredential = { getToken: () => Promise.resolve({ token: 'app-token', expiresOnTimestamp: 0 }) };
+
+function client(baseUrl: string, retryDeadlineMs = 10_000) {
+    const slept: number[] = [];
+    let nowMs = 0;
+    const graph = new GraphHttp({
+        baseUrl,
+        credential,
+        timeoutMs: 2_000,
+        retryDeadlineMs,
+        now: () => nowMs,
+        sleep: (ms) => {
+            slept.push(ms);
+            nowMs += ms;
+            return Promise.resolve();
+        },
+    });
+    return { graph, slept };
+}
+
+const throttled = (retryAfter: string): Reply => ({
+    status: 429,
+    headers: { 'Retry-After': retryAfter },
+    body: { error: { code: 'TooManyRequests', message: 'Too many requests' } },
+});
+
+describe('GraphHttp', () => {
+    it('sends the app token, JSON body and client-request-id, and returns Graph request-id', async () => {
+        const graph = await scriptedGraph([{ status: 202 }]);
+        try {
+            const { graph: http } = client(graph.baseUrl);
+            const result = await http.send({
+                method: 'POST',
+                version: 'v1.0',
+                path: '/users/a%40b/events/E1/cancel',
+                body: { comment: 'x' },
+                clientRequestId: 'c-9',
+            });
+            expect(result).toEqual({ status: 202, body: undefined, requestId: 'rid-1' });
+            const [request] = graph.received;
+            expect(request?.url).toBe('/v1.0/users/a%40b/events/E1/cancel');
+            expect(request?.headers.authorization).toBe('Bearer app-token');
+            expect(request?.headers['content-type']).toBe('application/json');
+            expect(request?.headers['client-request-id']).toBe('c-9');
+            expect(request?.body).toBe('{"comment":"x"}');
+        } finally {
+            await graph.close();
+        }
+    });
+
+    it('retries 429 and 503 after their Retry-After, fractional seconds included', async () => {
+        const graph = await scriptedGraph([
+            throttled('2.128'),
+            { status: 503, headers: { 'Retry-After': '1' } },
+            { status: 200, body: { id: 'E1' } },
+        ]);
+        try {
+            const { graph: http, slept } = client(graph.baseUrl);
+            const result = await http.send({ method: 'GET', version: 'beta', path: '/users/u/events/E1' });
+            expect(result.body).toEqual({ id: 'E1' });
+            expect(slept).toEqual([2_128, 1_000]);
+            expect(graph.received).toHaveLength(3);
+        } finally {
+            await graph.close();
+        }
+    });
+
+    it('gives up with 503 and Retry-After when the next attempt would pass the deadline', async () => {
+        const graph = await scriptedGraph([throttled('3'), throttled('30')]);
+        try {
+            const { graph: http, slept } = client(graph.baseUrl, 10_000);
+            await expect(
+                http.send({ method: 'GET', version: 'v1.0', path: '/users/u/events/E1' }),
+            ).rejects.toMatchObject({
+                status: 503,
+                headers: { 'Retry-After': '30' },
+            });
+            expect(slept).toEqual([3_000]);
+        } finally {
+            await graph.close();
+        }
+    });
+
+    it("passes Graph's error code and message through with its request-id", async () => {
+        const graph = await scriptedGraph([
+            {
+                status: 404,
+                body: {
+                    error: { code: 'ErrorItemNotFound', message: 'The specified object was not found in the store.' },
+                },
+            },
+        ]);
+        try {
+            const { graph: http } = client(graph.baseUrl);
+            await expect(
+                http.send({ method: 'GET', version: 'v1.0', path: '/users/u/events/E1' }),
+            ).rejects.toMatchObject({
+                status: 404,
+                code: 'ErrorItemNotFound',
+                message: 'The specified object was not found in the store.',
+                outcome: 'rejected',
+                graphRequestId: 'rid-1',
+            });
+        } finally {
+            await graph.close();
+        }
+    });
+
+    it('reports an unreachable Graph as an unknown outcome, not a crash', async () => {
+        const { graph: http } = client('http://127.0.0.1:9');
+        await expect(http.send({ method: 'POST', version: 'v1.0', path: '/x', body: {} })).rejects.toMatchObject({
+            status: 504,
+            outcome: 'unknown',
+        });
+    });
+
+    it('reads Retry-After as seconds or as an HTTP date', () => {
+        expect(retryAfterMs('5', 0)).toBe(5_000);
+        expect(retryAfterMs('0.5', 0)).toBe(500);
+        expect(retryAfterMs(new Date(10_000).toUTCString(), 4_000)).toBe(6_000);
+        expect(retryAfterMs('soon', 0)).toBeUndefined();
+        expect(retryAfterMs(null, 0)).toBeUndefined();
+    });
+});

@@ -1,0 +1,139 @@
+import { QueueServiceClient } from '@azure/storage-queue';
+import { testStorageConnectionString } from '../support/storage';
+import { type HostProcess, startHostProcess } from './support/hostProcess';
+
+const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
+
+describe('local host: storage queue triggers (queue-app fixture: batchSize 4, visibilityTimeout 1 s)', () => {
+    let host: HostProcess;
+    let service: QueueServiceClient;
+
+    const send = async (queue: string, text: string): Promise<void> => {
+        await service.getQueueClient(queue).sendMessage(text);
+    };
+
+    /** Polls until `probe` returns a value (async), or fails with the host's last output. */
+    const eventually = async <T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> => {
+        const deadline = Date.now() + timeoutMs;
+        for (;;) {
+            const value = await probe();
+            if (value !== undefined) return value;
+            if (Date.now() > deadline) throw new Error(`Timed out: ${what}\n${host.lines.slice(-40).join('\n')}`);
+            await new Promise((r) => setTimeout(r, 100));
+        }
+    };
+
+    /** Waits for messages on a queue (peek) and returns their raw text. */
+    const waitForMessageOn = (queue: string, timeoutMs: number): Promise<string[]> =>
+        eventually(
+            async () => {
+                const client = service.getQueueClient(queue);
+                if (!(await client.exists())) return undefined;
+                const peeked = await client.peekMessages({ numberOfMessages: 32 });
+                const texts = peeked.peekedMessageItems.map((m) => m.messageText);
+                return texts.length > 0 ? texts : undefined;
+            },
+            timeoutMs,
+            `a message on ${queue}`,
+        );
+
+    const waitForEmpty = (queue: string): Promise<true> =>
+        eventually(
+            async () => {
+                // counts invisible (in-process) messages too
+                const properties = await service.getQueueClient(queue).getProperties();
+                return properties.approximateMessagesCount === 0 ? true : undefined;
+            },
+            5000,
+            `${queue} to be empty`,
+        );
+
+    const resultsOf = (fn: string): Record<string, unknown>[] => host.results().filter((r) => r.fn === fn);
+
+    beforeAll(async () => {
+        service = QueueServiceClient.fromConnectionString(testStorageConnectionString());
+        host = await startHostProcess('queue-app');
+    });
+
+    afterAll(async () => {
+        await host?.stop();
+    });
+
+    it('creates the queues it listens on (queueName from %INPUT_QUEUE%)', async () => {
+        for (const name of ['host-input', 'host-flaky', 'host-retry-once', 'host-batch']) {
+            expect(await service.getQueueClient(name).exists()).toBe(true);
+        }
+    });
+
+    it('base64-decodes messages, passes JSON as an object and text as a string, with trigger metadata', async () => {
+        await send('host-input', b64(JSON.stringify({ hello: 'world' })));
+        await send('host-input', b64('plain text'));
+        const [json, text] = await host.waitFor(
+            () => {
+                const results = resultsOf('input');
+                const j = results.find((r) => r.type === 'object');
+                const t = results.find((r) => r.type === 'string');
+                return j && t ? [j, t] : undefined;
+            },
+            10_000,
+            'input messages',
+        );
+        expect(json).toMatchObject({
+            message: { hello: 'world' },
+            dequeueCount: 1,
+            queueTrigger: { hello: 'world' },
+            hasPopReceipt: true,
+        });
+        expect(typeof json.id).toBe('string');
+        expect(Number.isNaN(Date.parse(String(json.insertionTime)))).toBe(false);
+        expect(text).toMatchObject({ message: 'plain text', dequeueCount: 1 });
+        // success deletes the message
+        expect(await waitForEmpty('host-input')).toBe(true);
+    });
+
+    it('moves a message that is not valid base64 straight to <queue>-poison, without invoking', async () => {
+        await send('host-input', 'this is not base64!');
+        expect(await waitForMessageOn('host-input-poison', 10_000)).toEqual(['this is not base64!']);
+        expect(resultsOf('input').some((r) => r.message === 'this is not base64!')).toBe(false);
+        expect(host.lines.some((l) => l.includes('not a valid Base-64 string'))).toBe(true);
+    });
+
+    it('retries a failed message after visibilityTimeout with a higher dequeueCount', async () => {
+        await send('host-retry-once', b64('again'));
+        const [first, second] = await host.waitFor(
+            () => {
+                const r = resultsOf('retryOnce');
+                return r.length >= 2 ? r : undefined;
+            },
+            10_000,
+            'two attempts',
+        );
+        expect(first).toMatchObject({ message: 'again', dequeueCount: 1 });
+        expect(second).toMatchObject({ message: 'again', dequeueCount: 2 });
+        expect(Number(second!.at) - Number(first!.at)).toBeGreaterThanOrEqual(900);
+    });
+
+    it('after maxDequeueCount (5) failures moves the message to <queue>-poison and deletes the original', async () => {
+        const raw = b64(JSON.stringify({ order: 7 }));
+        await send('host-flaky', raw);
+        expect(await waitForMessageOn('host-flaky-poison', 20_000)).toEqual([raw]);
+        expect(resultsOf('flaky').map((r) => r.dequeueCount)).toEqual([1, 2, 3, 4, 5]);
+        expect(await waitForEmpty('host-flaky')).toBe(true);
+    }, 25_000);
+
+    it('processes at most batchSize + newBatchThreshold messages at a time', async () => {
+        await Promise.all(Array.from({ length: 12 }, (_, i) => send('host-batch', b64(`m${i}`))));
+        const results = await host.waitFor(
+            () => {
+                const r = resultsOf('batch');
+                return r.length >= 12 ? r : undefined;
+            },
+            15_000,
+            '12 batch messages',
+        );
+        const maxRunning = Math.max(...results.map((r) => Number(r.running)));
+        expect(maxRunning).toBeGreaterThanOrEqual(4);
+        expect(maxRunning).toBeLessThanOrEqual(6);
+        expect(new Set(results.map((r) => r.message)).size).toBe(12);
+    }, 20_000);
+});
