@@ -1,12 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
-import { freePort } from '../../dev/azurite';
+import { freePort, startAzurite } from '../../dev/azurite';
 import { startGraphEmulator } from '../../dev/graph-emulator/server';
 import { mintToken, type MintOptions } from '../../dev/identity/mintToken';
 import { repoRoot } from '../../dev/paths';
 import { waitForHttp } from '../../dev/processes';
-import { testStorageConnectionString } from './storage';
+import { TableClient, TableServiceClient } from '@azure/data-tables';
+import { QueueServiceClient } from '@azure/storage-queue';
 
 export interface LocalStack {
     /** `http://127.0.0.1:<port>` of the local host running the app. */
@@ -17,16 +18,34 @@ export interface LocalStack {
     readonly emulatorTlsUrl: string;
     /** A token for the gateway, issued by the emulator's dev tenant. */
     token(options?: MintOptions): string;
+    /** Connection string of this stack's own Azurite. */
+    readonly storageConnectionString: string;
     /** Everything the host printed so far. */
     readonly hostOutput: string[];
+    /** Reseeds the emulator's demo tenant and empties the gateway's tables and queues. */
+    reset(): Promise<void>;
     stop(): Promise<void>;
 }
 
+async function emptyStorage(connectionString: string): Promise<void> {
+    const options = { allowInsecureConnection: true };
+    for await (const table of TableServiceClient.fromConnectionString(connectionString, options).listTables()) {
+        if (!table.name) continue;
+        const client = TableClient.fromConnectionString(connectionString, table.name, options);
+        for await (const entity of client.listEntities<object>()) {
+            await client.deleteEntity(entity.partitionKey!, entity.rowKey!);
+        }
+    }
+    const queues = QueueServiceClient.fromConnectionString(connectionString);
+    for await (const queue of queues.listQueues()) await queues.getQueueClient(queue.name).clearMessages();
+}
+
 /**
- * The product as a user meets it: the Graph emulator (in this process), the local host running the compiled
- * app (`npm run build` first; `npm test` does) as a child process, and the test run's Azurite.
+ * The product as a user meets it: the Graph emulator (in this process), its own in-memory Azurite, and the local
+ * host running the compiled app (`npm run build` first; `npm test` does) as a child process.
  */
 export async function startLocalStack(extraEnv: Record<string, string> = {}): Promise<LocalStack> {
+    const azurite = await startAzurite({ blobPort: await freePort(), queuePort: await freePort(), tablePort: await freePort() });
     const emulator = await startGraphEmulator({ port: 0, tlsPort: 0 });
     const [httpPort, httpsPort] = [await freePort(), await freePort()];
     const hostOutput: string[] = [];
@@ -38,7 +57,7 @@ export async function startLocalStack(extraEnv: Record<string, string> = {}): Pr
                 ...process.env,
                 FUNCTIONS_HTTP_PORT: String(httpPort),
                 FUNCTIONS_HTTPS_PORT: String(httpsPort),
-                AzureWebJobsStorage: testStorageConnectionString(),
+                AzureWebJobsStorage: azurite.connectionString,
                 AUTH_AUTHORITY_HOST: emulator.tlsUrl,
                 AUTH_V1_ISSUER_HOST: emulator.tlsUrl,
                 GRAPH_BASE_URL: emulator.tlsUrl,
@@ -58,6 +77,7 @@ export async function startLocalStack(extraEnv: Record<string, string> = {}): Pr
             await exited;
         }
         await emulator.close();
+        await azurite.stop();
     };
     try {
         await waitForHttp(`${gatewayUrl}/api/health`, { timeoutMs: 30_000, child });
@@ -71,7 +91,13 @@ export async function startLocalStack(extraEnv: Record<string, string> = {}): Pr
         emulatorUrl: emulator.url,
         emulatorTlsUrl: emulator.tlsUrl,
         token: (options = {}) => mintToken({ issuerHost: emulator.tlsUrl, ...options }),
+        storageConnectionString: azurite.connectionString,
         hostOutput,
+        reset: async () => {
+            const response = await fetch(`${emulator.url}/_emulator/reset`, { method: 'POST' });
+            if (!response.ok) throw new Error(`emulator reset failed: ${response.status}`);
+            await emptyStorage(azurite.connectionString);
+        },
         stop,
     };
 }

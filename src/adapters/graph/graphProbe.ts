@@ -3,8 +3,9 @@ import type { HealthProbe } from '../../health/checkHealth';
 import { graphScope } from './credential';
 
 /**
- * Graph is up when the gateway can get an app token and Graph accepts it for a minimal read of the
- * organization (so a bad credential or a missing consent shows here, not on the first cancel).
+ * Graph is up when the gateway can get an app token and Graph accepts it for a minimal directory read
+ * (`User.Read.All`, which the gateway needs anyway), so a bad credential or a missing consent shows here,
+ * not on the first cancel.
  */
 export function graphProbe(credential: TokenCredential, graphBaseUrl: string): HealthProbe {
     return {
@@ -12,7 +13,7 @@ export function graphProbe(credential: TokenCredential, graphBaseUrl: string): H
         async check(signal) {
             const token = await credential.getToken(graphScope, { abortSignal: signal });
             if (!token) throw new Error('no token for Graph');
-            const response = await fetch(`${graphBaseUrl}/v1.0/organization?$select=id`, {
+            const response = await fetch(`${graphBaseUrl}/v1.0/users?$top=1&$select=id`, {
                 headers: { Authorization: `Bearer ${token.token}` },
                 signal,
             });

@@ -1,0 +1,127 @@
+import { readJsonObject } from './body';
+import { GraphError, segmentNotFound } from './errors';
+import { faultConfigSchema } from './faults';
+import { parseFixture } from './fixture';
+import { demoFixture } from './demoTenant';
+import { type EmuRequest, type EmuResponse, emptyResponse, jsonResponse, pathSegments } from './http';
+import { currentKeys, rotateKeys } from './keys';
+import { adminAppointmentView } from './store/bookings';
+import { adminItemView } from './store/events';
+import { FixtureError, Tenant } from './store/tenant';
+import { type EmulatorState } from './state';
+
+function method(req: EmuRequest, allowed: string[]): void {
+    if (!allowed.includes(req.method)) {
+        throw new GraphError(405, 'BadRequest', 'The OData request is not supported.', { Allow: allowed.join(', ') });
+    }
+}
+
+function zodDetails(issues: readonly { code: string; message: string; path: PropertyKey[] }[]): unknown[] {
+    return issues.map((i) => ({ code: i.code, message: i.message, target: i.path.map(String).join('.') }));
+}
+
+/** Builds a tenant from a fixture body (or the demo tenant when there is none); 400 with the issues otherwise. */
+export function tenantFromBody(value: unknown): Tenant {
+    const parsed = parseFixture(value ?? demoFixture());
+    if (!parsed.success) {
+        throw new GraphError(400, 'BadRequest', 'Invalid fixture.', {}, zodDetails(parsed.error.issues));
+    }
+    try {
+        return new Tenant(parsed.data);
+    } catch (error) {
+        if (error instanceof FixtureError) {
+            throw new GraphError(400, 'BadRequest', 'Invalid fixture.', {}, [
+                { code: 'invalid_reference', message: error.message, target: error.path.map(String).join('.') },
+            ]);
+        }
+        throw error;
+    }
+}
+
+/** `/_emulator/…`: reset, mailbox and bookings views, request log, faults, key rotation. No auth. */
+export function handleAdmin(state: EmulatorState, req: EmuRequest): EmuResponse {
+    const segs = pathSegments(req.path).slice(1);
+    const lower = segs.map((s) => s.toLowerCase());
+    const [first] = lower;
+    if (first === 'health' && segs.length === 1) {
+        method(req, ['GET']);
+        return jsonResponse(200, { status: 'ok', tenantId: state.tenant.tenantId });
+    }
+    if (first === 'reset' && segs.length === 1) {
+        method(req, ['POST']);
+        const body = readJsonObject(req, { optional: true });
+        state.tenant = tenantFromBody(body);
+        state.faults.clear();
+        state.log.clear();
+        return jsonResponse(200, {
+            tenantId: state.tenant.tenantId,
+            users: state.tenant.users.length,
+            groups: state.tenant.groups.length,
+            bookingBusinesses: state.tenant.businesses.length,
+        });
+    }
+    if (first === 'mailboxes' && segs.length === 3 && lower[2] === 'events') {
+        method(req, ['GET']);
+        const mailbox = state.tenant.findMailbox(segs[1] ?? '');
+        if (!mailbox)
+            throw new GraphError(404, 'ErrorInvalidUser', `The requested user '${segs[1] ?? ''}' is invalid.`);
+        const value = [...mailbox.items.values()]
+            .sort((a, b) => a.start - b.start)
+            .map((item) => adminItemView(item, mailbox));
+        return jsonResponse(200, { mailbox: mailbox.address, value });
+    }
+    if (first === 'bookings' && segs.length === 3 && lower[2] === 'appointments') {
+        method(req, ['GET']);
+        const business = state.tenant.findBusiness(segs[1] ?? '');
+        if (!business)
+            throw new GraphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
+        return jsonResponse(200, { value: [...business.appointments.values()].map(adminAppointmentView) });
+    }
+    if (first === 'requests' && segs.length === 1) {
+        method(req, ['GET', 'DELETE']);
+        if (req.method === 'DELETE') {
+            state.log.clear();
+            return emptyResponse(204);
+        }
+        return jsonResponse(200, { value: state.log.list() });
+    }
+    if (first === 'faults' && segs.length === 1) {
+        method(req, ['GET', 'PUT', 'DELETE']);
+        if (req.method === 'DELETE') {
+            state.faults.clear();
+            return emptyResponse(204);
+        }
+        if (req.method === 'PUT') {
+            const text = req.body.toString('utf8');
+            let value: unknown;
+            try {
+                value = JSON.parse(text);
+            } catch {
+                throw new GraphError(400, 'BadRequest', 'Unable to read JSON request payload.');
+            }
+            const parsed = faultConfigSchema.safeParse(value);
+            if (!parsed.success) {
+                throw new GraphError(400, 'BadRequest', 'Invalid fault rules.', {}, zodDetails(parsed.error.issues));
+            }
+            if (Array.isArray(parsed.data)) {
+                state.faults.set(parsed.data);
+            } else {
+                state.faults.set(parsed.data.rules);
+                if (parsed.data.mailboxConcurrency)
+                    state.faults.mailboxConcurrency = { ...parsed.data.mailboxConcurrency };
+            }
+        }
+        return jsonResponse(200, { value: state.faults.list(), mailboxConcurrency: state.faults.mailboxConcurrency });
+    }
+    if (first === 'keys' && segs.length === 1) {
+        method(req, ['GET']);
+        return jsonResponse(200, { value: currentKeys().map((k) => k.publicJwk) });
+    }
+    if (first === 'keys' && lower[1] === 'rotate' && segs.length === 2) {
+        method(req, ['POST']);
+        const body = readJsonObject(req, { optional: true });
+        const keys = rotateKeys(body?.dropOld === true);
+        return jsonResponse(200, { kid: keys[0]?.kid, value: keys.map((k) => k.publicJwk) });
+    }
+    throw segmentNotFound(segs[segs.length - 1] ?? '_emulator');
+}

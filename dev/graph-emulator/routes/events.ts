@@ -1,0 +1,369 @@
+import { permissions } from '../auth';
+import { readActionParameters } from '../body';
+import { GraphError, itemNotFound, segmentNotFound } from '../errors';
+import { emptyResponse, jsonResponse, queryParam } from '../http';
+import { isMalformedId } from '../ids';
+import { type EventItem, type Mailbox } from '../store/model';
+import { applySelect, cancelEvent, deleteEvent, eventWire } from '../store/events';
+import { odataContext, type Owner, type Route, type RouteContext } from '../routeTypes';
+import { parseInstant } from '../time';
+import { mailboxKey, ownerFragment, resolveMailbox } from './owners';
+
+/** Which calendar(s) a route form addresses. */
+type Scope =
+    | { kind: 'any' }
+    | { kind: 'default' }
+    | { kind: 'calendar'; calendarId: string }
+    | { kind: 'calendarGroup'; groupId: string; calendarId: string };
+
+function calendarFilter(mailbox: Mailbox, scope: Scope): string | undefined {
+    switch (scope.kind) {
+        case 'any':
+            return undefined;
+        case 'default':
+            return mailbox.calendars.find((c) => c.isDefault)?.id;
+        case 'calendar': {
+            const calendar = mailbox.calendars.find((c) => c.id === scope.calendarId);
+            if (!calendar) throw itemNotFound();
+            return calendar.id;
+        }
+        case 'calendarGroup': {
+            const group = mailbox.calendarGroups.find((g) => g.id === scope.groupId);
+            const calendar = mailbox.calendars.find(
+                (c) => c.id === scope.calendarId && c.calendarGroupId === group?.id,
+            );
+            if (!group || !calendar) throw itemNotFound();
+            return calendar.id;
+        }
+    }
+}
+
+function checkId(id: string): void {
+    if (isMalformedId(id)) throw new GraphError(400, 'ErrorInvalidIdMalformed', 'Id is malformed.');
+}
+
+/** Finds an active item by id within the route's mailbox and calendar scope; 404 otherwise. */
+function locate(ctx: RouteContext, owner: Owner, scope: Scope, id: string): { mailbox: Mailbox; item: EventItem } {
+    const mailbox = resolveMailbox(ctx, owner);
+    const calendarId = calendarFilter(mailbox, scope);
+    checkId(id);
+    const item = mailbox.items.get(id);
+    if (!item || item.state !== 'active') throw itemNotFound();
+    if (calendarId !== undefined && item.calendarId !== calendarId) throw itemNotFound();
+    return { mailbox, item };
+}
+
+function locateInstance(
+    ctx: RouteContext,
+    owner: Owner,
+    scope: Scope,
+    masterId: string,
+    instanceId: string,
+): { mailbox: Mailbox; item: EventItem } {
+    const { mailbox, item: master } = locate(ctx, owner, scope, masterId);
+    checkId(instanceId);
+    const item = mailbox.items.get(instanceId);
+    if (!item || item.state !== 'active' || item.seriesMasterId !== master.id) throw itemNotFound();
+    return { mailbox, item };
+}
+
+function timeWindow(ctx: RouteContext): { start: number; end: number } {
+    const startText = queryParam(ctx.req.query, 'startDateTime');
+    const endText = queryParam(ctx.req.query, 'endDateTime');
+    if (startText === undefined || endText === undefined) {
+        throw new GraphError(
+            400,
+            'ErrorInvalidParameter',
+            'This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.',
+        );
+    }
+    const start = parseInstant(startText);
+    const end = parseInstant(endText);
+    if (start === undefined || end === undefined) {
+        throw new GraphError(
+            400,
+            'ErrorInvalidParameter',
+            'The value of the StartDateTime or EndDateTime parameter is invalid.',
+        );
+    }
+    return { start, end };
+}
+
+function selectFragment(ctx: RouteContext): string {
+    const select = queryParam(ctx.req.query, '$select');
+    return select ? `(${select})` : '';
+}
+
+function listResponse(ctx: RouteContext, mailbox: Mailbox, items: EventItem[], fragment: string) {
+    const select = queryParam(ctx.req.query, '$select');
+    const topText = queryParam(ctx.req.query, '$top');
+    const top = topText !== undefined && /^\d+$/.test(topText) ? Number(topText) : undefined;
+    const sorted = [...items].sort((a, b) => a.start - b.start);
+    const value = (top !== undefined ? sorted.slice(0, top) : sorted).map((i) =>
+        applySelect(eventWire(i, mailbox, ctx.version), select),
+    );
+    return jsonResponse(200, { '@odata.context': odataContext(ctx.version, fragment + selectFragment(ctx)), value });
+}
+
+function itemResponse(ctx: RouteContext, owner: Owner, mailbox: Mailbox, item: EventItem) {
+    const select = queryParam(ctx.req.query, '$select');
+    const body = applySelect(eventWire(item, mailbox, ctx.version), select);
+    return jsonResponse(200, {
+        '@odata.context': odataContext(
+            ctx.version,
+            `${ownerFragment(ctx, owner)}/events${selectFragment(ctx)}/$entity`,
+        ),
+        ...body,
+    });
+}
+
+function cancelResponse(ctx: RouteContext, mailbox: Mailbox, item: EventItem) {
+    const params = readActionParameters(ctx.req, 'cancel', ['Comment']);
+    cancelEvent(ctx.state.tenant, mailbox, item, params.Comment ?? null, 'cancel');
+    return emptyResponse(202);
+}
+
+function inWindow(item: EventItem, window: { start: number; end: number }): boolean {
+    return item.start < window.end && item.end > window.start;
+}
+
+/** Instances visible in a window: organizers no longer see cancelled occurrences; attendees see them cancelled. */
+function instances(mailbox: Mailbox, master: EventItem, window: { start: number; end: number }): EventItem[] {
+    return [...mailbox.items.values()].filter(
+        (i) => i.seriesMasterId === master.id && i.state === 'active' && inWindow(i, window),
+    );
+}
+
+const itemMethods = ['GET', 'DELETE'] as const;
+
+/**
+ * Event routes after the owner (`me`, `users/{id}`, `groups/{id}`): `segs`/`lower` start at the first segment
+ * after the owner. Returns undefined when the first segment is not a calendar segment at all.
+ */
+export function eventRoute(owner: Owner, segs: string[], lower: string[]): Route | undefined {
+    const mailbox = (ctx: RouteContext): string => mailboxKey(ctx, owner);
+    const isGroup = owner.kind === 'group';
+    let scope: Scope;
+    let i = 0;
+    const first = lower[0];
+    if (first === 'events' || first === 'calendarview') {
+        scope = { kind: 'any' };
+    } else if (first === 'calendar') {
+        if (segs.length === 1) return calendarGetRoute(owner, mailbox);
+        scope = { kind: 'default' };
+        i = 1;
+    } else if (first === 'calendars' && !isGroup) {
+        const calendarId = segs[1];
+        if (calendarId === undefined) return calendarListRoute(owner, mailbox, undefined);
+        if (segs.length === 2) return calendarGetRoute(owner, mailbox, calendarId);
+        scope = { kind: 'calendar', calendarId };
+        i = 2;
+    } else if ((first === 'calendargroups' || first === 'calendargroup') && !isGroup) {
+        const groupId = segs[1];
+        if (groupId === undefined) return calendarGroupListRoute(owner, mailbox);
+        if (lower[2] !== 'calendars') throw segmentNotFound(segs[2] ?? groupId);
+        const calendarId = segs[3];
+        if (calendarId === undefined) return calendarListRoute(owner, mailbox, groupId);
+        scope = { kind: 'calendarGroup', groupId, calendarId };
+        i = 4;
+    } else {
+        return undefined;
+    }
+    const collection = lower[i];
+    if (collection !== 'events' && collection !== 'calendarview') throw segmentNotFound(segs[i] ?? segs[i - 1] ?? '');
+    const tail = segs.slice(i + 1);
+    const tailLower = lower.slice(i + 1);
+    const read = (): readonly string[] => permissions.eventsRead;
+    const byMethod = (m: string): readonly string[] => (m === 'GET' ? permissions.eventsRead : permissions.eventsWrite);
+    const base = { api: 'outlook' as const, owner, mailbox };
+
+    if (tail.length === 0) {
+        if (collection === 'events') {
+            return {
+                ...base,
+                methods: ['GET'],
+                permissions: read,
+                handle: (ctx) => {
+                    const mb = resolveMailbox(ctx, owner);
+                    const cal = calendarFilter(mb, scope);
+                    const items = [...mb.items.values()].filter(
+                        (it) =>
+                            it.state === 'active' &&
+                            (it.type === 'singleInstance' || it.type === 'seriesMaster') &&
+                            (cal === undefined || it.calendarId === cal),
+                    );
+                    return listResponse(ctx, mb, items, `${ownerFragment(ctx, owner)}/events`);
+                },
+            };
+        }
+        return {
+            ...base,
+            methods: ['GET'],
+            permissions: read,
+            handle: (ctx) => {
+                const window = timeWindow(ctx);
+                const mb = resolveMailbox(ctx, owner);
+                const cal = calendarFilter(mb, scope);
+                const items = [...mb.items.values()].filter(
+                    (it) =>
+                        it.state === 'active' &&
+                        it.type !== 'seriesMaster' &&
+                        (cal === undefined || it.calendarId === cal) &&
+                        inWindow(it, window),
+                );
+                return listResponse(ctx, mb, items, `${ownerFragment(ctx, owner)}/calendarView`);
+            },
+        };
+    }
+    const id = tail[0] ?? '';
+    if (tail.length === 1) {
+        return {
+            ...base,
+            methods: itemMethods,
+            permissions: byMethod,
+            handle: (ctx) => {
+                const { mailbox: mb, item } = locate(ctx, owner, scope, id);
+                if (ctx.req.method === 'DELETE') {
+                    deleteEvent(ctx.state.tenant, mb, item);
+                    return emptyResponse(204);
+                }
+                return itemResponse(ctx, owner, mb, item);
+            },
+        };
+    }
+    if (tail.length === 2 && tailLower[1] === 'cancel') {
+        return {
+            ...base,
+            methods: ['POST'],
+            permissions: byMethod,
+            handle: (ctx) => {
+                const { mailbox: mb, item } = locate(ctx, owner, scope, id);
+                return cancelResponse(ctx, mb, item);
+            },
+        };
+    }
+    if (collection === 'events' && tailLower[1] === 'instances') {
+        const instanceId = tail[2];
+        if (instanceId === undefined) {
+            return {
+                ...base,
+                methods: ['GET'],
+                permissions: read,
+                handle: (ctx) => {
+                    const window = timeWindow(ctx);
+                    const { mailbox: mb, item: master } = locate(ctx, owner, scope, id);
+                    const items = master.type === 'seriesMaster' ? instances(mb, master, window) : [];
+                    return listResponse(ctx, mb, items, `${ownerFragment(ctx, owner)}/events('${id}')/instances`);
+                },
+            };
+        }
+        if (tail.length === 3) {
+            return {
+                ...base,
+                methods: itemMethods,
+                permissions: byMethod,
+                handle: (ctx) => {
+                    const { mailbox: mb, item } = locateInstance(ctx, owner, scope, id, instanceId);
+                    if (ctx.req.method === 'DELETE') {
+                        deleteEvent(ctx.state.tenant, mb, item);
+                        return emptyResponse(204);
+                    }
+                    return itemResponse(ctx, owner, mb, item);
+                },
+            };
+        }
+        if (tail.length === 4 && tailLower[3] === 'cancel') {
+            return {
+                ...base,
+                methods: ['POST'],
+                permissions: byMethod,
+                handle: (ctx) => {
+                    const { mailbox: mb, item } = locateInstance(ctx, owner, scope, id, instanceId);
+                    return cancelResponse(ctx, mb, item);
+                },
+            };
+        }
+    }
+    const unknown = tail.find((_, k) => k > 0) ?? id;
+    throw segmentNotFound(unknown);
+}
+
+function calendarWire(mailbox: Mailbox, calendarId: string) {
+    const c = mailbox.calendars.find((x) => x.id === calendarId);
+    if (!c) throw itemNotFound();
+    return {
+        id: c.id,
+        name: c.name,
+        color: 'auto',
+        isDefaultCalendar: c.isDefault,
+        changeKey: 'AAAAAA==',
+        canShare: true,
+        canViewPrivateItems: true,
+        canEdit: true,
+        allowedOnlineMeetingProviders: ['teamsForBusiness'],
+        defaultOnlineMeetingProvider: 'teamsForBusiness',
+        isTallyingResponses: true,
+        isRemovable: !c.isDefault,
+        owner: { name: mailbox.displayName, address: mailbox.address },
+    };
+}
+
+function calendarGetRoute(owner: Owner, mailbox: (ctx: RouteContext) => string, calendarId?: string): Route {
+    return {
+        api: 'outlook',
+        owner,
+        mailbox,
+        methods: ['GET'],
+        permissions: () => permissions.eventsRead,
+        handle: (ctx) => {
+            const mb = resolveMailbox(ctx, owner);
+            const id = calendarId ?? mb.calendars.find((c) => c.isDefault)?.id ?? '';
+            if (calendarId !== undefined) checkId(calendarId);
+            return jsonResponse(200, {
+                '@odata.context': odataContext(ctx.version, `${ownerFragment(ctx, owner)}/calendars/$entity`),
+                ...calendarWire(mb, id),
+            });
+        },
+    };
+}
+
+function calendarListRoute(owner: Owner, mailbox: (ctx: RouteContext) => string, groupId: string | undefined): Route {
+    return {
+        api: 'outlook',
+        owner,
+        mailbox,
+        methods: ['GET'],
+        permissions: () => permissions.eventsRead,
+        handle: (ctx) => {
+            const mb = resolveMailbox(ctx, owner);
+            if (groupId !== undefined && !mb.calendarGroups.some((g) => g.id === groupId)) throw itemNotFound();
+            const calendars = mb.calendars.filter((c) => groupId === undefined || c.calendarGroupId === groupId);
+            return jsonResponse(200, {
+                '@odata.context': odataContext(ctx.version, `${ownerFragment(ctx, owner)}/calendars`),
+                value: calendars.map((c) => calendarWire(mb, c.id)),
+            });
+        },
+    };
+}
+
+function calendarGroupListRoute(owner: Owner, mailbox: (ctx: RouteContext) => string): Route {
+    return {
+        api: 'outlook',
+        owner,
+        mailbox,
+        methods: ['GET'],
+        permissions: () => permissions.eventsRead,
+        handle: (ctx) => {
+            const mb = resolveMailbox(ctx, owner);
+            return jsonResponse(200, {
+                '@odata.context': odataContext(ctx.version, `${ownerFragment(ctx, owner)}/calendarGroups`),
+                value: mb.calendarGroups.map((g) => ({
+                    id: g.id,
+                    name: g.name,
+                    classId: g.classId,
+                    changeKey: g.changeKey,
+                })),
+            });
+        },
+    };
+}

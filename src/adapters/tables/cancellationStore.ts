@@ -1,0 +1,272 @@
+import type { TableClient, TableEntityResult, TransactionAction } from '@azure/data-tables';
+import type { CancellationRecord, Stored } from '../../domain/cancellation/record';
+import {
+    type CancellationPage,
+    type CancellationStore,
+    ConcurrencyConflict,
+    type ListCancellationsQuery,
+} from '../../domain/cancellation/store';
+import { BadRequestError } from '../../errors/appError';
+import {
+    duePrefix,
+    fromEntity,
+    indexEntities,
+    listPrefix,
+    partitionKeyOf,
+    recordRowKey,
+    resourceIndexEntity,
+    resourceRowKey,
+    toEntity,
+} from './cancellationEntity';
+import { createTableClient, EnsuredTable, statusOf } from './tableClients';
+import { canonicalInstant, invertedTime, odataString } from './tableKeys';
+
+/** A create for an id that is already recorded. */
+export class CancellationAlreadyExists extends Error {
+    constructor(readonly recordId: string) {
+        super(`cancellation ${recordId} already exists`);
+        this.name = 'CancellationAlreadyExists';
+    }
+}
+
+/** Upper bound for key suffixes: every escaped or generated part sorts below `~`. */
+const high = '~';
+/** Table queries return at most 1,000 entities per page. */
+const maxServicePage = 1000;
+/** Point reads issued at once when resolving index rows. */
+const readConcurrency = 32;
+
+type Entity = TableEntityResult<Record<string, unknown>>;
+
+/**
+ * {@link CancellationStore} on Azure Table Storage. See `cancellationEntity.ts` for the key layout: a record and all
+ * of its index rows live in the tenant's partition and change together in one entity-group transaction, so the due
+ * set, the per-item pointer and the list indexes never disagree with the record.
+ */
+export class TableCancellationStore implements CancellationStore {
+    private readonly table: EnsuredTable;
+
+    constructor(client: TableClient) {
+        this.table = new EnsuredTable(client);
+    }
+
+    static fromConnectionString(connectionString: string, tableName = 'cancellations'): TableCancellationStore {
+        return new TableCancellationStore(createTableClient(connectionString, tableName));
+    }
+
+    async create(record: CancellationRecord): Promise<Stored<CancellationRecord>> {
+        const client = await this.table.get();
+        const entity = toEntity(record);
+        const actions: TransactionAction[] = [
+            ['create', entity],
+            ...indexEntities(record).map((row): TransactionAction => ['create', row]),
+            ['upsert', resourceIndexEntity(record), 'Replace'],
+        ];
+        try {
+            const response = await client.submitTransaction(actions);
+            return { value: fromEntity(entity), etag: await this.etagOf(client, record, response) };
+        } catch (error) {
+            if (statusOf(error) === 409) throw new CancellationAlreadyExists(record.id);
+            throw error;
+        }
+    }
+
+    async update(record: CancellationRecord, etag: string): Promise<Stored<CancellationRecord>> {
+        const client = await this.table.get();
+        const current = await this.readRecord(client, record.tenantId, record.id);
+        // The transaction's If-Match decides; this read only tells which index rows the stored version has.
+        if (current === null) throw new ConcurrencyConflict(record.id);
+        const before = current.value;
+        if (before.createdAt !== record.createdAt || before.actor.objectId !== record.actor.objectId) {
+            throw new Error(`cancellation ${record.id}: createdAt and actor cannot change`);
+        }
+
+        const entity = toEntity(record);
+        const oldRows = new Set(indexEntities(before).map((row) => row.rowKey));
+        const newRows = indexEntities(record);
+        const newKeys = new Set(newRows.map((row) => row.rowKey));
+        const actions: TransactionAction[] = [['update', entity, 'Replace', { etag }]];
+        for (const rowKey of oldRows) {
+            if (!newKeys.has(rowKey)) actions.push(['delete', { partitionKey: entity.partitionKey, rowKey }]);
+        }
+        for (const row of newRows) if (!oldRows.has(row.rowKey)) actions.push(['create', row]);
+        if (before.resource.resourceKey !== record.resource.resourceKey) {
+            actions.push(['upsert', resourceIndexEntity(record), 'Replace']);
+        }
+        try {
+            const response = await client.submitTransaction(actions);
+            return { value: fromEntity(entity), etag: await this.etagOf(client, record, response) };
+        } catch (error) {
+            // 412: the record changed since `etag`; 404/409: an index row another writer already moved.
+            const status = statusOf(error);
+            if (status === 412 || status === 404 || status === 409) throw new ConcurrencyConflict(record.id);
+            throw error;
+        }
+    }
+
+    async get(tenantId: string, id: string): Promise<Stored<CancellationRecord> | null> {
+        return this.readRecord(await this.table.get(), tenantId, id);
+    }
+
+    async findByResource(tenantId: string, resourceKey: string): Promise<Stored<CancellationRecord> | null> {
+        const client = await this.table.get();
+        const pointer = await readEntity(client, partitionKeyOf(tenantId), resourceRowKey(resourceKey));
+        if (pointer === null || pointer.resourceKey !== resourceKey || typeof pointer.recordId !== 'string') {
+            return null;
+        }
+        const found = await this.readRecord(client, tenantId, pointer.recordId);
+        return found !== null && found.value.resource.resourceKey === resourceKey ? found : null;
+    }
+
+    async list(query: ListCancellationsQuery): Promise<CancellationPage> {
+        const pageSize = Math.trunc(query.pageSize);
+        if (!(pageSize >= 1 && pageSize <= maxServicePage)) throw new RangeError('pageSize must be 1..1000');
+        const client = await this.table.get();
+        const prefix = listPrefix(query.actorObjectId, query.state);
+        const lower = query.continuationToken === undefined ? undefined : decodeToken(query.continuationToken, prefix);
+        // Rows sort newest first; records created at or after `since` are the rows up to since's inverted time.
+        const upper = query.since === undefined ? prefix + high : `${prefix}${invertedTimeOf(query.since)}_${high}`;
+        const filter =
+            `PartitionKey eq ${odataString(partitionKeyOf(query.tenantId))}` +
+            (lower === undefined ? ` and RowKey ge ${odataString(prefix)}` : ` and RowKey gt ${odataString(lower)}`) +
+            ` and RowKey le ${odataString(upper)}`;
+
+        // One more than a page tells whether there is a next page without returning an empty one.
+        const rows = await readRange(client, filter, pageSize + 1);
+        const pageRows = rows.slice(0, pageSize);
+        const records = await this.readRecords(client, query.tenantId, pageRows);
+        const items = records.filter(
+            (found): found is Stored<CancellationRecord> =>
+                // An index row read just before a concurrent update may name a record that moved on: skip it.
+                found !== null && (query.state === undefined || found.value.state === query.state),
+        );
+        const last = pageRows[pageRows.length - 1];
+        return {
+            items: items.map((found) => found.value),
+            continuationToken:
+                rows.length > pageSize && last?.rowKey !== undefined ? encodeToken(last.rowKey) : undefined,
+        };
+    }
+
+    async listDue(tenantId: string, now: string, limit: number): Promise<readonly Stored<CancellationRecord>[]> {
+        const max = Math.trunc(limit);
+        if (max <= 0) return [];
+        const client = await this.table.get();
+        const nowIso = canonicalInstant(now);
+        // One range query over the due index: reads only rows due at or before `now`, oldest first.
+        const filter =
+            `PartitionKey eq ${odataString(partitionKeyOf(tenantId))}` +
+            ` and RowKey ge ${odataString(duePrefix)}` +
+            ` and RowKey le ${odataString(`${duePrefix}${nowIso}_${high}`)}`;
+        const rows = await readRange(client, filter, max);
+        const records = await this.readRecords(client, tenantId, rows);
+        const nowMs = Date.parse(nowIso);
+        return records.filter(
+            (found): found is Stored<CancellationRecord> =>
+                found !== null && found.value.nextCheckAt !== undefined && Date.parse(found.value.nextCheckAt) <= nowMs,
+        );
+    }
+
+    private async readRecord(
+        client: TableClient,
+        tenantId: string,
+        id: string,
+    ): Promise<Stored<CancellationRecord> | null> {
+        const entity = await readEntity(client, partitionKeyOf(tenantId), recordRowKey(id));
+        if (entity === null) return null;
+        return { value: fromEntity(entity), etag: etagOfEntity(entity) };
+    }
+
+    /** Point reads of the records index rows name, in the rows' order. */
+    private async readRecords(
+        client: TableClient,
+        tenantId: string,
+        rows: readonly Entity[],
+    ): Promise<(Stored<CancellationRecord> | null)[]> {
+        const results: (Stored<CancellationRecord> | null)[] = [];
+        for (let start = 0; start < rows.length; start += readConcurrency) {
+            const batch = rows.slice(start, start + readConcurrency);
+            results.push(
+                ...(await Promise.all(
+                    batch.map((row) =>
+                        typeof row.recordId === 'string'
+                            ? this.readRecord(client, tenantId, row.recordId)
+                            : Promise.resolve(null),
+                    ),
+                )),
+            );
+        }
+        return results;
+    }
+
+    /** The record's new ETag from the transaction response (the record is always its first operation). */
+    private async etagOf(
+        client: TableClient,
+        record: CancellationRecord,
+        response: { subResponses: readonly { etag?: string | undefined }[] },
+    ): Promise<string> {
+        const etag = response.subResponses[0]?.etag?.trim();
+        if (etag) return etag;
+        const stored = await this.readRecord(client, record.tenantId, record.id);
+        if (stored === null) throw new Error(`cancellation ${record.id} vanished right after it was written`);
+        return stored.etag;
+    }
+}
+
+async function readEntity(client: TableClient, partitionKey: string, rowKey: string): Promise<Entity | null> {
+    try {
+        return await client.getEntity<Record<string, unknown>>(partitionKey, rowKey);
+    } catch (error) {
+        if (statusOf(error) === 404) return null;
+        throw error;
+    }
+}
+
+/** Reads at most `max` rows of a key range, in key order, asking the service for no more than that. */
+async function readRange(client: TableClient, filter: string, max: number): Promise<Entity[]> {
+    const rows: Entity[] = [];
+    let continuationToken: string | undefined;
+    do {
+        const pages = client
+            .listEntities<Record<string, unknown>>({ queryOptions: { filter } })
+            .byPage({ maxPageSize: Math.min(max - rows.length, maxServicePage), continuationToken });
+        const next = await pages.next();
+        if (next.done === true) break;
+        const page = next.value;
+        rows.push(...page.slice(0, max - rows.length));
+        continuationToken = page.continuationToken;
+    } while (continuationToken !== undefined && rows.length < max);
+    return rows;
+}
+
+function etagOfEntity(entity: Entity): string {
+    const etag = entity.etag;
+    if (!etag) throw new Error(`entity ${entity.rowKey ?? ''} has no ETag`);
+    return etag;
+}
+
+function invertedTimeOf(since: string): string {
+    try {
+        return invertedTime(since);
+    } catch (error) {
+        throw new BadRequestError('invalidRequest', 'since must be an ISO 8601 instant.', error);
+    }
+}
+
+/** Opaque page token: the last index RowKey returned, base64url JSON. */
+function encodeToken(rowKey: string): string {
+    return Buffer.from(JSON.stringify({ v: 1, after: rowKey }), 'utf8').toString('base64url');
+}
+
+function decodeToken(token: string, prefix: string): string {
+    try {
+        const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as unknown;
+        if (typeof parsed === 'object' && parsed !== null && 'after' in parsed) {
+            const after = parsed.after;
+            if (typeof after === 'string' && after.startsWith(prefix) && after.length < 1024) return after;
+        }
+    } catch {
+        // fall through
+    }
+    throw new BadRequestError('invalidRequest', 'The continuation token is invalid for this query.');
+}

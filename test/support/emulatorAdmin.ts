@@ -1,0 +1,67 @@
+/** Typed access to the Graph emulator's admin API (docs/emulator.md), for assertions in end-to-end tests. */
+
+export interface MailboxItem {
+    id: string;
+    previousIds: string[];
+    folder: string | null;
+    state: string;
+    subject: string;
+    type: string;
+    seriesMasterId?: string | null;
+    isOrganizer: boolean;
+    isCancelled: boolean;
+    cancelComment?: string | null;
+}
+
+export interface AppointmentItem {
+    id: string;
+    cancelled?: boolean;
+    cancellationMessage?: string | null;
+    [key: string]: unknown;
+}
+
+export interface LoggedRequest {
+    method: string;
+    path: string;
+    status: number;
+    appId?: string;
+    inBatch?: boolean;
+}
+
+async function json<T>(response: Response): Promise<T> {
+    if (!response.ok) throw new Error(`${response.url} answered ${response.status}: ${await response.text()}`);
+    return (await response.json()) as T;
+}
+
+export function emulatorAdmin(emulatorUrl: string) {
+    const admin = `${emulatorUrl}/_emulator`;
+    return {
+        events: async (mailbox: string) =>
+            (await json<{ value: MailboxItem[] }>(await fetch(`${admin}/mailboxes/${encodeURIComponent(mailbox)}/events`)))
+                .value,
+        appointments: async (businessId: string) =>
+            (
+                await json<{ value: AppointmentItem[] }>(
+                    await fetch(`${admin}/bookings/${encodeURIComponent(businessId)}/appointments`),
+                )
+            ).value,
+        requests: async () => (await json<{ value: LoggedRequest[] }>(await fetch(`${admin}/requests`))).value,
+        /** Graph calls as `METHOD path` without the query string, in order. */
+        calls: async () =>
+            (await json<{ value: LoggedRequest[] }>(await fetch(`${admin}/requests`))).value.map(
+                (r) => `${r.method} ${decodeURIComponent(r.path.split("?")[0] ?? "")}`,
+            ),
+        clearRequests: async () => {
+            await fetch(`${admin}/requests`, { method: 'DELETE' });
+        },
+        setFaults: async (rules: unknown[]) => {
+            await json(
+                await fetch(`${admin}/faults`, {
+                    method: 'PUT',
+                    headers: { 'Content-Type': 'application/json' },
+                    body: JSON.stringify(rules),
+                }),
+            );
+        },
+    };
+}
