@@ -21,7 +21,12 @@ describe('event cancel through the gateway (local host + emulator + Azurite)', (
         aliceToken = stack.token({ user: alice.userPrincipalName, scp: ['Calendars.ReadWrite'] });
     });
 
-    const cancel = (path: string, body: unknown = { comment: 'Moved to next week' }, token = aliceToken, headers = {}) =>
+    const cancel = (
+        path: string,
+        body: unknown = { comment: 'Moved to next week' },
+        token = aliceToken,
+        headers = {},
+    ) =>
         fetch(`${stack.gatewayUrl}/api/${path}`, {
             method: 'POST',
             headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', ...headers },
@@ -49,7 +54,9 @@ describe('event cancel through the gateway (local host + emulator + Azurite)', (
             `POST /v1.0/users/${alice.id}/events/${demoIds.budgetReviewId}/cancel`,
         ]);
 
-        const record = await fetch(`${stack.gatewayUrl}${location}`, { headers: { Authorization: `Bearer ${aliceToken}` } });
+        const record = await fetch(`${stack.gatewayUrl}${location}`, {
+            headers: { Authorization: `Bearer ${aliceToken}` },
+        });
         expect(record.status).toBe(200);
         expect(await record.json()).toMatchObject({
             state: 'accepted',
@@ -91,9 +98,13 @@ describe('event cancel through the gateway (local host + emulator + Azurite)', (
         await admin.clearRequests();
         const response = await cancel(`v1.0/me/events/${bobCopy.id}/cancel`, {}, bobToken);
         expect(response.status).toBe(400);
-        expect(await response.json()).toMatchObject({ error: { code: 'ErrorInvalidRequest', message: organizerMessage } });
+        expect(await response.json()).toMatchObject({
+            error: { code: 'ErrorInvalidRequest', message: organizerMessage },
+        });
         expect((await admin.calls()).filter((c) => c.startsWith('POST'))).toEqual([]);
-        const list = await fetch(`${stack.gatewayUrl}/api/cancellations`, { headers: { Authorization: `Bearer ${bobToken}` } });
+        const list = await fetch(`${stack.gatewayUrl}/api/cancellations`, {
+            headers: { Authorization: `Bearer ${bobToken}` },
+        });
         expect(await list.json()).toEqual({ value: [] });
     });
 
@@ -103,7 +114,7 @@ describe('event cancel through the gateway (local host + emulator + Azurite)', (
         expect(await response.json()).toMatchObject({ error: { code: 'ErrorItemNotFound' } });
     });
 
-    it('replays an item the gateway already cancelled instead of returning Graph\'s 404', async () => {
+    it("replays an item the gateway already cancelled instead of returning Graph's 404", async () => {
         const first = await cancel(`v1.0/me/events/${demoIds.budgetReviewId}/cancel`);
         await admin.clearRequests();
         const again = await cancel(`v1.0/users/${alice.userPrincipalName}/events/${demoIds.budgetReviewId}/cancel`);
@@ -122,7 +133,9 @@ describe('event cancel through the gateway (local host + emulator + Azurite)', (
         ['V1.0', 'ME/CALENDARVIEW/{id}'],
     ])('reaches Graph through %s/%s', async (version, form) => {
         const groups = await fetch(`${stack.emulatorUrl}/v1.0/users/${alice.id}/calendarGroups`, {
-            headers: { Authorization: `Bearer ${stack.token({ app: devTenant.gatewayGraphClient.clientId, roles: ['Calendars.ReadWrite'], audience: 'https://graph.microsoft.com', version: 1 })}` },
+            headers: {
+                Authorization: `Bearer ${stack.token({ app: devTenant.gatewayGraphClient.clientId, roles: ['Calendars.ReadWrite'], audience: 'https://graph.microsoft.com', version: 1 })}`,
+            },
         });
         const groupId = ((await groups.json()) as { value: Array<{ id: string }> }).value[0]!.id;
         const path = form
@@ -137,10 +150,18 @@ describe('event cancel through the gateway (local host + emulator + Azurite)', (
 
     it('cancels in a group calendar for a member, and refuses a non-member', async () => {
         const carolToken = stack.token({ user: carol.userPrincipalName, scp: ['Calendars.ReadWrite'] });
-        const refused = await cancel(`v1.0/groups/${demoIds.salesGroupId}/events/${demoIds.salesMeetingId}/cancel`, {}, carolToken);
+        const refused = await cancel(
+            `v1.0/groups/${demoIds.salesGroupId}/events/${demoIds.salesMeetingId}/cancel`,
+            {},
+            carolToken,
+        );
         expect(refused.status).toBe(403);
         const bobToken = stack.token({ user: bob.userPrincipalName, scp: ['Calendars.ReadWrite'] });
-        const accepted = await cancel(`v1.0/groups/${demoIds.salesGroupId}/events/${demoIds.salesMeetingId}/cancel`, {}, bobToken);
+        const accepted = await cancel(
+            `v1.0/groups/${demoIds.salesGroupId}/events/${demoIds.salesMeetingId}/cancel`,
+            {},
+            bobToken,
+        );
         expect(accepted.status).toBe(202);
     });
 });

@@ -11,7 +11,10 @@ describe('local stack: GET /api/health', () => {
         const response = await fetch(`${stack.gatewayUrl}/api/health`);
         const body = (await response.json()) as { status: string; checks: Record<string, { status: string }> };
         expect(response.status).toBe(200);
-        expect(body).toMatchObject({ status: 'healthy', checks: { storage: { status: 'up' }, graph: { status: 'up' } } });
+        expect(body).toMatchObject({
+            status: 'healthy',
+            checks: { storage: { status: 'up' }, graph: { status: 'up' } },
+        });
         expect(response.headers.get('request-id')).toMatch(/^[0-9a-f-]{36}$/);
     });
 
@@ -23,7 +26,9 @@ describe('local stack: GET /api/health', () => {
     it("answers an unknown route with Graph's error envelope and 404, and a wrong method with 405", async () => {
         const unknown = await fetch(`${stack.gatewayUrl}/api/nothing/here`);
         expect(unknown.status).toBe(404);
-        expect(await unknown.json()).toMatchObject({ error: { code: 'UnknownRoute', innerError: { 'request-id': expect.any(String) } } });
+        expect(await unknown.json()).toMatchObject({
+            error: { code: 'UnknownRoute', innerError: { 'request-id': expect.any(String) } },
+        });
         const wrongMethod = await fetch(`${stack.gatewayUrl}/api/health`, { method: 'DELETE' });
         expect(wrongMethod.status).toBe(405);
         expect(wrongMethod.headers.get('allow')).toBe('GET');

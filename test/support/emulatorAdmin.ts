@@ -37,8 +37,11 @@ export function emulatorAdmin(emulatorUrl: string) {
     const admin = `${emulatorUrl}/_emulator`;
     return {
         events: async (mailbox: string) =>
-            (await json<{ value: MailboxItem[] }>(await fetch(`${admin}/mailboxes/${encodeURIComponent(mailbox)}/events`)))
-                .value,
+            (
+                await json<{ value: MailboxItem[] }>(
+                    await fetch(`${admin}/mailboxes/${encodeURIComponent(mailbox)}/events`),
+                )
+            ).value,
         appointments: async (businessId: string) =>
             (
                 await json<{ value: AppointmentItem[] }>(
@@ -49,7 +52,7 @@ export function emulatorAdmin(emulatorUrl: string) {
         /** Graph calls as `METHOD path` without the query string, in order. */
         calls: async () =>
             (await json<{ value: LoggedRequest[] }>(await fetch(`${admin}/requests`))).value.map(
-                (r) => `${r.method} ${decodeURIComponent(r.path.split("?")[0] ?? "")}`,
+                (r) => `${r.method} ${decodeURIComponent(r.path.split('?')[0] ?? '')}`,
             ),
         clearRequests: async () => {
             await fetch(`${admin}/requests`, { method: 'DELETE' });

@@ -45,7 +45,11 @@ async function emptyStorage(connectionString: string): Promise<void> {
  * host running the compiled app (`npm run build` first; `npm test` does) as a child process.
  */
 export async function startLocalStack(extraEnv: Record<string, string> = {}): Promise<LocalStack> {
-    const azurite = await startAzurite({ blobPort: await freePort(), queuePort: await freePort(), tablePort: await freePort() });
+    const azurite = await startAzurite({
+        blobPort: await freePort(),
+        queuePort: await freePort(),
+        tablePort: await freePort(),
+    });
     const emulator = await startGraphEmulator({ port: 0, tlsPort: 0 });
     const [httpPort, httpsPort] = [await freePort(), await freePort()];
     const hostOutput: string[] = [];

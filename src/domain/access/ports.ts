@@ -25,4 +25,3 @@ export interface BookingStaffDirectory {
     /** The staff of a booking business, or `null` when the business does not exist. */
     listStaff(businessId: string): Promise<readonly BookingStaffMember[] | null>;
 }
-
