@@ -14,7 +14,13 @@ function port(name: string, fallback: number): number {
     return n;
 }
 
-function banner(urls: { gateway: string; gatewayTls: string; emulator: string; emulatorTls: string }, caPath: string) {
+function banner(
+    urls: { gateway: string; gatewayTls: string; emulator: string; emulatorTls: string },
+    caPath: string,
+    emulatorTlsPort: number,
+) {
+    // Tokens carry the emulator's TLS origin as issuer, so a moved emulator port must reach the token command too.
+    const tokenEnv = emulatorTlsPort === 7444 ? '' : `GRAPH_EMULATOR_TLS_PORT=${emulatorTlsPort} `;
     const lines = [
         '',
         'Cancel Gateway local stack is up (development mode: dev tokens trusted, loopback webhooks allowed).',
@@ -25,11 +31,14 @@ function banner(urls: { gateway: string; gatewayTls: string; emulator: string; e
         `  emulator (TLS)  ${urls.emulatorTls}/`,
         `  dev CA          ${caPath}`,
         '',
-        'Get a demo token:',
-        '  TOKEN=$(npm run --silent token -- --user alice@contoso.test --scp Calendars.ReadWrite)',
+        'Get a demo token (alice, organizer of "Budget review"):',
+        `  TOKEN=$(${tokenEnv}npm run --silent token -- --user alice@contoso.test --scp Calendars.ReadWrite)`,
         '',
-        'Sample request:',
+        'Sample requests:',
         `  curl -s ${urls.gateway}/api/health`,
+        `  curl -i -X POST ${urls.gateway}/api/v1.0/me/events/AAMkADdemo-budget-review-alice=/cancel \\`,
+        `       -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"comment":"Moved to next week"}'`,
+        `  curl -s ${urls.gateway}/api/cancellations -H "Authorization: Bearer $TOKEN"`,
         '',
         'Ctrl-C stops everything.',
         '',
@@ -112,6 +121,7 @@ async function main(): Promise<void> {
                 emulatorTls,
             },
             tls.caPath,
+            ports.emulatorTls,
         );
         for (const part of [emulator, host]) {
             part.child.once('exit', (code) => {

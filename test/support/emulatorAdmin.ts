@@ -15,7 +15,7 @@ export interface MailboxItem {
 
 export interface AppointmentItem {
     id: string;
-    cancelled?: boolean;
+    isCancelled?: boolean;
     cancellationMessage?: string | null;
     [key: string]: unknown;
 }
