@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
+import type { Caller } from '../auth/caller';
 import type { IdempotencyStore, StoredResponse } from '../domain/idempotency/store';
 import { AppError, BadRequestError, ensureAppError } from '../errors/appError';
 import { errorResponse } from './errorResponse';
@@ -21,7 +22,7 @@ const replayedHeaders = ['location', 'retry-after', 'www-authenticate'];
 /**
  * `Idempotency-Key` (draft-ietf-httpapi-idempotency-key-header): an sf-string (`"…"`); a bare token is accepted too.
  */
-export function idempotencyKey(request: HttpRequest): string | undefined {
+function idempotencyKey(request: HttpRequest): string | undefined {
     const raw = request.headers.get('idempotency-key');
     if (raw === null) return undefined;
     const trimmed = raw.trim();
@@ -35,7 +36,7 @@ export function idempotencyKey(request: HttpRequest): string | undefined {
     return key;
 }
 
-export function fingerprint(parts: readonly string[]): string {
+function fingerprint(parts: readonly string[]): string {
     return createHash('sha256').update(parts.join('\n')).digest('base64url');
 }
 
@@ -106,4 +107,42 @@ export async function withIdempotency(
     const expiresAt = new Date(options.now().getTime() + options.retentionMs);
     await options.store.complete(request.scope, request.key, begun.etag, toStored(response), expiresAt);
     return response;
+}
+
+/** Idempotency keys belong to one caller: the same key from two callers never collides. */
+function idempotencyScope(caller: Caller): string {
+    return `${caller.tenantId}|${caller.objectId}|${caller.appId}`;
+}
+
+/** Same request = same method, path (case-insensitively, as routes match) and parameters. */
+function requestFingerprint(request: HttpRequest, parameters: Record<string, string | undefined>): string {
+    const path = new URL(request.url).pathname.toLowerCase();
+    const sorted = Object.keys(parameters)
+        .sort()
+        .map((name) => `${name}=${JSON.stringify(parameters[name] ?? null)}`);
+    return fingerprint([request.method.toUpperCase(), path, ...sorted]);
+}
+
+/**
+ * {@link withIdempotency} for a cancel request: the key from its header, scoped to the caller, with a fingerprint of
+ * the route and the action's parameters.
+ */
+export function idempotentCancel(
+    options: IdempotencyOptions,
+    request: HttpRequest,
+    caller: Caller,
+    ids: RequestScope,
+    parameters: Record<string, string | undefined>,
+    execute: () => Promise<HttpResponseInit>,
+): Promise<HttpResponseInit> {
+    return withIdempotency(
+        options,
+        {
+            key: idempotencyKey(request),
+            scope: idempotencyScope(caller),
+            fingerprint: requestFingerprint(request, parameters),
+            ids,
+        },
+        execute,
+    );
 }

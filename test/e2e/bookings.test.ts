@@ -2,26 +2,17 @@ import { QueueClient } from '@azure/storage-queue';
 import { demoIds } from '../../dev/graph-emulator/demoTenant';
 import { devTenant } from '../../dev/identity/devTenant';
 import { notificationMessageSchema } from '../../src/domain/notifications/notificationMessage';
-import { emulatorAdmin } from '../support/emulatorAdmin';
-import { type LocalStack, startLocalStack } from '../support/stack';
+import { useLocalStack } from '../support/stack';
 
 const [alice, bob, carol] = devTenant.users;
 const business = demoIds.businessId;
 
 describe('booking appointment cancel through the gateway', () => {
-    let stack: LocalStack;
-    let admin: ReturnType<typeof emulatorAdmin>;
+    const local = useLocalStack();
 
-    beforeAll(async () => {
-        stack = await startLocalStack();
-        admin = emulatorAdmin(stack.emulatorUrl);
-    }, 60_000);
-    afterAll(() => stack.stop());
-    beforeEach(() => stack.reset());
-
-    const tokenFor = (upn: string) => stack.token({ user: upn, scp: ['BookingsAppointment.ReadWrite.All'] });
+    const tokenFor = (upn: string) => local.stack.token({ user: upn, scp: ['BookingsAppointment.ReadWrite.All'] });
     const cancel = (path: string, body: unknown, token = tokenFor(alice.userPrincipalName)) =>
-        fetch(`${stack.gatewayUrl}/api/${path}`, {
+        fetch(`${local.stack.gatewayUrl}/api/${path}`, {
             method: 'POST',
             headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
             body: JSON.stringify(body),
@@ -34,10 +25,10 @@ describe('booking appointment cancel through the gateway', () => {
         );
         expect(response.status).toBe(204);
         expect(await response.text()).toBe('');
-        const appointment = (await admin.appointments(business)).find((a) => a.id === demoIds.lunchAppointmentId);
+        const appointment = (await local.admin.appointments(business)).find((a) => a.id === demoIds.lunchAppointmentId);
         expect(appointment).toMatchObject({ cancellationMessage: 'The kitchen is closed today.' });
 
-        const record = await fetch(`${stack.gatewayUrl}${response.headers.get('location')}`, {
+        const record = await fetch(`${local.stack.gatewayUrl}${response.headers.get('location')}`, {
             headers: { Authorization: `Bearer ${tokenFor(alice.userPrincipalName)}` },
         });
         expect(await record.json()).toMatchObject({
@@ -50,7 +41,7 @@ describe('booking appointment cancel through the gateway', () => {
             ],
         });
 
-        const queue = new QueueClient(stack.storageConnectionString, 'notifications');
+        const queue = new QueueClient(local.stack.storageConnectionString, 'notifications');
         const { receivedMessageItems } = await queue.receiveMessages({ numberOfMessages: 32 });
         expect(receivedMessageItems).toHaveLength(1);
         const message = notificationMessageSchema.parse(
@@ -65,7 +56,9 @@ describe('booking appointment cancel through the gateway', () => {
             {},
         );
         expect(response.status).toBe(204);
-        const appointment = (await admin.appointments(business)).find((a) => a.id === demoIds.tastingAppointmentId);
+        const appointment = (await local.admin.appointments(business)).find(
+            (a) => a.id === demoIds.tastingAppointmentId,
+        );
         expect(appointment).toMatchObject({ cancellationMessage: 'Your appointment has been cancelled.' });
     });
 
@@ -78,7 +71,7 @@ describe('booking appointment cancel through the gateway', () => {
         );
         expect(response.status).toBe(404);
         expect(await response.json()).toMatchObject({ error: { code: 'ErrorItemNotFound' } });
-        const list = await fetch(`${stack.gatewayUrl}/api/cancellations`, {
+        const list = await fetch(`${local.stack.gatewayUrl}/api/cancellations`, {
             headers: { Authorization: `Bearer ${tokenFor(alice.userPrincipalName)}` },
         });
         expect(await list.json()).toEqual({ value: [] });
@@ -87,18 +80,18 @@ describe('booking appointment cancel through the gateway', () => {
     it('replays a repeat of an appointment it already cancelled, without calling Graph', async () => {
         const path = `v1.0/solutions/bookingBusinesses/${business}/appointments/${demoIds.lunchAppointmentId}/cancel`;
         const first = await cancel(path, { cancellationMessage: 'Closed' });
-        await admin.clearRequests();
+        await local.admin.clearRequests();
         const again = await cancel(path, { cancellationMessage: 'Closed' });
         expect(again.status).toBe(204);
         expect(again.headers.get('location')).toBe(first.headers.get('location'));
-        expect(await admin.calls()).toEqual([]);
+        expect(await local.admin.calls()).toEqual([]);
     });
 
     it('refuses a viewer and a non-staff user (403), and lets an app the tenant policy names act app-only', async () => {
         const path = `v1.0/solutions/bookingBusinesses/${business}/appointments/${demoIds.lunchAppointmentId}/cancel`;
         expect((await cancel(path, {}, tokenFor(carol.userPrincipalName))).status).toBe(403);
         expect((await cancel(path, {}, tokenFor(bob.userPrincipalName))).status).toBe(403);
-        const appToken = stack.token({
+        const appToken = local.stack.token({
             app: 'ca9ce1a7-0000-4000-8000-0000000000d4',
             roles: ['Bookings.ReadWrite.All'],
         });

@@ -1,24 +1,15 @@
 import { demoIds } from '../../dev/graph-emulator/demoTenant';
 import { devTenant } from '../../dev/identity/devTenant';
-import { emulatorAdmin } from '../support/emulatorAdmin';
-import { type LocalStack, startLocalStack } from '../support/stack';
+import { useLocalStack } from '../support/stack';
 
 const [alice, bob, carol] = devTenant.users;
 const organizerMessage = "Your request can't be completed. You need to be an organizer to cancel a meeting.";
 
 describe('event cancel through the gateway (local host + emulator + Azurite)', () => {
-    let stack: LocalStack;
-    let admin: ReturnType<typeof emulatorAdmin>;
+    const local = useLocalStack();
     let aliceToken: string;
-
-    beforeAll(async () => {
-        stack = await startLocalStack();
-        admin = emulatorAdmin(stack.emulatorUrl);
-    }, 60_000);
-    afterAll(() => stack.stop());
-    beforeEach(async () => {
-        await stack.reset();
-        aliceToken = stack.token({ user: alice.userPrincipalName, scp: ['Calendars.ReadWrite'] });
+    beforeEach(() => {
+        aliceToken = local.stack.token({ user: alice.userPrincipalName, scp: ['Calendars.ReadWrite'] });
     });
 
     const cancel = (
@@ -27,7 +18,7 @@ describe('event cancel through the gateway (local host + emulator + Azurite)', (
         token = aliceToken,
         headers = {},
     ) =>
-        fetch(`${stack.gatewayUrl}/api/${path}`, {
+        fetch(`${local.stack.gatewayUrl}/api/${path}`, {
             method: 'POST',
             headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', ...headers },
             body: JSON.stringify(body),
@@ -41,20 +32,22 @@ describe('event cancel through the gateway (local host + emulator + Azurite)', (
         expect(location).toMatch(/^\/api\/cancellations\/[0-9a-f-]{36}$/);
         expect(response.headers.get('request-id')).toMatch(/^[0-9a-f-]{36}$/);
 
-        const organizerItems = await admin.events(alice.userPrincipalName);
+        const organizerItems = await local.admin.events(alice.userPrincipalName);
         const moved = organizerItems.find((e) => e.previousIds.includes(demoIds.budgetReviewId));
         expect(moved).toMatchObject({ folder: 'Deleted Items', cancelComment: 'Moved to next week' });
         for (const attendee of [bob, carol]) {
-            const copy = (await admin.events(attendee.userPrincipalName)).find((e) => e.subject === 'Budget review');
+            const copy = (await local.admin.events(attendee.userPrincipalName)).find(
+                (e) => e.subject === 'Budget review',
+            );
             expect(copy).toMatchObject({ isCancelled: true, isOrganizer: false });
         }
-        const calls = await admin.calls();
+        const calls = await local.admin.calls();
         expect(calls.filter((c) => c.includes('/events/'))).toEqual([
             `GET /v1.0/users/${alice.id}/events/${demoIds.budgetReviewId}`,
             `POST /v1.0/users/${alice.id}/events/${demoIds.budgetReviewId}/cancel`,
         ]);
 
-        const record = await fetch(`${stack.gatewayUrl}${location}`, {
+        const record = await fetch(`${local.stack.gatewayUrl}${location}`, {
             headers: { Authorization: `Bearer ${aliceToken}` },
         });
         expect(record.status).toBe(200);
@@ -72,11 +65,11 @@ describe('event cancel through the gateway (local host + emulator + Azurite)', (
     });
 
     it('cancels one occurrence and leaves the series', async () => {
-        const items = await admin.events(alice.userPrincipalName);
+        const items = await local.admin.events(alice.userPrincipalName);
         const occurrence = items.find((e) => e.type === 'occurrence' && e.seriesMasterId === demoIds.teamSyncId)!;
         const response = await cancel(`v1.0/users/${alice.userPrincipalName}/events/${occurrence.id}/cancel`);
         expect(response.status).toBe(202);
-        const after = await admin.events(alice.userPrincipalName);
+        const after = await local.admin.events(alice.userPrincipalName);
         expect(after.find((e) => e.id === demoIds.teamSyncId)).toMatchObject({ state: 'active', isCancelled: false });
         expect(after.filter((e) => e.seriesMasterId === demoIds.teamSyncId && e.state === 'active').length).toBe(
             items.filter((e) => e.seriesMasterId === demoIds.teamSyncId && e.state === 'active').length - 1,
@@ -88,21 +81,21 @@ describe('event cancel through the gateway (local host + emulator + Azurite)', (
             Comment: 'Series ends',
         });
         expect(response.status).toBe(202);
-        const after = await admin.events(alice.userPrincipalName);
+        const after = await local.admin.events(alice.userPrincipalName);
         expect(after.filter((e) => e.subject.startsWith('Team sync') && e.state === 'active')).toEqual([]);
     });
 
     it("gives an attendee Graph's 400 and changes nothing", async () => {
-        const bobCopy = (await admin.events(bob.userPrincipalName)).find((e) => e.subject === 'Budget review')!;
-        const bobToken = stack.token({ user: bob.userPrincipalName, scp: ['Calendars.ReadWrite'] });
-        await admin.clearRequests();
+        const bobCopy = (await local.admin.events(bob.userPrincipalName)).find((e) => e.subject === 'Budget review')!;
+        const bobToken = local.stack.token({ user: bob.userPrincipalName, scp: ['Calendars.ReadWrite'] });
+        await local.admin.clearRequests();
         const response = await cancel(`v1.0/me/events/${bobCopy.id}/cancel`, {}, bobToken);
         expect(response.status).toBe(400);
         expect(await response.json()).toMatchObject({
             error: { code: 'ErrorInvalidRequest', message: organizerMessage },
         });
-        expect((await admin.calls()).filter((c) => c.startsWith('POST'))).toEqual([]);
-        const list = await fetch(`${stack.gatewayUrl}/api/cancellations`, {
+        expect((await local.admin.calls()).filter((c) => c.startsWith('POST'))).toEqual([]);
+        const list = await fetch(`${local.stack.gatewayUrl}/api/cancellations`, {
             headers: { Authorization: `Bearer ${bobToken}` },
         });
         expect(await list.json()).toEqual({ value: [] });
@@ -116,11 +109,11 @@ describe('event cancel through the gateway (local host + emulator + Azurite)', (
 
     it("replays an item the gateway already cancelled instead of returning Graph's 404", async () => {
         const first = await cancel(`v1.0/me/events/${demoIds.budgetReviewId}/cancel`);
-        await admin.clearRequests();
+        await local.admin.clearRequests();
         const again = await cancel(`v1.0/users/${alice.userPrincipalName}/events/${demoIds.budgetReviewId}/cancel`);
         expect(again.status).toBe(202);
         expect(again.headers.get('location')).toBe(first.headers.get('location'));
-        expect((await admin.calls()).filter((c) => c.includes('/events/'))).toEqual([]);
+        expect((await local.admin.calls()).filter((c) => c.includes('/events/'))).toEqual([]);
     });
 
     it.each([
@@ -132,9 +125,9 @@ describe('event cancel through the gateway (local host + emulator + Azurite)', (
         ['beta', 'me/calendarGroup/{group}/calendars/{calendar}/events/{kickoff}'],
         ['V1.0', 'ME/CALENDARVIEW/{id}'],
     ])('reaches Graph through %s/%s', async (version, form) => {
-        const groups = await fetch(`${stack.emulatorUrl}/v1.0/users/${alice.id}/calendarGroups`, {
+        const groups = await fetch(`${local.stack.emulatorUrl}/v1.0/users/${alice.id}/calendarGroups`, {
             headers: {
-                Authorization: `Bearer ${stack.token({ app: devTenant.gatewayGraphClient.clientId, roles: ['Calendars.ReadWrite'], audience: 'https://graph.microsoft.com', version: 1 })}`,
+                Authorization: `Bearer ${local.stack.token({ app: devTenant.gatewayGraphClient.clientId, roles: ['Calendars.ReadWrite'], audience: 'https://graph.microsoft.com', version: 1 })}`,
             },
         });
         const groupId = ((await groups.json()) as { value: Array<{ id: string }> }).value[0]!.id;
@@ -149,14 +142,14 @@ describe('event cancel through the gateway (local host + emulator + Azurite)', (
     });
 
     it('cancels in a group calendar for a member, and refuses a non-member', async () => {
-        const carolToken = stack.token({ user: carol.userPrincipalName, scp: ['Calendars.ReadWrite'] });
+        const carolToken = local.stack.token({ user: carol.userPrincipalName, scp: ['Calendars.ReadWrite'] });
         const refused = await cancel(
             `v1.0/groups/${demoIds.salesGroupId}/events/${demoIds.salesMeetingId}/cancel`,
             {},
             carolToken,
         );
         expect(refused.status).toBe(403);
-        const bobToken = stack.token({ user: bob.userPrincipalName, scp: ['Calendars.ReadWrite'] });
+        const bobToken = local.stack.token({ user: bob.userPrincipalName, scp: ['Calendars.ReadWrite'] });
         const accepted = await cancel(
             `v1.0/groups/${demoIds.salesGroupId}/events/${demoIds.salesMeetingId}/cancel`,
             {},

@@ -2,8 +2,7 @@ import { Client, GraphError } from '@microsoft/microsoft-graph-client';
 import { demoIds } from '../../dev/graph-emulator/demoTenant';
 import { devTenant, graphAudience } from '../../dev/identity/devTenant';
 import { mintToken } from '../../dev/identity/mintToken';
-import { emulatorAdmin } from '../support/emulatorAdmin';
-import { type LocalStack, startLocalStack } from '../support/stack';
+import { type LocalStack, useLocalStack } from '../support/stack';
 
 /**
  * Drop-in compatibility (issue 3, item 2): the official Graph SDK, pointed at the gateway's TLS twin, behaves as it
@@ -71,19 +70,12 @@ async function graphErrorOf(call: Promise<unknown>): Promise<GraphError> {
 }
 
 describe('official Graph SDK (@microsoft/microsoft-graph-client) against the local stack', () => {
-    let stack: LocalStack;
-    let admin: ReturnType<typeof emulatorAdmin>;
+    const local = useLocalStack();
     /** Every request the SDK (or anything else in this process) sent through `fetch`, with its answer's status. */
     let sent: SentRequest[];
     let fetchSpy: jest.SpiedFunction<typeof fetch>;
 
-    beforeAll(async () => {
-        stack = await startLocalStack();
-        admin = emulatorAdmin(stack.emulatorUrl);
-    }, 60_000);
-    afterAll(() => stack.stop());
-    beforeEach(async () => {
-        await stack.reset();
+    beforeEach(() => {
         sent = [];
         const realFetch = globalThis.fetch;
         fetchSpy = jest.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
@@ -98,16 +90,16 @@ describe('official Graph SDK (@microsoft/microsoft-graph-client) against the loc
     describe.each(targets)('$name', (target) => {
         const client = (defaultVersion: string) =>
             Client.init({
-                authProvider: (done) => done(null, target.token(stack)),
-                baseUrl: target.baseUrl(stack),
+                authProvider: (done) => done(null, target.token(local.stack)),
+                baseUrl: target.baseUrl(local.stack),
                 customHosts: new Set(['localhost']),
                 defaultVersion,
             });
         /** What the target received from the SDK: method, full URL and status. */
-        const received = () => sent.filter((r) => r.url.startsWith(target.baseUrl(stack)));
+        const received = () => sent.filter((r) => r.url.startsWith(target.baseUrl(local.stack)));
 
         describe.each(['v1.0', 'beta'])('defaultVersion %s', (version) => {
-            const url = (path: string) => `${target.baseUrl(stack)}${version}${path}`;
+            const url = (path: string) => `${target.baseUrl(local.stack)}${version}${path}`;
 
             it('cancels a single meeting with a comment: resolves empty, attendee copies cancelled', async () => {
                 const path = `/users/${alice.userPrincipalName}/events/${demoIds.budgetReviewId}/cancel`;
@@ -115,11 +107,13 @@ describe('official Graph SDK (@microsoft/microsoft-graph-client) against the loc
 
                 expect(await bodyText(result)).toBe('');
                 expect(received()).toEqual([{ method: 'POST', url: url(path), status: 202 }]);
-                const moved = (await admin.events(alice.userPrincipalName)).find((e) =>
+                const moved = (await local.admin.events(alice.userPrincipalName)).find((e) =>
                     e.previousIds.includes(demoIds.budgetReviewId),
                 );
                 expect(moved).toMatchObject({ folder: 'Deleted Items', cancelComment: 'Moved to next week' });
-                const bobCopy = (await admin.events(bob.userPrincipalName)).find((e) => e.subject === 'Budget review');
+                const bobCopy = (await local.admin.events(bob.userPrincipalName)).find(
+                    (e) => e.subject === 'Budget review',
+                );
                 expect(bobCopy).toMatchObject({ isCancelled: true, isOrganizer: false });
             });
 
@@ -132,19 +126,21 @@ describe('official Graph SDK (@microsoft/microsoft-graph-client) against the loc
             });
 
             it("rejects an attendee's cancel with GraphError 400 and Graph's message", async () => {
-                const bobCopy = (await admin.events(bob.userPrincipalName)).find((e) => e.subject === 'Budget review');
+                const bobCopy = (await local.admin.events(bob.userPrincipalName)).find(
+                    (e) => e.subject === 'Budget review',
+                );
                 expect(bobCopy).toMatchObject({ isOrganizer: false });
                 const path = `/users/${bob.userPrincipalName}/events/${bobCopy!.id}/cancel`;
                 const error = await graphErrorOf(client(version).api(path).post({ comment: 'Not mine' }));
 
                 expect(error).toMatchObject({ statusCode: 400, message: organizerMessage });
                 expect(received()).toEqual([{ method: 'POST', url: url(path), status: 400 }]);
-                const after = (await admin.events(bob.userPrincipalName)).find((e) => e.id === bobCopy!.id);
+                const after = (await local.admin.events(bob.userPrincipalName)).find((e) => e.id === bobCopy!.id);
                 expect(after).toMatchObject({ isCancelled: false });
             });
 
             it('cancels one occurrence through events/{master}/instances/{id} and leaves the series', async () => {
-                const before = await admin.events(alice.userPrincipalName);
+                const before = await local.admin.events(alice.userPrincipalName);
                 const occurrence = before.find(
                     (e) => e.type === 'occurrence' && e.seriesMasterId === demoIds.teamSyncId && e.state === 'active',
                 );
@@ -154,7 +150,7 @@ describe('official Graph SDK (@microsoft/microsoft-graph-client) against the loc
 
                 expect(await bodyText(result)).toBe('');
                 expect(received()).toEqual([{ method: 'POST', url: url(path), status: 202 }]);
-                const after = await admin.events(alice.userPrincipalName);
+                const after = await local.admin.events(alice.userPrincipalName);
                 expect(after.find((e) => e.id === demoIds.teamSyncId)).toMatchObject({
                     state: 'active',
                     isCancelled: false,
@@ -171,7 +167,7 @@ describe('official Graph SDK (@microsoft/microsoft-graph-client) against the loc
                 const cancel = () => client(version).api(path).post({ cancellationMessage: 'Kitchen closed today' });
 
                 expect(await cancel()).toBeUndefined();
-                const lunch = (await admin.appointments(demoIds.businessId)).find(
+                const lunch = (await local.admin.appointments(demoIds.businessId)).find(
                     (a) => a.id === demoIds.lunchAppointmentId,
                 );
                 expect(lunch).toMatchObject({ isCancelled: true, cancellationMessage: 'Kitchen closed today' });
@@ -200,8 +196,10 @@ describe('official Graph SDK (@microsoft/microsoft-graph-client) against the loc
             const result: unknown = await client('v1.0').api(path).version('beta').post({ comment: 'Beta path' });
 
             expect(await bodyText(result)).toBe('');
-            expect(received()).toEqual([{ method: 'POST', url: `${target.baseUrl(stack)}beta${path}`, status: 202 }]);
-            const moved = (await admin.events(alice.userPrincipalName)).find((e) =>
+            expect(received()).toEqual([
+                { method: 'POST', url: `${target.baseUrl(local.stack)}beta${path}`, status: 202 },
+            ]);
+            const moved = (await local.admin.events(alice.userPrincipalName)).find((e) =>
                 e.previousIds.includes(demoIds.budgetReviewId),
             );
             expect(moved).toMatchObject({ folder: 'Deleted Items', cancelComment: 'Beta path' });

@@ -1,29 +1,20 @@
 import { demoIds } from '../../dev/graph-emulator/demoTenant';
 import { devTenant } from '../../dev/identity/devTenant';
-import { emulatorAdmin } from '../support/emulatorAdmin';
-import { type LocalStack, startLocalStack } from '../support/stack';
+import { useLocalStack } from '../support/stack';
 
 const [alice, bob] = devTenant.users;
 
 describe('Idempotency-Key and Graph throttling at the gateway', () => {
-    let stack: LocalStack;
-    let admin: ReturnType<typeof emulatorAdmin>;
+    // A short retry budget keeps the "Graph stays throttled" case quick.
+    const local = useLocalStack({ GRAPH_RETRY_DEADLINE_MS: '3000' });
     let aliceToken: string;
-
-    beforeAll(async () => {
-        // A short retry budget keeps the "Graph stays throttled" case quick.
-        stack = await startLocalStack({ GRAPH_RETRY_DEADLINE_MS: '3000' });
-        admin = emulatorAdmin(stack.emulatorUrl);
-    }, 60_000);
-    afterAll(() => stack.stop());
-    beforeEach(async () => {
-        await stack.reset();
-        aliceToken = stack.token({ user: alice.userPrincipalName, scp: ['Calendars.ReadWrite'] });
+    beforeEach(() => {
+        aliceToken = local.stack.token({ user: alice.userPrincipalName, scp: ['Calendars.ReadWrite'] });
     });
 
     const budgetReview = `v1.0/me/events/${demoIds.budgetReviewId}/cancel`;
     const cancel = (body: unknown, key?: string, token = aliceToken, path = budgetReview) =>
-        fetch(`${stack.gatewayUrl}/api/${path}`, {
+        fetch(`${local.stack.gatewayUrl}/api/${path}`, {
             method: 'POST',
             headers: {
                 Authorization: `Bearer ${token}`,
@@ -32,7 +23,8 @@ describe('Idempotency-Key and Graph throttling at the gateway', () => {
             },
             body: JSON.stringify(body),
         });
-    const graphCancels = async () => (await admin.calls()).filter((c) => c.startsWith('POST') && c.endsWith('/cancel'));
+    const graphCancels = async () =>
+        (await local.admin.calls()).filter((c) => c.startsWith('POST') && c.endsWith('/cancel'));
 
     it('replays the first response for the same key and body, calling Graph once', async () => {
         const first = await cancel({ comment: 'Moved' }, '"8e0f6f1c-key-1"');
@@ -52,28 +44,28 @@ describe('Idempotency-Key and Graph throttling at the gateway', () => {
     });
 
     it('replays a stored error too (an attendee 400 stays 400 for that key)', async () => {
-        const bobToken = stack.token({ user: bob.userPrincipalName, scp: ['Calendars.ReadWrite'] });
-        const bobCopy = (await admin.events(bob.userPrincipalName)).find((e) => e.subject === 'Budget review')!;
+        const bobToken = local.stack.token({ user: bob.userPrincipalName, scp: ['Calendars.ReadWrite'] });
+        const bobCopy = (await local.admin.events(bob.userPrincipalName)).find((e) => e.subject === 'Budget review')!;
         const path = `v1.0/me/events/${bobCopy.id}/cancel`;
         const first = await cancel({}, '"key-3"', bobToken, path);
-        await admin.clearRequests();
+        await local.admin.clearRequests();
         const again = await cancel({}, '"key-3"', bobToken, path);
         expect([first.status, again.status]).toEqual([400, 400]);
         expect(await again.json()).toMatchObject({ error: { code: 'ErrorInvalidRequest' } });
-        expect(await admin.calls()).toEqual([]);
+        expect(await local.admin.calls()).toEqual([]);
     });
 
     it('scopes keys to the caller: the same key from another caller is a new request', async () => {
         expect((await cancel({}, '"shared-key"')).status).toBe(202);
-        const bobToken = stack.token({ user: bob.userPrincipalName, scp: ['Calendars.ReadWrite'] });
-        const bobCopy = (await admin.events(bob.userPrincipalName)).find((e) => e.subject === 'Budget review')!;
+        const bobToken = local.stack.token({ user: bob.userPrincipalName, scp: ['Calendars.ReadWrite'] });
+        const bobCopy = (await local.admin.events(bob.userPrincipalName)).find((e) => e.subject === 'Budget review')!;
         const other = await cancel({}, '"shared-key"', bobToken, `v1.0/me/events/${bobCopy.id}/cancel`);
         expect(other.status).toBe(400);
         expect(other.headers.get('idempotent-replayed')).toBeNull();
     });
 
     it('answers 409 while the first request with the key is still in flight', async () => {
-        await admin.setFaults([{ path: '/users', method: 'POST', latencyMs: 1500 }]);
+        await local.admin.setFaults([{ path: '/users', method: 'POST', latencyMs: 1500 }]);
         const [a, b] = await Promise.all([
             cancel({}, '"slow-key"'),
             new Promise((resolve) => setTimeout(resolve, 300)).then(() => cancel({}, '"slow-key"')),
@@ -90,7 +82,7 @@ describe('Idempotency-Key and Graph throttling at the gateway', () => {
     });
 
     it("retries Graph's 429 after its Retry-After and then succeeds", async () => {
-        await admin.setFaults([{ path: '/users', method: 'POST', status: 429, retryAfterSeconds: 1, count: 1 }]);
+        await local.admin.setFaults([{ path: '/users', method: 'POST', status: 429, retryAfterSeconds: 1, count: 1 }]);
         const started = Date.now();
         const response = await cancel({});
         expect(response.status).toBe(202);
@@ -99,12 +91,12 @@ describe('Idempotency-Key and Graph throttling at the gateway', () => {
     });
 
     it('gives the caller 503 with Retry-After when Graph stays unavailable past the deadline, and keeps the record pending', async () => {
-        await admin.setFaults([{ path: '/users', method: 'POST', status: 503, retryAfterSeconds: 30 }]);
+        await local.admin.setFaults([{ path: '/users', method: 'POST', status: 503, retryAfterSeconds: 30 }]);
         const response = await cancel({});
         expect(response.status).toBe(503);
         expect(response.headers.get('retry-after')).toBe('30');
         expect(await response.json()).toMatchObject({ error: { code: 'serviceNotAvailable' } });
-        const list = await fetch(`${stack.gatewayUrl}/api/cancellations`, {
+        const list = await fetch(`${local.stack.gatewayUrl}/api/cancellations`, {
             headers: { Authorization: `Bearer ${aliceToken}` },
         });
         expect(await list.json()).toMatchObject({

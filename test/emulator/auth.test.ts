@@ -1,23 +1,14 @@
 import { demoIds } from '../../dev/graph-emulator/demoTenant';
-import { type RunningGraphEmulator } from '../../dev/graph-emulator/server';
 import { devTenant } from '../../dev/identity/devTenant';
 import { newSigningKey } from '../../dev/identity/signingKeys';
 import { mintToken } from '../../dev/identity/mintToken';
-import { alice, appToken, bob, carol, Client, errorOf, startEmulator } from './helpers';
+import { alice, appToken, bob, carol, Client, errorOf, useEmulator } from './helpers';
 
-let emulator: RunningGraphEmulator;
-let client: Client;
+const emu = useEmulator({ resetEachTest: false });
 const eventPath = `/v1.0/users/${alice}/events/${demoIds.budgetReviewId}`;
 
-beforeAll(async () => {
-    ({ emulator, client } = await startEmulator());
-});
-afterAll(async () => {
-    await emulator.close();
-});
-
 async function withToken(token: string | undefined, path = eventPath) {
-    const c = new Client(emulator);
+    const c = new Client(emu.emulator);
     c.token = token;
     return c.get(path);
 }
@@ -67,26 +58,26 @@ describe('403 when roles do not cover the call', () => {
             code: 'ErrorAccessDenied',
             message: 'Access is denied. Check credentials and try again.',
         });
-        const reader = new Client(emulator, appToken(['Calendars.Read']));
+        const reader = new Client(emu.emulator, appToken(['Calendars.Read']));
         expect((await reader.get(eventPath)).status).toBe(200);
         const cancel = await reader.post(`${eventPath}/cancel`, {});
         expect(cancel.status).toBe(403);
         expect((await reader.delete(eventPath)).status).toBe(403);
-        expect((await client.get(eventPath)).status).toBe(200);
+        expect((await emu.client.get(eventPath)).status).toBe(200);
     });
 
     test('directory calls → Authorization_RequestDenied', async () => {
-        const calendarsOnly = new Client(emulator, appToken(['Calendars.ReadWrite']));
+        const calendarsOnly = new Client(emu.emulator, appToken(['Calendars.ReadWrite']));
         const user = await calendarsOnly.get(`/v1.0/users/${alice}`);
         expect(user.status).toBe(403);
         expect(errorOf(user).code).toBe('Authorization_RequestDenied');
         expect((await calendarsOnly.get(`/v1.0/groups/${demoIds.salesGroupId}/members`)).status).toBe(403);
-        const directoryReader = new Client(emulator, appToken(['Directory.Read.All']));
+        const directoryReader = new Client(emu.emulator, appToken(['Directory.Read.All']));
         expect((await directoryReader.get(`/v1.0/users/${alice}`)).status).toBe(200);
     });
 
     test('/me with an app token → 400 before any role check', async () => {
-        const reply = await client.get('/v1.0/me/events');
+        const reply = await emu.client.get('/v1.0/me/events');
         expect(reply.status).toBe(400);
         expect(errorOf(reply).message).toBe('/me request is only valid with delegated authentication flow.');
     });
@@ -94,24 +85,26 @@ describe('403 when roles do not cover the call', () => {
 
 describe('directory', () => {
     test('GET /users/{id|upn} with $select', async () => {
-        const byUpn = await client.get(`/v1.0/users/${alice.toUpperCase()}?$select=id,displayName`);
+        const byUpn = await emu.client.get(`/v1.0/users/${alice.toUpperCase()}?$select=id,displayName`);
         expect(byUpn.status).toBe(200);
         expect(byUpn.json).toEqual({
             '@odata.context': expect.stringContaining('$metadata#users(id,displayName)/$entity') as unknown,
             id: devTenant.users[0].id,
             displayName: 'Alice Adams',
         });
-        const byId = await client.get(`/v1.0/users/${devTenant.users[1].id}`);
+        const byId = await emu.client.get(`/v1.0/users/${devTenant.users[1].id}`);
         expect(byId.json.userPrincipalName).toBe(bob);
-        const missing = await client.get('/v1.0/users/nobody@contoso.test');
+        const missing = await emu.client.get('/v1.0/users/nobody@contoso.test');
         expect(missing.status).toBe(404);
         expect(errorOf(missing).code).toBe('Request_ResourceNotFound');
     });
 
     test('GET /groups/{id} and /members?$select=id,userPrincipalName', async () => {
-        const group = await client.get(`/v1.0/groups/${demoIds.salesGroupId}`);
+        const group = await emu.client.get(`/v1.0/groups/${demoIds.salesGroupId}`);
         expect(group.json.displayName).toBe('Sales');
-        const members = await client.get(`/v1.0/groups/${demoIds.salesGroupId}/members?$select=id,userPrincipalName`);
+        const members = await emu.client.get(
+            `/v1.0/groups/${demoIds.salesGroupId}/members?$select=id,userPrincipalName`,
+        );
         expect(members.json.value).toEqual([
             { '@odata.type': '#microsoft.graph.user', id: devTenant.users[0].id, userPrincipalName: alice },
             { '@odata.type': '#microsoft.graph.user', id: devTenant.users[1].id, userPrincipalName: bob },
@@ -120,16 +113,16 @@ describe('directory', () => {
 
     test('POST /users/{id}/checkMemberGroups', async () => {
         const unknownGroup = '00000000-0000-4000-8000-000000000999';
-        const member = await client.post(`/v1.0/users/${bob}/checkMemberGroups`, {
+        const member = await emu.client.post(`/v1.0/users/${bob}/checkMemberGroups`, {
             groupIds: [demoIds.salesGroupId, unknownGroup],
         });
         expect(member.status).toBe(200);
         expect(member.json.value).toEqual([demoIds.salesGroupId]);
-        const notMember = await client.post(`/v1.0/users/${carol}/checkMemberGroups`, {
+        const notMember = await emu.client.post(`/v1.0/users/${carol}/checkMemberGroups`, {
             groupIds: [demoIds.salesGroupId],
         });
         expect(notMember.json.value).toEqual([]);
-        const bad = await client.post(`/v1.0/users/${carol}/checkMemberGroups`, { groupIds: 'x' });
+        const bad = await emu.client.post(`/v1.0/users/${carol}/checkMemberGroups`, { groupIds: 'x' });
         expect(bad.status).toBe(400);
     });
 });
@@ -137,7 +130,7 @@ describe('directory', () => {
 describe('delegated tokens', () => {
     test('scopes count like roles; /me is the signed-in user; other mailboxes are 403', async () => {
         const token = mintToken({ user: alice, scp: ['Calendars.ReadWrite'], audience: 'https://graph.microsoft.com' });
-        const me = new Client(emulator, token);
+        const me = new Client(emu.emulator, token);
         expect((await me.get(`/v1.0/me/events/${demoIds.budgetReviewId}`)).json.subject).toBe('Budget review');
         expect((await me.get(`/v1.0/users/${bob}/events`)).status).toBe(403);
         expect((await me.post(`/v1.0/me/calendar/events/${demoIds.budgetReviewId}/cancel`, {})).status).toBe(202);

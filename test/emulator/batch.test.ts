@@ -1,20 +1,8 @@
 import { demoIds } from '../../dev/graph-emulator/demoTenant';
-import { type RunningGraphEmulator } from '../../dev/graph-emulator/server';
 import { type RequestLogEntry } from '../../dev/graph-emulator/requestLog';
-import { alice, appToken, bob, Client, errorOf, startEmulator } from './helpers';
+import { alice, appToken, bob, Client, errorOf, useEmulator } from './helpers';
 
-let emulator: RunningGraphEmulator;
-let client: Client;
-
-beforeAll(async () => {
-    ({ emulator, client } = await startEmulator());
-});
-afterAll(async () => {
-    await emulator.close();
-});
-beforeEach(async () => {
-    await client.reset();
-});
+const emu = useEmulator();
 
 interface ItemResponse {
     id: string;
@@ -26,7 +14,7 @@ interface ItemResponse {
 async function batch(
     requests: unknown[],
     path = '/v1.0/$batch',
-    c = client,
+    c = emu.client,
 ): Promise<{ status: number; responses: ItemResponse[]; json: Record<string, unknown> }> {
     const reply = await c.post(path, { requests });
     return { status: reply.status, responses: (reply.json.responses as ItemResponse[]) ?? [], json: reply.json };
@@ -54,7 +42,7 @@ test('items run through the same router; per-item status, headers and body', asy
     expect(byId(result.responses, '3')?.status).toBe(404);
     expect(byId(result.responses, '3')?.body?.error?.code).toBe('ErrorItemNotFound');
     expect(byId(result.responses, '4')?.status).toBe(200);
-    const moved = (await client.mailbox(alice)).find((i) => i.previousIds.includes(demoIds.kickoffId));
+    const moved = (await emu.client.mailbox(alice)).find((i) => i.previousIds.includes(demoIds.kickoffId));
     expect(moved?.cancelComment).toBe('batched');
 });
 
@@ -129,7 +117,7 @@ test('dependsOn: runs in order; a failed dependency gives 424', async () => {
 });
 
 test('items are throttled individually: per-item 429 with its own Retry-After', async () => {
-    await client.admin('PUT', '/faults', [{ path: `/users/${bob}`, status: 429, retryAfterSeconds: 7 }]);
+    await emu.client.admin('PUT', '/faults', [{ path: `/users/${bob}`, status: 429, retryAfterSeconds: 7 }]);
     const result = await batch([
         { id: 'a', method: 'GET', url: `/users/${alice}/events` },
         { id: 'b', method: 'GET', url: `/users/${bob}/events` },
@@ -143,13 +131,13 @@ test('items are throttled individually: per-item 429 with its own Retry-After', 
 });
 
 test('auth comes from the outer token: none → 401 for the envelope; missing role → 403 per item', async () => {
-    const anonymous = new Client(emulator);
+    const anonymous = new Client(emu.emulator);
     anonymous.token = undefined;
     const reply = await anonymous.post('/v1.0/$batch', {
         requests: [{ id: '1', method: 'GET', url: `/users/${alice}` }],
     });
     expect(reply.status).toBe(401);
-    const limited = new Client(emulator, appToken(['User.Read.All']));
+    const limited = new Client(emu.emulator, appToken(['User.Read.All']));
     const result = await batch(
         [
             { id: '1', method: 'GET', url: `/users/${alice}` },
@@ -164,15 +152,15 @@ test('auth comes from the outer token: none → 401 for the envelope; missing ro
 });
 
 test('at most 4 items run at once per mailbox; items are logged as batch items', async () => {
-    await client.admin('PUT', '/faults', [{ path: `/users/${alice}/events`, latencyMs: 150, inBatch: 'only' }]);
-    await client.admin('DELETE', '/requests');
+    await emu.client.admin('PUT', '/faults', [{ path: `/users/${alice}/events`, latencyMs: 150, inBatch: 'only' }]);
+    await emu.client.admin('DELETE', '/requests');
     const started = Date.now();
     const result = await batch(
         Array.from({ length: 8 }, (_, i) => ({ id: String(i), method: 'GET', url: `/users/${alice}/events` })),
     );
     expect(result.responses.every((r) => r.status === 200)).toBe(true);
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
-    const log = (await client.admin('GET', '/requests')).json.value as RequestLogEntry[];
+    const log = (await emu.client.admin('GET', '/requests')).json.value as RequestLogEntry[];
     const items = log.filter((e) => e.inBatch);
     expect(items).toHaveLength(8);
     expect(items.every((e) => e.mailbox === alice && e.batchRequestId !== null && e.status === 200)).toBe(true);
@@ -188,9 +176,9 @@ test('at most 4 items run at once per mailbox; items are logged as batch items',
 });
 
 test('malformed batch body → 400', async () => {
-    const reply = await client.post('/v1.0/$batch', '{"requests": [', { 'Content-Type': 'application/json' });
+    const reply = await emu.client.post('/v1.0/$batch', '{"requests": [', { 'Content-Type': 'application/json' });
     expect(reply.status).toBe(400);
     expect(errorOf(reply).message).toMatch(/^Unable to read JSON request payload/);
-    const notArray = await client.post('/v1.0/$batch', { requests: 'x' });
+    const notArray = await emu.client.post('/v1.0/$batch', { requests: 'x' });
     expect(notArray.status).toBe(400);
 });

@@ -2,22 +2,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { demoIds } from '../../dev/graph-emulator/demoTenant';
 import { type Fixture } from '../../dev/graph-emulator/fixture';
-import { type RunningGraphEmulator } from '../../dev/graph-emulator/server';
-import { appToken, alice, Client, errorOf, startEmulator } from './helpers';
+import { alice, appToken, Client, errorOf, useEmulator } from './helpers';
 
-let emulator: RunningGraphEmulator;
-let client: Client;
+const emu = useEmulator();
 const cancelPath = `/v1.0/users/${alice}/events/${demoIds.budgetReviewId}/cancel`;
-
-beforeAll(async () => {
-    ({ emulator, client } = await startEmulator());
-});
-afterAll(async () => {
-    await emulator.close();
-});
-beforeEach(async () => {
-    await client.reset();
-});
 
 function expectEnvelope(reply: Awaited<ReturnType<Client['get']>>): void {
     const error = errorOf(reply);
@@ -30,58 +18,58 @@ function expectEnvelope(reply: Awaited<ReturnType<Client['get']>>): void {
 
 describe('bad input gets Graph-style errors', () => {
     test('malformed JSON → 400', async () => {
-        const reply = await client.post(cancelPath, '{"comment": ', { 'Content-Type': 'application/json' });
+        const reply = await emu.client.post(cancelPath, '{"comment": ', { 'Content-Type': 'application/json' });
         expect(reply.status).toBe(400);
         expectEnvelope(reply);
         expect(errorOf(reply).message).toMatch(/^Unable to read JSON request payload/);
     });
 
     test('wrong content type → 415; JSON that is not an object → 400', async () => {
-        const text = await client.post(cancelPath, 'comment=hi', { 'Content-Type': 'text/plain' });
+        const text = await emu.client.post(cancelPath, 'comment=hi', { 'Content-Type': 'text/plain' });
         expect(text.status).toBe(415);
         expectEnvelope(text);
-        const array = await client.post(cancelPath, '["x"]', { 'Content-Type': 'application/json' });
+        const array = await emu.client.post(cancelPath, '["x"]', { 'Content-Type': 'application/json' });
         expect(array.status).toBe(400);
-        expect((await client.get(cancelPath.replace('/cancel', ''))).status).toBe(200);
+        expect((await emu.client.get(cancelPath.replace('/cancel', ''))).status).toBe(200);
     });
 
     test('unknown segment → 400 "Resource not found for the segment"', async () => {
-        const reply = await client.get(`/v1.0/users/${alice}/widgets`);
+        const reply = await emu.client.get(`/v1.0/users/${alice}/widgets`);
         expect(reply.status).toBe(400);
         expectEnvelope(reply);
         expect(errorOf(reply)).toMatchObject({
             code: 'BadRequest',
             message: "Resource not found for the segment 'widgets'.",
         });
-        const top = await client.get('/v1.0/widgets');
+        const top = await emu.client.get('/v1.0/widgets');
         expect(errorOf(top).message).toBe("Resource not found for the segment 'widgets'.");
-        const extra = await client.post(`${cancelPath}/now`, {});
+        const extra = await emu.client.post(`${cancelPath}/now`, {});
         expect(extra.status).toBe(400);
     });
 
     test('unknown version → 400 "Invalid version"', async () => {
-        const reply = await client.get('/v2.0/users');
+        const reply = await emu.client.get('/v2.0/users');
         expect(reply.status).toBe(400);
         expect(errorOf(reply).message).toBe('Invalid version: v2.0');
     });
 
     test('wrong method → 405 with Allow', async () => {
-        const reply = await client.call('PUT', cancelPath, {});
+        const reply = await emu.client.call('PUT', cancelPath, {});
         expect(reply.status).toBe(405);
         expectEnvelope(reply);
         expect(reply.headers.get('allow')).toBe('POST');
-        const get = await client.get(cancelPath);
+        const get = await emu.client.get(cancelPath);
         expect(get.status).toBe(405);
-        const patch = await client.call('PATCH', `/v1.0/users/${alice}/events/${demoIds.budgetReviewId}`, {});
+        const patch = await emu.client.call('PATCH', `/v1.0/users/${alice}/events/${demoIds.budgetReviewId}`, {});
         expect(patch.headers.get('allow')).toBe('GET, DELETE');
     });
 
     test('oversized body → 413', async () => {
         const big = JSON.stringify({ comment: 'x'.repeat(5 * 1024 * 1024) });
-        const reply = await client.post(cancelPath, big, { 'Content-Type': 'application/json' });
+        const reply = await emu.client.post(cancelPath, big, { 'Content-Type': 'application/json' });
         expect(reply.status).toBe(413);
         expectEnvelope(reply);
-        expect((await client.get(cancelPath.replace('/cancel', ''))).status).toBe(200);
+        expect((await emu.client.get(cancelPath.replace('/cancel', ''))).status).toBe(200);
     });
 
     test('odd paths and encodings never crash the emulator', async () => {
@@ -94,11 +82,11 @@ describe('bad input gets Graph-style errors', () => {
             '/_emulator/nope',
             '/',
         ]) {
-            const reply = await client.get(oddPath);
+            const reply = await emu.client.get(oddPath);
             expect(reply.status).toBeLessThan(500);
             if (reply.status >= 400) expect(typeof errorOf(reply).code).toBe('string');
         }
-        expect((await client.get(`/v1.0/users/${alice}`)).status).toBe(200);
+        expect((await emu.client.get(`/v1.0/users/${alice}`)).status).toBe(200);
     });
 });
 
@@ -140,16 +128,16 @@ describe('admin reset', () => {
     };
 
     test('a custom fixture replaces the tenant', async () => {
-        const reply = await client.admin('POST', '/reset', fixture);
+        const reply = await emu.client.admin('POST', '/reset', fixture);
         expect(reply.status).toBe(200);
         // Tokens must now be for the fixture's tenant.
-        expect((await client.get('/v1.0/users/dana@fabrikam.test')).status).toBe(401);
-        const fixtureClient = new Client(emulator, appToken(undefined, { tenantId: fixture.tenantId }));
+        expect((await emu.client.get('/v1.0/users/dana@fabrikam.test')).status).toBe(401);
+        const fixtureClient = new Client(emu.emulator, appToken(undefined, { tenantId: fixture.tenantId }));
         const series = await fixtureClient.get(
             '/v1.0/users/dana@fabrikam.test/events/AAMkADfixture-standup=/instances?startDateTime=2030-01-01T00:00:00&endDateTime=2030-02-01T00:00:00',
         );
         expect((series.json.value as unknown[]).length).toBe(3);
-        const eliItems = (await client.admin('GET', '/mailboxes/eli@fabrikam.test/events')).json.value as {
+        const eliItems = (await emu.client.admin('GET', '/mailboxes/eli@fabrikam.test/events')).json.value as {
             isOrganizer: boolean;
         }[];
         expect(eliItems).toHaveLength(4);
@@ -162,47 +150,47 @@ describe('admin reset', () => {
             ).status,
         ).toBe(200);
         expect((await fixtureClient.get(`/v1.0/users/${alice}`)).status).toBe(404);
-        const demo = await client.admin('POST', '/reset');
+        const demo = await emu.client.admin('POST', '/reset');
         expect(demo.status).toBe(200);
-        expect((await client.get(`/v1.0/users/${alice}`)).status).toBe(200);
+        expect((await emu.client.get(`/v1.0/users/${alice}`)).status).toBe(200);
     });
 
     test('a bad fixture → 400 with the zod issues, and the old tenant stays', async () => {
-        const reply = await client.admin('POST', '/reset', { tenantId: 'x', users: [{ id: 'u1' }], extra: true });
+        const reply = await emu.client.admin('POST', '/reset', { tenantId: 'x', users: [{ id: 'u1' }], extra: true });
         expect(reply.status).toBe(400);
         const details = (reply.json.error as { details: { target: string; message: string }[] }).details;
         expect(details.map((d) => d.target)).toEqual(
             expect.arrayContaining(['users.0.userPrincipalName', 'users.0.displayName']),
         );
-        const badRef = await client.admin('POST', '/reset', {
+        const badRef = await emu.client.admin('POST', '/reset', {
             ...fixture,
             events: [{ ...fixture.events?.[0], organizer: 'ghost@fabrikam.test' }],
         });
         expect(badRef.status).toBe(400);
         expect((badRef.json.error as { details: { target: string }[] }).details[0]?.target).toBe('events.0.organizer');
-        const notJson = await client.call('POST', '/_emulator/reset', '{', { 'Content-Type': 'application/json' });
+        const notJson = await emu.client.call('POST', '/_emulator/reset', '{', { 'Content-Type': 'application/json' });
         expect(notJson.status).toBe(400);
-        expect((await client.get(`/v1.0/users/${alice}`)).status).toBe(200);
+        expect((await emu.client.get(`/v1.0/users/${alice}`)).status).toBe(200);
     });
 
     test('the example fixture in docs/emulator.md is valid', async () => {
         const doc = fs.readFileSync(path.join(__dirname, '../../docs/emulator.md'), 'utf8');
         const block = /## Fixture format[\s\S]*?```json\n([\s\S]*?)```/.exec(doc)?.[1];
         expect(block).toBeDefined();
-        const reply = await client.admin('POST', '/reset', JSON.parse(block ?? '{}'));
+        const reply = await emu.client.admin('POST', '/reset', JSON.parse(block ?? '{}'));
         expect(reply.status).toBe(200);
         expect(reply.json).toMatchObject({ users: 2, groups: 1, bookingBusinesses: 1 });
-        const items = (await client.admin('GET', '/mailboxes/eli@fabrikam.test/events')).json.value as {
+        const items = (await emu.client.admin('GET', '/mailboxes/eli@fabrikam.test/events')).json.value as {
             type: string;
         }[];
         expect(items.filter((i) => i.type === 'exception')).toHaveLength(1);
     });
 
     test('reset also clears faults and the request log', async () => {
-        await client.admin('PUT', '/faults', [{ path: '/', status: 503 }]);
-        expect((await client.get(`/v1.0/users/${alice}`)).status).toBe(503);
-        await client.reset();
-        expect((await client.get(`/v1.0/users/${alice}`)).status).toBe(200);
-        expect(((await client.admin('GET', '/requests')).json.value as unknown[]).length).toBe(1);
+        await emu.client.admin('PUT', '/faults', [{ path: '/', status: 503 }]);
+        expect((await emu.client.get(`/v1.0/users/${alice}`)).status).toBe(503);
+        await emu.client.reset();
+        expect((await emu.client.get(`/v1.0/users/${alice}`)).status).toBe(200);
+        expect(((await emu.client.admin('GET', '/requests')).json.value as unknown[]).length).toBe(1);
     });
 });

@@ -1,38 +1,33 @@
 import { demoIds, utcMidnight } from '../../dev/graph-emulator/demoTenant';
-import { type RunningGraphEmulator } from '../../dev/graph-emulator/server';
 import { devTenant } from '../../dev/identity/devTenant';
-import { type AdminItem, alice, bob, carol, type Client, enc, errorOf, startEmulator } from './helpers';
+import { type AdminItem, alice, bob, carol, enc, errorOf, useEmulator } from './helpers';
 
 const organizerOnly = "Your request can't be completed. You need to be an organizer to cancel a meeting.";
 const day = 86_400_000;
-let emulator: RunningGraphEmulator;
-let client: Client;
+const emu = useEmulator();
 let defaultCalendarId = '';
 let projectsCalendarId = '';
 let calendarGroupId = '';
 
+// Ids the emulator generates at start; runs after useEmulator's own beforeAll (hooks run in declaration order).
 beforeAll(async () => {
-    ({ emulator, client } = await startEmulator());
-    const calendars = (await client.get(`/v1.0/users/${alice}/calendars`)).json.value as { id: string; name: string }[];
+    const calendars = (await emu.client.get(`/v1.0/users/${alice}/calendars`)).json.value as {
+        id: string;
+        name: string;
+    }[];
     defaultCalendarId = calendars.find((c) => c.name === 'Calendar')?.id ?? '';
     projectsCalendarId = calendars.find((c) => c.name === 'Projects')?.id ?? '';
-    const groups = (await client.get(`/v1.0/users/${alice}/calendarGroups`)).json.value as {
+    const groups = (await emu.client.get(`/v1.0/users/${alice}/calendarGroups`)).json.value as {
         id: string;
         name: string;
     }[];
     calendarGroupId = groups.find((g) => g.name === 'My Calendars')?.id ?? '';
 });
-afterAll(async () => {
-    await emulator.close();
-});
-beforeEach(async () => {
-    await client.reset();
-});
 
 const budget = demoIds.budgetReviewId;
 
 async function copyOf(user: string, subject: string, type = 'singleInstance'): Promise<AdminItem> {
-    const item = (await client.mailbox(user)).find((i) => i.subject === subject && i.type === type);
+    const item = (await emu.client.mailbox(user)).find((i) => i.subject === subject && i.type === type);
     if (!item) throw new Error(`no ${subject} in ${user}`);
     return item;
 }
@@ -45,7 +40,7 @@ interface Instance {
 }
 
 async function instances(user: string, masterId: string, from: number, to: number): Promise<Instance[]> {
-    const reply = await client.get(
+    const reply = await emu.client.get(
         `/v1.0/users/${user}/events/${enc(masterId)}/instances?startDateTime=${new Date(from).toISOString()}&endDateTime=${new Date(to).toISOString()}`,
     );
     expect(reply.status).toBe(200);
@@ -76,15 +71,15 @@ describe('cancel on every route form', () => {
     ];
     for (const version of ['v1.0', 'beta']) {
         test.each(forms)(`${version} %s`, async (_name, path) => {
-            const reply = await client.post(`/${version}${path()}/cancel`, { comment: `via ${_name}` });
+            const reply = await emu.client.post(`/${version}${path()}/cancel`, { comment: `via ${_name}` });
             expect(reply.status).toBe(202);
             expect(reply.text).toBe('');
             expect(reply.headers.get('request-id')).toMatch(/^[0-9a-f-]{36}$/);
-            const gone = await client.get(`/v1.0/users/${alice}/events/${budget}`);
+            const gone = await emu.client.get(`/v1.0/users/${alice}/events/${budget}`);
             expect(gone.status).toBe(404);
             expect(errorOf(gone).code).toBe('ErrorItemNotFound');
             expect(errorOf(gone).message).toBe('The specified object was not found in the store.');
-            const moved = (await client.mailbox(alice)).find((i) => i.previousIds.includes(budget));
+            const moved = (await emu.client.mailbox(alice)).find((i) => i.previousIds.includes(budget));
             expect(moved?.folder).toBe('Deleted Items');
             expect(moved?.id).not.toBe(budget);
             expect(moved?.cancelComment).toBe(`via ${_name}`);
@@ -97,13 +92,13 @@ describe('cancel on every route form', () => {
     }
 
     test('version segment is case-insensitive too', async () => {
-        expect((await client.post(`/V1.0/users/${alice}/events/${budget}/cancel`, {})).status).toBe(202);
+        expect((await emu.client.post(`/V1.0/users/${alice}/events/${budget}/cancel`, {})).status).toBe(202);
     });
 
     test('groups/{id}/events and groups/{id}/calendar/events', async () => {
         for (const form of ['events', 'calendar/events']) {
-            await client.reset();
-            const reply = await client.post(
+            await emu.client.reset();
+            const reply = await emu.client.post(
                 `/v1.0/groups/${demoIds.salesGroupId}/${form}/${demoIds.salesMeetingId}/cancel`,
                 {
                     comment: 'no pipeline this week',
@@ -111,7 +106,7 @@ describe('cancel on every route form', () => {
             );
             expect(reply.status).toBe(202);
             expect(
-                (await client.get(`/v1.0/groups/${demoIds.salesGroupId}/events/${demoIds.salesMeetingId}`)).status,
+                (await emu.client.get(`/v1.0/groups/${demoIds.salesGroupId}/events/${demoIds.salesMeetingId}`)).status,
             ).toBe(404);
             expect((await copyOf(alice, 'Sales pipeline')).isCancelled).toBe(true);
             expect((await copyOf(bob, 'Sales pipeline')).isCancelled).toBe(true);
@@ -119,7 +114,7 @@ describe('cancel on every route form', () => {
     });
 
     test('groups have no calendars/{id} or calendarGroups form', async () => {
-        const reply = await client.post(
+        const reply = await emu.client.post(
             `/v1.0/groups/${demoIds.salesGroupId}/calendars/x/events/${demoIds.salesMeetingId}/cancel`,
             {},
         );
@@ -128,20 +123,20 @@ describe('cancel on every route form', () => {
     });
 
     test('an event under the wrong calendar → 404, and nothing is cancelled', async () => {
-        const reply = await client.post(
+        const reply = await emu.client.post(
             `/v1.0/users/${alice}/calendars/${projectsCalendarId}/events/${budget}/cancel`,
             {},
         );
         expect(reply.status).toBe(404);
         expect(errorOf(reply).code).toBe('ErrorItemNotFound');
-        const other = await client.post(
+        const other = await emu.client.post(
             `/v1.0/users/${alice}/calendarGroups/${calendarGroupId}/calendars/${projectsCalendarId}/events/${budget}/cancel`,
             {},
         );
         expect(other.status).toBe(404);
-        expect((await client.get(`/v1.0/users/${alice}/events/${budget}`)).status).toBe(200);
+        expect((await emu.client.get(`/v1.0/users/${alice}/events/${budget}`)).status).toBe(200);
         // …but the Projects calendar's own event is found there.
-        const kickoff = await client.post(
+        const kickoff = await emu.client.post(
             `/v1.0/users/${alice}/calendars/${projectsCalendarId}/events/${demoIds.kickoffId}/cancel`,
             {},
         );
@@ -149,18 +144,18 @@ describe('cancel on every route form', () => {
     });
 
     test('an event under another user → 404', async () => {
-        const reply = await client.post(`/v1.0/users/${bob}/events/${budget}/cancel`, {});
+        const reply = await emu.client.post(`/v1.0/users/${bob}/events/${budget}/cancel`, {});
         expect(reply.status).toBe(404);
     });
 
     test('unknown user → 404 ErrorInvalidUser', async () => {
-        const reply = await client.post(`/v1.0/users/nobody@contoso.test/events/${budget}/cancel`, {});
+        const reply = await emu.client.post(`/v1.0/users/nobody@contoso.test/events/${budget}/cancel`, {});
         expect(reply.status).toBe(404);
         expect(errorOf(reply).code).toBe('ErrorInvalidUser');
     });
 
     test('EWS-style id → 400 ErrorInvalidIdMalformed', async () => {
-        const reply = await client.post(`/v1.0/users/${alice}/events/${enc('AAMk+abc/def==')}/cancel`, {});
+        const reply = await emu.client.post(`/v1.0/users/${alice}/events/${enc('AAMk+abc/def==')}/cancel`, {});
         expect(reply.status).toBe(400);
         expect(errorOf(reply).code).toBe('ErrorInvalidIdMalformed');
     });
@@ -169,18 +164,18 @@ describe('cancel on every route form', () => {
 describe('cancel semantics', () => {
     test('an attendee cannot cancel: 400 with Graph’s exact message, nothing changes', async () => {
         const copy = await copyOf(bob, 'Budget review');
-        const reply = await client.post(`/v1.0/users/${bob}/events/${copy.id}/cancel`, { comment: 'not mine' });
+        const reply = await emu.client.post(`/v1.0/users/${bob}/events/${copy.id}/cancel`, { comment: 'not mine' });
         expect(reply.status).toBe(400);
         expect(errorOf(reply).message).toBe(organizerOnly);
         expect(errorOf(reply).code).toBe('ErrorInvalidRequest');
         expect((await copyOf(bob, 'Budget review')).isCancelled).toBe(false);
-        expect((await client.get(`/v1.0/users/${alice}/events/${budget}`)).status).toBe(200);
+        expect((await emu.client.get(`/v1.0/users/${alice}/events/${budget}`)).status).toBe(200);
     });
 
     test('attendee copies share the iCalUId and say isOrganizer false', async () => {
-        const organizer = await client.get(`/v1.0/users/${alice}/events/${budget}`);
+        const organizer = await emu.client.get(`/v1.0/users/${alice}/events/${budget}`);
         const copy = await copyOf(bob, 'Budget review');
-        const copyReply = await client.get(`/v1.0/users/${bob}/events/${copy.id}`);
+        const copyReply = await emu.client.get(`/v1.0/users/${bob}/events/${copy.id}`);
         expect(copyReply.json.iCalUId).toBe(organizer.json.iCalUId);
         expect(copyReply.json.isOrganizer).toBe(false);
         expect(organizer.json.isOrganizer).toBe(true);
@@ -190,22 +185,22 @@ describe('cancel semantics', () => {
     });
 
     test('body: `Comment` accepted, no body accepted, unknown property → 400 RequestBodyRead', async () => {
-        const unknown = await client.post(`/v1.0/users/${alice}/events/${budget}/cancel`, {
+        const unknown = await emu.client.post(`/v1.0/users/${alice}/events/${budget}/cancel`, {
             comment: 'x',
             notify: true,
         });
         expect(unknown.status).toBe(400);
         expect(errorOf(unknown).code).toBe('RequestBodyRead');
         expect(errorOf(unknown).message).toContain("'notify'");
-        const wrongType = await client.post(`/v1.0/users/${alice}/events/${budget}/cancel`, { comment: 42 });
+        const wrongType = await emu.client.post(`/v1.0/users/${alice}/events/${budget}/cancel`, { comment: 42 });
         expect(wrongType.status).toBe(400);
-        const upper = await client.post(`/v1.0/users/${alice}/events/${budget}/cancel`, { Comment: 'Capitalised' });
+        const upper = await emu.client.post(`/v1.0/users/${alice}/events/${budget}/cancel`, { Comment: 'Capitalised' });
         expect(upper.status).toBe(202);
-        expect((await client.mailbox(alice)).find((i) => i.previousIds.includes(budget))?.cancelComment).toBe(
+        expect((await emu.client.mailbox(alice)).find((i) => i.previousIds.includes(budget))?.cancelComment).toBe(
             'Capitalised',
         );
-        await client.reset();
-        const empty = await client.call('POST', `/v1.0/users/${alice}/events/${budget}/cancel`);
+        await emu.client.reset();
+        const empty = await emu.client.call('POST', `/v1.0/users/${alice}/events/${budget}/cancel`);
         expect(empty.status).toBe(202);
     });
 
@@ -216,21 +211,21 @@ describe('cancel semantics', () => {
         const second = before[1];
         if (!second) throw new Error('no second occurrence');
         expect(second.type).toBe('occurrence');
-        const reply = await client.post(`/v1.0/users/${alice}/events/${second.id}/cancel`, { comment: 'holiday' });
+        const reply = await emu.client.post(`/v1.0/users/${alice}/events/${second.id}/cancel`, { comment: 'holiday' });
         expect(reply.status).toBe(202);
         const after = await instances(alice, demoIds.teamSyncId, d0, d0 + 80 * day);
         expect(after).toHaveLength(9);
         expect(after.map((i) => i.id)).not.toContain(second.id);
-        expect((await client.get(`/v1.0/users/${alice}/events/${second.id}`)).status).toBe(404);
-        expect((await client.get(`/v1.0/users/${alice}/events/${demoIds.teamSyncId}`)).status).toBe(200);
-        expect((await client.get(`/v1.0/users/${alice}/events/${before[0]?.id ?? ''}`)).status).toBe(200);
-        const beta = await client.get(`/beta/users/${alice}/events/${demoIds.teamSyncId}`);
+        expect((await emu.client.get(`/v1.0/users/${alice}/events/${second.id}`)).status).toBe(404);
+        expect((await emu.client.get(`/v1.0/users/${alice}/events/${demoIds.teamSyncId}`)).status).toBe(200);
+        expect((await emu.client.get(`/v1.0/users/${alice}/events/${before[0]?.id ?? ''}`)).status).toBe(200);
+        const beta = await emu.client.get(`/beta/users/${alice}/events/${demoIds.teamSyncId}`);
         expect(beta.json.cancelledOccurrences).toHaveLength(1);
         expect(String((beta.json.cancelledOccurrences as string[])[0])).toMatch(/^OID\./);
-        const v1 = await client.get(`/v1.0/users/${alice}/events/${demoIds.teamSyncId}`);
+        const v1 = await emu.client.get(`/v1.0/users/${alice}/events/${demoIds.teamSyncId}`);
         expect(v1.json).not.toHaveProperty('cancelledOccurrences');
         // bob's copy of that occurrence is cancelled, his other occurrences are not
-        const bobItems = (await client.mailbox(bob)).filter(
+        const bobItems = (await emu.client.mailbox(bob)).filter(
             (i) => i.subject.startsWith('Team sync') && i.type !== 'seriesMaster',
         );
         expect(bobItems.filter((i) => i.isCancelled)).toHaveLength(1);
@@ -241,33 +236,33 @@ describe('cancel semantics', () => {
         const d0 = utcMidnight();
         const [first] = await instances(alice, demoIds.teamSyncId, d0, d0 + 80 * day);
         if (!first) throw new Error('no occurrence');
-        const wrong = await client.post(`/v1.0/users/${alice}/events/${budget}/instances/${first.id}/cancel`, {});
+        const wrong = await emu.client.post(`/v1.0/users/${alice}/events/${budget}/instances/${first.id}/cancel`, {});
         expect(wrong.status).toBe(404);
-        const viaInstances = await client.post(
+        const viaInstances = await emu.client.post(
             `/beta/users/${alice}/events/${demoIds.teamSyncId}/instances/${first.id}/cancel`,
             {},
         );
         expect(viaInstances.status).toBe(202);
         expect(
-            (await client.get(`/v1.0/users/${alice}/events/${demoIds.teamSyncId}/instances/${first.id}`)).status,
+            (await emu.client.get(`/v1.0/users/${alice}/events/${demoIds.teamSyncId}/instances/${first.id}`)).status,
         ).toBe(404);
     });
 
     test('a series master id cancels the whole series', async () => {
         const d0 = utcMidnight();
         const before = await instances(alice, demoIds.teamSyncId, d0, d0 + 80 * day);
-        const reply = await client.post(`/v1.0/users/${alice}/events/${demoIds.teamSyncId}/cancel`, {
+        const reply = await emu.client.post(`/v1.0/users/${alice}/events/${demoIds.teamSyncId}/cancel`, {
             comment: 'team disbanded',
         });
         expect(reply.status).toBe(202);
-        expect((await client.get(`/v1.0/users/${alice}/events/${demoIds.teamSyncId}`)).status).toBe(404);
+        expect((await emu.client.get(`/v1.0/users/${alice}/events/${demoIds.teamSyncId}`)).status).toBe(404);
         for (const occurrence of before) {
-            expect((await client.get(`/v1.0/users/${alice}/events/${occurrence.id}`)).status).toBe(404);
+            expect((await emu.client.get(`/v1.0/users/${alice}/events/${occurrence.id}`)).status).toBe(404);
         }
-        const master = (await client.mailbox(alice)).find((i) => i.previousIds.includes(demoIds.teamSyncId));
+        const master = (await emu.client.mailbox(alice)).find((i) => i.previousIds.includes(demoIds.teamSyncId));
         expect(master?.folder).toBe('Deleted Items');
         expect(master?.cancelComment).toBe('team disbanded');
-        const bobSeries = (await client.mailbox(bob)).filter((i) => i.subject.startsWith('Team sync'));
+        const bobSeries = (await emu.client.mailbox(bob)).filter((i) => i.subject.startsWith('Team sync'));
         expect(bobSeries.length).toBe(11);
         expect(bobSeries.every((i) => i.isCancelled)).toBe(true);
     });
@@ -277,7 +272,7 @@ describe('cancel semantics', () => {
         const before = await instances(alice, demoIds.teamSyncId, d0, d0 + 80 * day);
         const exception = before.find((i) => i.type === 'exception');
         expect(exception?.subject).toBe('Team sync (moved)');
-        const reply = await client.post(`/v1.0/users/${alice}/events/${exception?.id ?? ''}/cancel`, {});
+        const reply = await emu.client.post(`/v1.0/users/${alice}/events/${exception?.id ?? ''}/cancel`, {});
         expect(reply.status).toBe(202);
         const after = await instances(alice, demoIds.teamSyncId, d0, d0 + 80 * day);
         expect(after).toHaveLength(9);
@@ -286,19 +281,19 @@ describe('cancel semantics', () => {
     });
 
     test('DELETE by the organizer: 204, item gone, attendee copies cancelled', async () => {
-        const reply = await client.delete(`/v1.0/users/${alice}/events/${budget}`);
+        const reply = await emu.client.delete(`/v1.0/users/${alice}/events/${budget}`);
         expect(reply.status).toBe(204);
         expect(reply.text).toBe('');
-        expect((await client.get(`/v1.0/users/${alice}/events/${budget}`)).status).toBe(404);
+        expect((await emu.client.get(`/v1.0/users/${alice}/events/${budget}`)).status).toBe(404);
         expect((await copyOf(bob, 'Budget review')).isCancelled).toBe(true);
     });
 
     test('DELETE by an attendee removes only their copy', async () => {
         const copy = await copyOf(bob, 'Budget review');
-        const reply = await client.delete(`/v1.0/users/${bob}/events/${copy.id}`);
+        const reply = await emu.client.delete(`/v1.0/users/${bob}/events/${copy.id}`);
         expect(reply.status).toBe(204);
-        expect((await client.get(`/v1.0/users/${bob}/events/${copy.id}`)).status).toBe(404);
-        expect((await client.get(`/v1.0/users/${alice}/events/${budget}`)).json.isCancelled).toBe(false);
+        expect((await emu.client.get(`/v1.0/users/${bob}/events/${copy.id}`)).status).toBe(404);
+        expect((await emu.client.get(`/v1.0/users/${alice}/events/${budget}`)).json.isCancelled).toBe(false);
         expect((await copyOf(carol, 'Budget review')).isCancelled).toBe(false);
     });
 });
@@ -306,11 +301,11 @@ describe('cancel semantics', () => {
 describe('reads', () => {
     test('instances: both window parameters are required', async () => {
         for (const query of ['', '?startDateTime=2026-01-01T00:00:00', '?endDateTime=2026-01-01T00:00:00']) {
-            const reply = await client.get(`/v1.0/users/${alice}/events/${demoIds.teamSyncId}/instances${query}`);
+            const reply = await emu.client.get(`/v1.0/users/${alice}/events/${demoIds.teamSyncId}/instances${query}`);
             expect(reply.status).toBe(400);
             expect(errorOf(reply).code).toBe('ErrorInvalidParameter');
         }
-        const bad = await client.get(
+        const bad = await emu.client.get(
             `/v1.0/users/${alice}/events/${demoIds.teamSyncId}/instances?startDateTime=soon&endDateTime=later`,
         );
         expect(bad.status).toBe(400);
@@ -319,7 +314,7 @@ describe('reads', () => {
     test('instances window selects occurrences by time (Graph’s 7-digit fraction accepted)', async () => {
         const d0 = utcMidnight();
         const fmt = (ms: number): string => `${new Date(ms).toISOString().slice(0, 19)}.0000000`;
-        const reply = await client.get(
+        const reply = await emu.client.get(
             `/v1.0/users/${alice}/events/${demoIds.teamSyncId}/instances?startDateTime=${fmt(d0)}&endDateTime=${fmt(d0 + 9 * day)}`,
         );
         const value = reply.json.value as {
@@ -338,7 +333,7 @@ describe('reads', () => {
     });
 
     test('$select returns the selected properties plus id and @odata.etag', async () => {
-        const reply = await client.get(`/v1.0/users/${alice}/events/${budget}?$select=subject,isCancelled`);
+        const reply = await emu.client.get(`/v1.0/users/${alice}/events/${budget}?$select=subject,isCancelled`);
         expect(Object.keys(reply.json).sort()).toEqual([
             '@odata.context',
             '@odata.etag',
@@ -347,12 +342,12 @@ describe('reads', () => {
             'subject',
         ]);
         expect(reply.json.subject).toBe('Budget review');
-        const unknown = await client.get(`/v1.0/users/${alice}/events/${budget}?$select=nope`);
+        const unknown = await emu.client.get(`/v1.0/users/${alice}/events/${budget}?$select=nope`);
         expect(unknown.status).toBe(400);
     });
 
     test('events list: single instances and series masters; calendar/events only the default calendar', async () => {
-        const all = (await client.get(`/v1.0/users/${alice}/events?$select=subject,type`)).json.value as {
+        const all = (await emu.client.get(`/v1.0/users/${alice}/events?$select=subject,type`)).json.value as {
             subject: string;
             type: string;
         }[];
@@ -362,7 +357,7 @@ describe('reads', () => {
             'Sales pipeline',
             'Team sync',
         ]);
-        const defaultOnly = (await client.get(`/v1.0/users/${alice}/calendar/events`)).json.value as {
+        const defaultOnly = (await emu.client.get(`/v1.0/users/${alice}/calendar/events`)).json.value as {
             subject: string;
         }[];
         expect(defaultOnly.map((e) => e.subject).sort()).toEqual(['Budget review', 'Sales pipeline', 'Team sync']);
@@ -370,7 +365,7 @@ describe('reads', () => {
 
     test('calendarView lists instances in a window', async () => {
         const d0 = utcMidnight();
-        const reply = await client.get(
+        const reply = await emu.client.get(
             `/v1.0/users/${alice}/calendarView?startDateTime=${new Date(d0 + day).toISOString()}&endDateTime=${new Date(d0 + 2 * day).toISOString()}`,
         );
         const subjects = (reply.json.value as { subject: string }[]).map((e) => e.subject).sort();
@@ -378,7 +373,7 @@ describe('reads', () => {
     });
 
     test('/me with an app-only token → 400', async () => {
-        const reply = await client.post(`/v1.0/me/events/${budget}/cancel`, {});
+        const reply = await emu.client.post(`/v1.0/me/events/${budget}/cancel`, {});
         expect(reply.status).toBe(400);
         expect(errorOf(reply).code).toBe('BadRequest');
         expect(errorOf(reply).message).toBe('/me request is only valid with delegated authentication flow.');

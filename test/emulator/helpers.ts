@@ -119,6 +119,44 @@ export async function startEmulator(fixture?: Fixture): Promise<{ emulator: Runn
     return { emulator, client: new Client(emulator) };
 }
 
+export interface EmulatorUnderTest {
+    readonly emulator: RunningGraphEmulator;
+    /** Holds an app token with every role (`allRoles`). */
+    readonly client: Client;
+}
+
+/**
+ * Call at the top of a test file: starts one emulator for the file and closes it afterwards. By default the demo
+ * seed is restored before each test, so no test sees another's cancellations. The accessors work inside hooks
+ * and tests only, once the emulator is running.
+ */
+export function useEmulator(options: { resetEachTest?: boolean } = {}): EmulatorUnderTest {
+    let started: { emulator: RunningGraphEmulator; client: Client } | undefined;
+    const running = (): { emulator: RunningGraphEmulator; client: Client } => {
+        if (!started) throw new Error('emulator not started: use it inside a hook or test');
+        return started;
+    };
+    beforeAll(async () => {
+        started = await startEmulator();
+    });
+    afterAll(async () => {
+        await started?.emulator.close();
+    });
+    if (options.resetEachTest ?? true) {
+        beforeEach(async () => {
+            await running().client.reset();
+        });
+    }
+    return {
+        get emulator() {
+            return running().emulator;
+        },
+        get client() {
+            return running().client;
+        },
+    };
+}
+
 export function errorOf(reply: Reply): { code: string; message: string; innerError: Record<string, string> } {
     return reply.json.error as { code: string; message: string; innerError: Record<string, string> };
 }

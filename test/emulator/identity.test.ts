@@ -8,20 +8,12 @@ import { demoClientSecret } from '../../dev/graph-emulator/demoTenant';
 import { devTenant } from '../../dev/identity/devTenant';
 import { issuerFor } from '../../dev/identity/mintToken';
 import { loadSigningKeys } from '../../dev/identity/signingKeys';
-import { alice, Client, startEmulator } from './helpers';
+import { alice, Client, startEmulator, useEmulator } from './helpers';
 import { type RunningGraphEmulator } from '../../dev/graph-emulator/server';
 
 const tid = devTenant.tenantId;
 const clientId = devTenant.gatewayGraphClient.clientId;
-let emulator: RunningGraphEmulator;
-let client: Client;
-
-beforeAll(async () => {
-    ({ emulator, client } = await startEmulator());
-});
-afterAll(async () => {
-    await emulator.close();
-});
+const emu = useEmulator({ resetEachTest: false });
 
 function tokenForm(fields: Record<string, string>): RequestInit {
     return {
@@ -33,24 +25,24 @@ function tokenForm(fields: Record<string, string>): RequestInit {
 
 describe('OIDC metadata and JWKS', () => {
     test('v2 metadata uses the TLS twin as issuer base, like issuerFor()', async () => {
-        const res = await fetch(`${emulator.tlsUrl}/${tid}/v2.0/.well-known/openid-configuration`);
+        const res = await fetch(`${emu.emulator.tlsUrl}/${tid}/v2.0/.well-known/openid-configuration`);
         expect(res.status).toBe(200);
         const doc = (await res.json()) as Record<string, string>;
-        expect(doc.issuer).toBe(issuerFor(emulator.tlsUrl, tid, 2));
-        expect(doc.token_endpoint).toBe(`${emulator.tlsUrl}/${tid}/oauth2/v2.0/token`);
-        expect(doc.jwks_uri).toBe(`${emulator.tlsUrl}/${tid}/discovery/v2.0/keys`);
+        expect(doc.issuer).toBe(issuerFor(emu.emulator.tlsUrl, tid, 2));
+        expect(doc.token_endpoint).toBe(`${emu.emulator.tlsUrl}/${tid}/oauth2/v2.0/token`);
+        expect(doc.jwks_uri).toBe(`${emu.emulator.tlsUrl}/${tid}/discovery/v2.0/keys`);
     });
 
     test('v1 metadata over plain HTTP too, with the v1 issuer', async () => {
-        const res = await fetch(`${emulator.url}/${tid}/.well-known/openid-configuration`);
+        const res = await fetch(`${emu.emulator.url}/${tid}/.well-known/openid-configuration`);
         const doc = (await res.json()) as Record<string, string>;
-        expect(doc.issuer).toBe(issuerFor(emulator.tlsUrl, tid, 1));
-        expect(doc.jwks_uri).toBe(`${emulator.tlsUrl}/${tid}/discovery/keys`);
+        expect(doc.issuer).toBe(issuerFor(emu.emulator.tlsUrl, tid, 1));
+        expect(doc.jwks_uri).toBe(`${emu.emulator.tlsUrl}/${tid}/discovery/keys`);
     });
 
     test('JWKS lists every dev key (v2 and v1 paths)', async () => {
         for (const keysPath of [`/${tid}/discovery/v2.0/keys`, `/${tid}/discovery/keys`]) {
-            const res = await fetch(`${emulator.tlsUrl}${keysPath}`);
+            const res = await fetch(`${emu.emulator.tlsUrl}${keysPath}`);
             const body = (await res.json()) as { keys: { kid: string; kty: string; n: string }[] };
             expect(body.keys.map((k) => k.kid)).toEqual(loadSigningKeys().map((k) => k.kid));
             expect(body.keys[0]?.kty).toBe('RSA');
@@ -60,7 +52,7 @@ describe('OIDC metadata and JWKS', () => {
 
     test('unknown tenant → AADSTS90002', async () => {
         const res = await fetch(
-            `${emulator.url}/00000000-0000-0000-0000-00000000dead/v2.0/.well-known/openid-configuration`,
+            `${emu.emulator.url}/00000000-0000-0000-0000-00000000dead/v2.0/.well-known/openid-configuration`,
         );
         expect(res.status).toBe(400);
         const body = (await res.json()) as { error: string; error_codes: number[] };
@@ -69,13 +61,13 @@ describe('OIDC metadata and JWKS', () => {
     });
 
     test('tenant addressed by domain name', async () => {
-        const res = await fetch(`${emulator.url}/contoso.test/v2.0/.well-known/openid-configuration`);
+        const res = await fetch(`${emu.emulator.url}/contoso.test/v2.0/.well-known/openid-configuration`);
         expect(res.status).toBe(200);
     });
 });
 
 describe('token endpoint (client credentials)', () => {
-    const endpoint = (): string => `${emulator.tlsUrl}/${tid}/oauth2/v2.0/token`;
+    const endpoint = (): string => `${emu.emulator.tlsUrl}/${tid}/oauth2/v2.0/token`;
 
     test('issues a v1-format Graph app token with the granted roles', async () => {
         const res = await fetch(
@@ -95,7 +87,7 @@ describe('token endpoint (client credentials)', () => {
         const token = body.access_token as string;
         const claims = decodeJwt(token);
         expect(claims.aud).toBe('https://graph.microsoft.com');
-        expect(claims.iss).toBe(issuerFor(emulator.tlsUrl, tid, 1));
+        expect(claims.iss).toBe(issuerFor(emu.emulator.tlsUrl, tid, 1));
         expect(claims.appid).toBe(clientId);
         expect(claims.idtyp).toBe('app');
         expect(claims.tid).toBe(tid);
@@ -107,7 +99,7 @@ describe('token endpoint (client credentials)', () => {
             'User.Read.All',
         ]);
         expect(decodeProtectedHeader(token).kid).toBe(loadSigningKeys()[0]?.kid);
-        const graph = new Client(emulator, token);
+        const graph = new Client(emu.emulator, token);
         expect((await graph.get(`/v1.0/users/${alice}/events`)).status).toBe(200);
     });
 
@@ -162,17 +154,17 @@ describe('token endpoint (client credentials)', () => {
 
     test('the real ClientSecretCredential gets a token over the TLS twin, and Graph accepts it', async () => {
         const credential = new ClientSecretCredential(tid, clientId, demoClientSecret, {
-            authorityHost: emulator.tlsUrl,
+            authorityHost: emu.emulator.tlsUrl,
             disableInstanceDiscovery: true,
         });
-        await client.admin('DELETE', '/requests');
+        await emu.client.admin('DELETE', '/requests');
         const token = await credential.getToken('https://graph.microsoft.com/.default');
         expect(token.token.split('.')).toHaveLength(3);
         expect(token.expiresOnTimestamp).toBeGreaterThan(Date.now() + 3_000_000);
-        const graph = new Client(emulator, token.token);
+        const graph = new Client(emu.emulator, token.token);
         const reply = await graph.get(`/v1.0/users/${alice}/events?$select=subject`);
         expect(reply.status).toBe(200);
-        const log = (await client.admin('GET', '/requests')).json.value as { appId: string; path: string }[];
+        const log = (await emu.client.admin('GET', '/requests')).json.value as { appId: string; path: string }[];
         expect(log.at(-1)?.appId).toBe(clientId);
     });
 });

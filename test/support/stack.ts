@@ -6,6 +6,7 @@ import { startGraphEmulator } from '../../dev/graph-emulator/server';
 import { mintToken, type MintOptions } from '../../dev/identity/mintToken';
 import { repoRoot } from '../../dev/paths';
 import { waitForHttp } from '../../dev/processes';
+import { emulatorAdmin } from './emulatorAdmin';
 import { TableClient, TableServiceClient } from '@azure/data-tables';
 import { QueueServiceClient } from '@azure/storage-queue';
 
@@ -104,4 +105,24 @@ export async function startLocalStack(extraEnv: Record<string, string> = {}): Pr
         },
         stop,
     };
+}
+
+export interface StackFixture {
+    stack: LocalStack;
+    admin: ReturnType<typeof emulatorAdmin>;
+}
+
+/**
+ * One local stack for the test file, reset (demo tenant, empty tables and queues) before each test.
+ * Read `stack` and `admin` inside tests and hooks, once `beforeAll` has run.
+ */
+export function useLocalStack(extraEnv: Record<string, string> = {}): StackFixture {
+    const fixture = {} as StackFixture;
+    beforeAll(async () => {
+        fixture.stack = await startLocalStack(extraEnv);
+        fixture.admin = emulatorAdmin(fixture.stack.emulatorUrl);
+    }, 60_000);
+    afterAll(() => fixture.stack?.stop());
+    beforeEach(() => fixture.stack.reset());
+    return fixture;
 }

@@ -1,6 +1,6 @@
 import { permissions } from '../auth';
 import { readActionParameters } from '../body';
-import { GraphError, segmentNotFound } from '../errors';
+import { GraphError, itemNotFound, segmentNotFound } from '../errors';
 import { emptyResponse, jsonResponse, queryParam } from '../http';
 import { isMalformedId } from '../ids';
 import { appointmentWire, businessWire, staffWire } from '../store/bookings';
@@ -8,21 +8,16 @@ import { type Appointment, type BookingBusiness } from '../store/model';
 import { odataContext, type Route, type RouteContext } from '../routeTypes';
 import { parseInstant } from '../time';
 
-const appointmentNotFound = (): GraphError =>
-    new GraphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
-
 function findBusiness(ctx: RouteContext, id: string): BookingBusiness {
     const business = ctx.state.tenant.findBusiness(id);
-    if (!business) {
-        throw new GraphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
-    }
+    if (!business) throw itemNotFound();
     return business;
 }
 
 function findAppointment(business: BookingBusiness, id: string): Appointment {
     if (isMalformedId(id)) throw new GraphError(400, 'ErrorInvalidIdMalformed', 'Id is malformed.');
     const appointment = business.appointments.get(id);
-    if (!appointment || appointment.cancelled) throw appointmentNotFound();
+    if (!appointment || appointment.cancelled) throw itemNotFound();
     return appointment;
 }
 
@@ -45,89 +40,69 @@ export function bookingsRoute(segs: string[], lower: string[]): Route {
     const read = () => permissions.bookingsRead;
     const byMethod = (m: string) => (m === 'GET' ? permissions.bookingsRead : permissions.bookingsCancel);
     const base = { api: 'bookings' as const, mailbox: () => businessId };
+    const readRoute = (handle: Route['handle']): Route => ({ ...base, methods: ['GET'], permissions: read, handle });
     if (businessId === undefined) {
-        return {
-            ...base,
-            methods: ['GET'],
-            permissions: read,
-            handle: (ctx) =>
-                jsonResponse(200, {
-                    '@odata.context': odataContext(ctx.version, 'solutions/bookingBusinesses'),
-                    value: ctx.state.tenant.businesses.map((b) => ({ id: b.id, displayName: b.displayName })),
-                }),
-        };
+        return readRoute((ctx) =>
+            jsonResponse(200, {
+                '@odata.context': odataContext(ctx.version, 'solutions/bookingBusinesses'),
+                value: ctx.state.tenant.businesses.map((b) => ({ id: b.id, displayName: b.displayName })),
+            }),
+        );
     }
     if (segs.length === 1) {
-        return {
-            ...base,
-            methods: ['GET'],
-            permissions: read,
-            handle: (ctx) =>
-                jsonResponse(200, {
-                    '@odata.context': odataContext(ctx.version, 'solutions/bookingBusinesses/$entity'),
-                    ...businessWire(findBusiness(ctx, businessId)),
-                }),
-        };
+        return readRoute((ctx) =>
+            jsonResponse(200, {
+                '@odata.context': odataContext(ctx.version, 'solutions/bookingBusinesses/$entity'),
+                ...businessWire(findBusiness(ctx, businessId)),
+            }),
+        );
     }
     const collection = lower[1];
     const itemId = segs[2];
     if (collection === 'staffmembers' && segs.length <= 3) {
-        return {
-            ...base,
-            methods: ['GET'],
-            permissions: read,
-            handle: (ctx) => {
-                const business = findBusiness(ctx, businessId);
-                const fragment = `${businessFragment(business.id)}/staffMembers`;
-                if (itemId === undefined) {
-                    return jsonResponse(200, {
-                        '@odata.context': odataContext(ctx.version, fragment),
-                        value: business.staffMembers.map((s) => ({
-                            '@odata.type': '#microsoft.graph.bookingStaffMember',
-                            ...staffWire(s, business),
-                        })),
-                    });
-                }
-                const staff = business.staffMembers.find((s) => s.id === itemId);
-                if (!staff) throw appointmentNotFound();
+        return readRoute((ctx) => {
+            const business = findBusiness(ctx, businessId);
+            const fragment = `${businessFragment(business.id)}/staffMembers`;
+            if (itemId === undefined) {
                 return jsonResponse(200, {
-                    '@odata.context': odataContext(ctx.version, `${fragment}/$entity`),
-                    '@odata.type': '#microsoft.graph.bookingStaffMember',
-                    ...staffWire(staff, business),
+                    '@odata.context': odataContext(ctx.version, fragment),
+                    value: business.staffMembers.map((s) => ({
+                        '@odata.type': '#microsoft.graph.bookingStaffMember',
+                        ...staffWire(s, business),
+                    })),
                 });
-            },
-        };
+            }
+            const staff = business.staffMembers.find((s) => s.id === itemId);
+            if (!staff) throw itemNotFound();
+            return jsonResponse(200, {
+                '@odata.context': odataContext(ctx.version, `${fragment}/$entity`),
+                '@odata.type': '#microsoft.graph.bookingStaffMember',
+                ...staffWire(staff, business),
+            });
+        });
     }
     if (collection === 'appointments' || collection === 'calendarview') {
         if (itemId === undefined) {
-            return {
-                ...base,
-                methods: ['GET'],
-                permissions: read,
-                handle: (ctx) => {
-                    const business = findBusiness(ctx, businessId);
-                    let items = [...business.appointments.values()].filter((a) => !a.cancelled);
-                    if (collection === 'calendarview') {
-                        const start = parseInstant(queryParam(ctx.req.query, 'start') ?? '');
-                        const end = parseInstant(queryParam(ctx.req.query, 'end') ?? '');
-                        if (start === undefined || end === undefined) {
-                            throw new GraphError(
-                                400,
-                                'ErrorInvalidParameter',
-                                "The parameters 'start' and 'end' are required.",
-                            );
-                        }
-                        items = items.filter((a) => a.start < end && a.end > start);
+            return readRoute((ctx) => {
+                const business = findBusiness(ctx, businessId);
+                let items = [...business.appointments.values()].filter((a) => !a.cancelled);
+                if (collection === 'calendarview') {
+                    const start = parseInstant(queryParam(ctx.req.query, 'start') ?? '');
+                    const end = parseInstant(queryParam(ctx.req.query, 'end') ?? '');
+                    if (start === undefined || end === undefined) {
+                        throw new GraphError(
+                            400,
+                            'ErrorInvalidParameter',
+                            "The parameters 'start' and 'end' are required.",
+                        );
                     }
-                    return jsonResponse(200, {
-                        '@odata.context': odataContext(
-                            ctx.version,
-                            `${businessFragment(business.id)}/${segs[1] ?? ''}`,
-                        ),
-                        value: items.sort((a, b) => a.start - b.start).map((a) => appointmentWire(a, ctx.version)),
-                    });
-                },
-            };
+                    items = items.filter((a) => a.start < end && a.end > start);
+                }
+                return jsonResponse(200, {
+                    '@odata.context': odataContext(ctx.version, `${businessFragment(business.id)}/${segs[1] ?? ''}`),
+                    value: items.sort((a, b) => a.start - b.start).map((a) => appointmentWire(a, ctx.version)),
+                });
+            });
         }
         if (segs.length === 3) {
             return {

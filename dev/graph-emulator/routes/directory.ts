@@ -3,6 +3,7 @@ import { readJsonObject } from '../body';
 import { GraphError, segmentNotFound } from '../errors';
 import { jsonResponse, queryParam } from '../http';
 import { type Group, type User } from '../store/model';
+import { type Tenant } from '../store/tenant';
 import { odataContext, type Route, type RouteContext } from '../routeTypes';
 
 function notFound(ref: string): GraphError {
@@ -74,36 +75,69 @@ function sel(ctx: RouteContext): string {
 
 const directory = { api: 'directory' as const };
 
+/** What the collection and single-entity routes need to know about users or groups. */
+interface EntityKind<T> {
+    /** Collection segment, also the `@odata.context` fragment. */
+    collection: 'users' | 'groups';
+    /** Graph type name, for `$select` errors. */
+    type: 'user' | 'group';
+    permissions: readonly string[];
+    all: (tenant: Tenant) => readonly T[];
+    find: (tenant: Tenant, ref: string) => T | undefined;
+    wire: (entity: T) => Record<string, unknown>;
+}
+
+const userKind: EntityKind<User> = {
+    collection: 'users',
+    type: 'user',
+    permissions: permissions.usersRead,
+    all: (tenant) => tenant.users,
+    find: (tenant, ref) => tenant.findUser(ref),
+    wire: userWire,
+};
+
+const groupKind: EntityKind<Group> = {
+    collection: 'groups',
+    type: 'group',
+    permissions: permissions.groupsRead,
+    all: (tenant) => tenant.groups,
+    find: (tenant, ref) => tenant.findGroup(ref),
+    wire: groupWire,
+};
+
+/** The user or group by id (or UPN for users); the directory's 404 otherwise. */
+function findOrThrow<T>(kind: EntityKind<T>, ctx: RouteContext, ref: string): T {
+    const entity = kind.find(ctx.state.tenant, ref);
+    if (!entity) throw notFound(ref);
+    return entity;
+}
+
+/** `users` / `groups` (no ref: the whole collection) and `users/{ref}` / `groups/{ref}` (one entity). */
+function listOrGetRoute<T>(kind: EntityKind<T>, ref: string | undefined): Route {
+    return {
+        ...directory,
+        methods: ['GET'],
+        permissions: () => kind.permissions,
+        handle: (ctx) => {
+            if (ref === undefined) {
+                return jsonResponse(200, {
+                    '@odata.context': odataContext(ctx.version, `${kind.collection}${sel(ctx)}`),
+                    value: kind.all(ctx.state.tenant).map((e) => select(ctx, kind.wire(e), kind.type)),
+                });
+            }
+            const entity = findOrThrow(kind, ctx, ref);
+            return jsonResponse(200, {
+                '@odata.context': odataContext(ctx.version, `${kind.collection}${sel(ctx)}/$entity`),
+                ...select(ctx, kind.wire(entity), kind.type),
+            });
+        },
+    };
+}
+
 /** `users`, `users/{id|upn}`, `users/{id|upn}/checkMemberGroups`. */
 export function userDirectoryRoute(segs: string[], lower: string[]): Route {
     const ref = segs[0];
-    if (ref === undefined) {
-        return {
-            ...directory,
-            methods: ['GET'],
-            permissions: () => permissions.usersRead,
-            handle: (ctx) =>
-                jsonResponse(200, {
-                    '@odata.context': odataContext(ctx.version, `users${sel(ctx)}`),
-                    value: ctx.state.tenant.users.map((u) => select(ctx, userWire(u), 'user')),
-                }),
-        };
-    }
-    if (segs.length === 1) {
-        return {
-            ...directory,
-            methods: ['GET'],
-            permissions: () => permissions.usersRead,
-            handle: (ctx) => {
-                const user = ctx.state.tenant.findUser(ref);
-                if (!user) throw notFound(ref);
-                return jsonResponse(200, {
-                    '@odata.context': odataContext(ctx.version, `users${sel(ctx)}/$entity`),
-                    ...select(ctx, userWire(user), 'user'),
-                });
-            },
-        };
-    }
+    if (ref === undefined || segs.length === 1) return listOrGetRoute(userKind, ref);
     if (segs.length === 2 && lower[1] === 'checkmembergroups') {
         return {
             ...directory,
@@ -115,8 +149,7 @@ export function userDirectoryRoute(segs: string[], lower: string[]): Route {
                 if (!Array.isArray(groupIds) || !groupIds.every((g): g is string => typeof g === 'string')) {
                     throw new GraphError(400, 'Request_BadRequest', "Invalid value specified for property 'groupIds'.");
                 }
-                const user = ctx.state.tenant.findUser(ref);
-                if (!user) throw notFound(ref);
+                const user = findOrThrow(userKind, ctx, ref);
                 const value = groupIds.filter((id) =>
                     ctx.state.tenant.groups.some(
                         (g) => g.id.toLowerCase() === id.toLowerCase() && g.memberIds.includes(user.id),
@@ -135,41 +168,14 @@ export function userDirectoryRoute(segs: string[], lower: string[]): Route {
 /** `groups`, `groups/{id}`, `groups/{id}/members`. */
 export function groupDirectoryRoute(segs: string[], lower: string[]): Route {
     const ref = segs[0];
-    if (ref === undefined) {
-        return {
-            ...directory,
-            methods: ['GET'],
-            permissions: () => permissions.groupsRead,
-            handle: (ctx) =>
-                jsonResponse(200, {
-                    '@odata.context': odataContext(ctx.version, `groups${sel(ctx)}`),
-                    value: ctx.state.tenant.groups.map((g) => select(ctx, groupWire(g), 'group')),
-                }),
-        };
-    }
-    if (segs.length === 1) {
-        return {
-            ...directory,
-            methods: ['GET'],
-            permissions: () => permissions.groupsRead,
-            handle: (ctx) => {
-                const group = ctx.state.tenant.findGroup(ref);
-                if (!group) throw notFound(ref);
-                return jsonResponse(200, {
-                    '@odata.context': odataContext(ctx.version, `groups${sel(ctx)}/$entity`),
-                    ...select(ctx, groupWire(group), 'group'),
-                });
-            },
-        };
-    }
+    if (ref === undefined || segs.length === 1) return listOrGetRoute(groupKind, ref);
     if (segs.length === 2 && lower[1] === 'members') {
         return {
             ...directory,
             methods: ['GET'],
             permissions: () => permissions.groupsRead,
             handle: (ctx) => {
-                const group = ctx.state.tenant.findGroup(ref);
-                if (!group) throw notFound(ref);
+                const group = findOrThrow(groupKind, ctx, ref);
                 const members = group.memberIds
                     .map((id) => ctx.state.tenant.findUser(id))
                     .filter((u): u is User => u !== undefined);

@@ -117,12 +117,6 @@ function itemResponse(ctx: RouteContext, owner: Owner, mailbox: Mailbox, item: E
     });
 }
 
-function cancelResponse(ctx: RouteContext, mailbox: Mailbox, item: EventItem) {
-    const params = readActionParameters(ctx.req, 'cancel', ['Comment']);
-    cancelEvent(ctx.state.tenant, mailbox, item, params.Comment ?? null, 'cancel');
-    return emptyResponse(202);
-}
-
 function inWindow(item: EventItem, window: { start: number; end: number }): boolean {
     return item.start < window.end && item.end > window.start;
 }
@@ -134,14 +128,61 @@ function instances(mailbox: Mailbox, master: EventItem, window: { start: number;
     );
 }
 
-const itemMethods = ['GET', 'DELETE'] as const;
+/** What every route under one owner shares: the API, the owner, and its mailbox key for limits and logs. */
+interface OwnerRouteBase {
+    api: 'outlook';
+    owner: Owner;
+    mailbox: (ctx: RouteContext) => string;
+}
+
+/** Finds the item a route acts on: an event, or one instance of a series. */
+type Locate = (ctx: RouteContext) => { mailbox: Mailbox; item: EventItem };
+
+const readOnly = (): readonly string[] => permissions.eventsRead;
+const readOrWrite = (m: string): readonly string[] => (m === 'GET' ? permissions.eventsRead : permissions.eventsWrite);
+
+function readRoute(base: OwnerRouteBase, handle: Route['handle']): Route {
+    return { ...base, methods: ['GET'], permissions: readOnly, handle };
+}
+
+/** `…/{id}`: GET reads the item, DELETE removes it (the organizer's delete cancels the meeting). */
+function itemRoute(base: OwnerRouteBase, locate: Locate): Route {
+    return {
+        ...base,
+        methods: ['GET', 'DELETE'],
+        permissions: readOrWrite,
+        handle: (ctx) => {
+            const { mailbox, item } = locate(ctx);
+            if (ctx.req.method === 'DELETE') {
+                deleteEvent(ctx.state.tenant, mailbox, item);
+                return emptyResponse(204);
+            }
+            return itemResponse(ctx, base.owner, mailbox, item);
+        },
+    };
+}
+
+/** `…/{id}/cancel`. */
+function cancelRoute(base: OwnerRouteBase, locate: Locate): Route {
+    return {
+        ...base,
+        methods: ['POST'],
+        permissions: readOrWrite,
+        handle: (ctx) => {
+            const { mailbox, item } = locate(ctx);
+            const params = readActionParameters(ctx.req, 'cancel', ['Comment']);
+            cancelEvent(ctx.state.tenant, mailbox, item, params.Comment ?? null, 'cancel');
+            return emptyResponse(202);
+        },
+    };
+}
 
 /**
  * Event routes after the owner (`me`, `users/{id}`, `groups/{id}`): `segs`/`lower` start at the first segment
  * after the owner. Returns undefined when the first segment is not a calendar segment at all.
  */
 export function eventRoute(owner: Owner, segs: string[], lower: string[]): Route | undefined {
-    const mailbox = (ctx: RouteContext): string => mailboxKey(ctx, owner);
+    const base: OwnerRouteBase = { api: 'outlook', owner, mailbox: (ctx) => mailboxKey(ctx, owner) };
     const isGroup = owner.kind === 'group';
     let scope: Scope;
     let i = 0;
@@ -149,21 +190,21 @@ export function eventRoute(owner: Owner, segs: string[], lower: string[]): Route
     if (first === 'events' || first === 'calendarview') {
         scope = { kind: 'any' };
     } else if (first === 'calendar') {
-        if (segs.length === 1) return calendarGetRoute(owner, mailbox);
+        if (segs.length === 1) return calendarGetRoute(base);
         scope = { kind: 'default' };
         i = 1;
     } else if (first === 'calendars' && !isGroup) {
         const calendarId = segs[1];
-        if (calendarId === undefined) return calendarListRoute(owner, mailbox, undefined);
-        if (segs.length === 2) return calendarGetRoute(owner, mailbox, calendarId);
+        if (calendarId === undefined) return calendarListRoute(base, undefined);
+        if (segs.length === 2) return calendarGetRoute(base, calendarId);
         scope = { kind: 'calendar', calendarId };
         i = 2;
     } else if ((first === 'calendargroups' || first === 'calendargroup') && !isGroup) {
         const groupId = segs[1];
-        if (groupId === undefined) return calendarGroupListRoute(owner, mailbox);
+        if (groupId === undefined) return calendarGroupListRoute(base);
         if (lower[2] !== 'calendars') throw segmentNotFound(segs[2] ?? groupId);
         const calendarId = segs[3];
-        if (calendarId === undefined) return calendarListRoute(owner, mailbox, groupId);
+        if (calendarId === undefined) return calendarListRoute(base, groupId);
         scope = { kind: 'calendarGroup', groupId, calendarId };
         i = 4;
     } else {
@@ -173,116 +214,52 @@ export function eventRoute(owner: Owner, segs: string[], lower: string[]): Route
     if (collection !== 'events' && collection !== 'calendarview') throw segmentNotFound(segs[i] ?? segs[i - 1] ?? '');
     const tail = segs.slice(i + 1);
     const tailLower = lower.slice(i + 1);
-    const read = (): readonly string[] => permissions.eventsRead;
-    const byMethod = (m: string): readonly string[] => (m === 'GET' ? permissions.eventsRead : permissions.eventsWrite);
-    const base = { api: 'outlook' as const, owner, mailbox };
 
     if (tail.length === 0) {
         if (collection === 'events') {
-            return {
-                ...base,
-                methods: ['GET'],
-                permissions: read,
-                handle: (ctx) => {
-                    const mb = resolveMailbox(ctx, owner);
-                    const cal = calendarFilter(mb, scope);
-                    const items = [...mb.items.values()].filter(
-                        (it) =>
-                            it.state === 'active' &&
-                            (it.type === 'singleInstance' || it.type === 'seriesMaster') &&
-                            (cal === undefined || it.calendarId === cal),
-                    );
-                    return listResponse(ctx, mb, items, `${ownerFragment(ctx, owner)}/events`);
-                },
-            };
-        }
-        return {
-            ...base,
-            methods: ['GET'],
-            permissions: read,
-            handle: (ctx) => {
-                const window = timeWindow(ctx);
+            return readRoute(base, (ctx) => {
                 const mb = resolveMailbox(ctx, owner);
                 const cal = calendarFilter(mb, scope);
                 const items = [...mb.items.values()].filter(
                     (it) =>
                         it.state === 'active' &&
-                        it.type !== 'seriesMaster' &&
-                        (cal === undefined || it.calendarId === cal) &&
-                        inWindow(it, window),
+                        (it.type === 'singleInstance' || it.type === 'seriesMaster') &&
+                        (cal === undefined || it.calendarId === cal),
                 );
-                return listResponse(ctx, mb, items, `${ownerFragment(ctx, owner)}/calendarView`);
-            },
-        };
+                return listResponse(ctx, mb, items, `${ownerFragment(ctx, owner)}/events`);
+            });
+        }
+        return readRoute(base, (ctx) => {
+            const window = timeWindow(ctx);
+            const mb = resolveMailbox(ctx, owner);
+            const cal = calendarFilter(mb, scope);
+            const items = [...mb.items.values()].filter(
+                (it) =>
+                    it.state === 'active' &&
+                    it.type !== 'seriesMaster' &&
+                    (cal === undefined || it.calendarId === cal) &&
+                    inWindow(it, window),
+            );
+            return listResponse(ctx, mb, items, `${ownerFragment(ctx, owner)}/calendarView`);
+        });
     }
     const id = tail[0] ?? '';
-    if (tail.length === 1) {
-        return {
-            ...base,
-            methods: itemMethods,
-            permissions: byMethod,
-            handle: (ctx) => {
-                const { mailbox: mb, item } = locate(ctx, owner, scope, id);
-                if (ctx.req.method === 'DELETE') {
-                    deleteEvent(ctx.state.tenant, mb, item);
-                    return emptyResponse(204);
-                }
-                return itemResponse(ctx, owner, mb, item);
-            },
-        };
-    }
-    if (tail.length === 2 && tailLower[1] === 'cancel') {
-        return {
-            ...base,
-            methods: ['POST'],
-            permissions: byMethod,
-            handle: (ctx) => {
-                const { mailbox: mb, item } = locate(ctx, owner, scope, id);
-                return cancelResponse(ctx, mb, item);
-            },
-        };
-    }
+    const event: Locate = (ctx) => locate(ctx, owner, scope, id);
+    if (tail.length === 1) return itemRoute(base, event);
+    if (tail.length === 2 && tailLower[1] === 'cancel') return cancelRoute(base, event);
     if (collection === 'events' && tailLower[1] === 'instances') {
         const instanceId = tail[2];
         if (instanceId === undefined) {
-            return {
-                ...base,
-                methods: ['GET'],
-                permissions: read,
-                handle: (ctx) => {
-                    const window = timeWindow(ctx);
-                    const { mailbox: mb, item: master } = locate(ctx, owner, scope, id);
-                    const items = master.type === 'seriesMaster' ? instances(mb, master, window) : [];
-                    return listResponse(ctx, mb, items, `${ownerFragment(ctx, owner)}/events('${id}')/instances`);
-                },
-            };
+            return readRoute(base, (ctx) => {
+                const window = timeWindow(ctx);
+                const { mailbox: mb, item: master } = event(ctx);
+                const items = master.type === 'seriesMaster' ? instances(mb, master, window) : [];
+                return listResponse(ctx, mb, items, `${ownerFragment(ctx, owner)}/events('${id}')/instances`);
+            });
         }
-        if (tail.length === 3) {
-            return {
-                ...base,
-                methods: itemMethods,
-                permissions: byMethod,
-                handle: (ctx) => {
-                    const { mailbox: mb, item } = locateInstance(ctx, owner, scope, id, instanceId);
-                    if (ctx.req.method === 'DELETE') {
-                        deleteEvent(ctx.state.tenant, mb, item);
-                        return emptyResponse(204);
-                    }
-                    return itemResponse(ctx, owner, mb, item);
-                },
-            };
-        }
-        if (tail.length === 4 && tailLower[3] === 'cancel') {
-            return {
-                ...base,
-                methods: ['POST'],
-                permissions: byMethod,
-                handle: (ctx) => {
-                    const { mailbox: mb, item } = locateInstance(ctx, owner, scope, id, instanceId);
-                    return cancelResponse(ctx, mb, item);
-                },
-            };
-        }
+        const instance: Locate = (ctx) => locateInstance(ctx, owner, scope, id, instanceId);
+        if (tail.length === 3) return itemRoute(base, instance);
+        if (tail.length === 4 && tailLower[3] === 'cancel') return cancelRoute(base, instance);
     }
     const unknown = tail.find((_, k) => k > 0) ?? id;
     throw segmentNotFound(unknown);
@@ -308,62 +285,41 @@ function calendarWire(mailbox: Mailbox, calendarId: string) {
     };
 }
 
-function calendarGetRoute(owner: Owner, mailbox: (ctx: RouteContext) => string, calendarId?: string): Route {
-    return {
-        api: 'outlook',
-        owner,
-        mailbox,
-        methods: ['GET'],
-        permissions: () => permissions.eventsRead,
-        handle: (ctx) => {
-            const mb = resolveMailbox(ctx, owner);
-            const id = calendarId ?? mb.calendars.find((c) => c.isDefault)?.id ?? '';
-            if (calendarId !== undefined) checkId(calendarId);
-            return jsonResponse(200, {
-                '@odata.context': odataContext(ctx.version, `${ownerFragment(ctx, owner)}/calendars/$entity`),
-                ...calendarWire(mb, id),
-            });
-        },
-    };
+function calendarGetRoute(base: OwnerRouteBase, calendarId?: string): Route {
+    return readRoute(base, (ctx) => {
+        const mb = resolveMailbox(ctx, base.owner);
+        const id = calendarId ?? mb.calendars.find((c) => c.isDefault)?.id ?? '';
+        if (calendarId !== undefined) checkId(calendarId);
+        return jsonResponse(200, {
+            '@odata.context': odataContext(ctx.version, `${ownerFragment(ctx, base.owner)}/calendars/$entity`),
+            ...calendarWire(mb, id),
+        });
+    });
 }
 
-function calendarListRoute(owner: Owner, mailbox: (ctx: RouteContext) => string, groupId: string | undefined): Route {
-    return {
-        api: 'outlook',
-        owner,
-        mailbox,
-        methods: ['GET'],
-        permissions: () => permissions.eventsRead,
-        handle: (ctx) => {
-            const mb = resolveMailbox(ctx, owner);
-            if (groupId !== undefined && !mb.calendarGroups.some((g) => g.id === groupId)) throw itemNotFound();
-            const calendars = mb.calendars.filter((c) => groupId === undefined || c.calendarGroupId === groupId);
-            return jsonResponse(200, {
-                '@odata.context': odataContext(ctx.version, `${ownerFragment(ctx, owner)}/calendars`),
-                value: calendars.map((c) => calendarWire(mb, c.id)),
-            });
-        },
-    };
+function calendarListRoute(base: OwnerRouteBase, groupId: string | undefined): Route {
+    return readRoute(base, (ctx) => {
+        const mb = resolveMailbox(ctx, base.owner);
+        if (groupId !== undefined && !mb.calendarGroups.some((g) => g.id === groupId)) throw itemNotFound();
+        const calendars = mb.calendars.filter((c) => groupId === undefined || c.calendarGroupId === groupId);
+        return jsonResponse(200, {
+            '@odata.context': odataContext(ctx.version, `${ownerFragment(ctx, base.owner)}/calendars`),
+            value: calendars.map((c) => calendarWire(mb, c.id)),
+        });
+    });
 }
 
-function calendarGroupListRoute(owner: Owner, mailbox: (ctx: RouteContext) => string): Route {
-    return {
-        api: 'outlook',
-        owner,
-        mailbox,
-        methods: ['GET'],
-        permissions: () => permissions.eventsRead,
-        handle: (ctx) => {
-            const mb = resolveMailbox(ctx, owner);
-            return jsonResponse(200, {
-                '@odata.context': odataContext(ctx.version, `${ownerFragment(ctx, owner)}/calendarGroups`),
-                value: mb.calendarGroups.map((g) => ({
-                    id: g.id,
-                    name: g.name,
-                    classId: g.classId,
-                    changeKey: g.changeKey,
-                })),
-            });
-        },
-    };
+function calendarGroupListRoute(base: OwnerRouteBase): Route {
+    return readRoute(base, (ctx) => {
+        const mb = resolveMailbox(ctx, base.owner);
+        return jsonResponse(200, {
+            '@odata.context': odataContext(ctx.version, `${ownerFragment(ctx, base.owner)}/calendarGroups`),
+            value: mb.calendarGroups.map((g) => ({
+                id: g.id,
+                name: g.name,
+                classId: g.classId,
+                changeKey: g.changeKey,
+            })),
+        });
+    });
 }

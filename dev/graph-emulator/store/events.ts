@@ -29,6 +29,25 @@ function occurrenceId(master: EventItem, item: EventItem): string {
     return `OID.${master.id}.${new Date(item.originalStart ?? item.start).toISOString().slice(0, 10)}`;
 }
 
+/** The series master in the same mailbox lists the cancelled or removed occurrence (beta `cancelledOccurrences`). */
+function recordOnMaster(mailbox: Mailbox, item: EventItem): void {
+    const master = item.seriesMasterId ? mailbox.items.get(item.seriesMasterId) : undefined;
+    if (master) {
+        master.cancelledOccurrences.push(occurrenceId(master, item));
+        touch(master);
+    }
+}
+
+/** A series leaves the calendar together with its remaining occurrences. */
+function removeActiveInstances(mailbox: Mailbox, master: EventItem): void {
+    for (const instance of instancesOf(mailbox, master.id)) {
+        if (instance.state === 'active') {
+            instance.state = 'removed';
+            touch(instance);
+        }
+    }
+}
+
 /** Marks every attendee copy of `item` (same iCalUId, isOrganizer false) as cancelled. */
 function cancelAttendeeCopies(tenant: Tenant, item: EventItem): void {
     for (const mailbox of tenant.mailboxes.values()) {
@@ -66,24 +85,13 @@ export function cancelEvent(
     const record = { at: Date.now(), comment, via };
     cancelAttendeeCopies(tenant, item);
     if (item.type === 'occurrence' || item.type === 'exception') {
-        const master = item.seriesMasterId ? mailbox.items.get(item.seriesMasterId) : undefined;
         item.state = 'cancelledOccurrence';
         item.cancel = record;
         touch(item);
-        if (master) {
-            master.cancelledOccurrences.push(occurrenceId(master, item));
-            touch(master);
-        }
+        recordOnMaster(mailbox, item);
         return;
     }
-    if (item.type === 'seriesMaster') {
-        for (const instance of instancesOf(mailbox, item.id)) {
-            if (instance.state === 'active') {
-                instance.state = 'removed';
-                touch(instance);
-            }
-        }
-    }
+    if (item.type === 'seriesMaster') removeActiveInstances(mailbox, item);
     item.cancel = record;
     moveToDeletedItems(mailbox, item);
 }
@@ -97,21 +105,10 @@ export function deleteEvent(tenant: Tenant, mailbox: Mailbox, item: EventItem): 
     if (item.type === 'occurrence' || item.type === 'exception') {
         item.state = 'removed';
         touch(item);
-        const master = item.seriesMasterId ? mailbox.items.get(item.seriesMasterId) : undefined;
-        if (master) {
-            master.cancelledOccurrences.push(occurrenceId(master, item));
-            touch(master);
-        }
+        recordOnMaster(mailbox, item);
         return;
     }
-    if (item.type === 'seriesMaster') {
-        for (const instance of instancesOf(mailbox, item.id)) {
-            if (instance.state === 'active') {
-                instance.state = 'removed';
-                touch(instance);
-            }
-        }
-    }
+    if (item.type === 'seriesMaster') removeActiveInstances(mailbox, item);
     moveToDeletedItems(mailbox, item);
 }
 

@@ -12,14 +12,22 @@ export type RouteLookup<T> =
     | { kind: 'methodNotAllowed'; allow: string[] }
     | { kind: 'notFound' };
 
-/** Decodes a URL path into segments (`%2F` stays inside its segment); a trailing slash is ignored. */
-export function pathSegments(pathname: string): string[] | undefined {
+/**
+ * Decodes a URL path into segments (`%2F` stays inside its segment); a trailing slash is ignored. A segment with a
+ * malformed escape (`%E0%A4%A`) is kept as sent, as ASP.NET Core's routing does, so the function still gets to
+ * answer it.
+ */
+export function pathSegments(pathname: string): string[] {
     const raw = pathname.replace(/^\/+/, '').replace(/\/+$/, '');
     if (raw === '') return [];
+    return raw.split('/').map(decodeSegment);
+}
+
+function decodeSegment(segment: string): string {
     try {
-        return raw.split('/').map((s) => decodeURIComponent(s));
+        return decodeURIComponent(segment);
     } catch {
-        return undefined;
+        return segment;
     }
 }
 
@@ -49,7 +57,6 @@ export class RouteTable<T> {
 
     lookup(method: string, pathname: string): RouteLookup<T> {
         const segments = pathSegments(pathname);
-        if (!segments) return { kind: 'notFound' };
         for (let i = 0; i < this.#prefix.length; i++) {
             if (segments[i]?.toLowerCase() !== this.#prefix[i]!.toLowerCase()) return { kind: 'notFound' };
         }

@@ -5,10 +5,10 @@ import { authorizeBookingBusiness } from '../../domain/access/authorizeBookingBu
 import type { CancellationService } from '../../domain/cancellation/cancellationService';
 import { BadRequestError } from '../../errors/appError';
 import { actionParameters, readJsonObject } from '../body';
-import { actorOf, cancelledResponse, idempotencyScope, requestFingerprint } from '../cancelResponses';
+import { actorOf, cancelledResponse } from '../cancelResponses';
 import { type EdgeHandler, handle } from '../handle';
 import { graphVersion, routeId } from '../ids';
-import { idempotencyKey, type IdempotencyOptions, withIdempotency } from '../idempotency';
+import { idempotentCancel, type IdempotencyOptions } from '../idempotency';
 
 export interface CancelAppointmentDeps {
     readonly tokens: TokenValidator;
@@ -42,26 +42,17 @@ export function cancelAppointmentHandler(form: BookingRouteForm, deps: CancelApp
         const message = cancellationMessage?.trim() ? cancellationMessage : deps.defaultCancellationMessage;
 
         await authorizeBookingBusiness(caller, businessId, deps.access);
-        return withIdempotency(
-            deps.idempotency,
-            {
-                key: idempotencyKey(request),
-                scope: idempotencyScope(caller),
-                fingerprint: requestFingerprint(request, { cancellationMessage }),
-                ids: scope,
-            },
-            async () => {
-                const outcome = await deps.cancellations.cancelAppointment({
-                    tenantId: caller.tenantId,
-                    actor: actorOf(caller),
-                    version,
-                    businessId,
-                    appointmentId,
-                    cancellationMessage: message,
-                    clientRequestId: scope.requestId,
-                });
-                return cancelledResponse(outcome, 204);
-            },
-        );
+        return idempotentCancel(deps.idempotency, request, caller, scope, { cancellationMessage }, async () => {
+            const outcome = await deps.cancellations.cancelAppointment({
+                tenantId: caller.tenantId,
+                actor: actorOf(caller),
+                version,
+                businessId,
+                appointmentId,
+                cancellationMessage: message,
+                clientRequestId: scope.requestId,
+            });
+            return cancelledResponse(outcome, 204);
+        });
     });
 }

@@ -4,10 +4,10 @@ import type { MailboxAccessDependencies } from '../../domain/access/accessDepend
 import { authorizeMailbox, type MailboxTarget } from '../../domain/access/authorizeMailbox';
 import type { CancellationService } from '../../domain/cancellation/cancellationService';
 import { actionParameters, readJsonObject } from '../body';
-import { actorOf, cancelledResponse, idempotencyScope, requestFingerprint } from '../cancelResponses';
+import { actorOf, cancelledResponse } from '../cancelResponses';
 import { type EdgeHandler, handle } from '../handle';
 import { graphVersion, routeId } from '../ids';
-import { idempotencyKey, type IdempotencyOptions, withIdempotency } from '../idempotency';
+import { idempotentCancel, type IdempotencyOptions } from '../idempotency';
 import { type EventCancelRoute, graphEventPath } from '../routes/eventCancelRoutes';
 
 export interface CancelEventDeps {
@@ -43,26 +43,17 @@ export function cancelEventHandler(route: EventCancelRoute, deps: CancelEventDep
 
         const mailbox = await authorizeMailbox(caller, target, deps.access);
         const owner = mailbox.kind === 'user' ? mailbox.userId : mailbox.groupId;
-        return withIdempotency(
-            deps.idempotency,
-            {
-                key: idempotencyKey(request),
-                scope: idempotencyScope(caller),
-                fingerprint: requestFingerprint(request, { comment }),
-                ids: scope,
-            },
-            async () => {
-                const outcome = await deps.cancellations.cancelEvent({
-                    tenantId: caller.tenantId,
-                    actor: actorOf(caller),
-                    event: { version, path: graphEventPath(route, mailbox, ids) },
-                    mailbox: `${mailbox.kind}:${owner}`,
-                    eventId: ids.eventId,
-                    comment,
-                    clientRequestId: scope.requestId,
-                });
-                return cancelledResponse(outcome, 202);
-            },
-        );
+        return idempotentCancel(deps.idempotency, request, caller, scope, { comment }, async () => {
+            const outcome = await deps.cancellations.cancelEvent({
+                tenantId: caller.tenantId,
+                actor: actorOf(caller),
+                event: { version, path: graphEventPath(route, mailbox, ids) },
+                mailbox: `${mailbox.kind}:${owner}`,
+                eventId: ids.eventId,
+                comment,
+                clientRequestId: scope.requestId,
+            });
+            return cancelledResponse(outcome, 202);
+        });
     });
 }

@@ -41,12 +41,19 @@ export const routeTable: readonly RouteEntry[] = [
     { route: ownRoutes.cancellations, methods: ['GET'] },
 ];
 
-/** Case-insensitive match of a path (below the route prefix) against `{param}` templates, as the host matches. */
-export function templateMatches(template: string, path: string): boolean {
+/**
+ * Case-insensitive match of a path (below the route prefix) against `{param}` templates, as the host matches.
+ * `allowEmpty` lets a parameter match an empty segment (`events//cancel`), which the host never routes.
+ */
+export function templateMatches(template: string, path: string, allowEmpty = false): boolean {
     const want = template.split('/');
-    const got = path.split('/').filter((segment, i, all) => segment !== '' || i < all.length - 1);
+    const got = path.replace(/\/+$/, '').split('/');
     return (
         want.length === got.length &&
-        want.every((segment, i) => /^\{[^}]+\}$/.test(segment) || segment.toLowerCase() === got[i]?.toLowerCase())
+        want.every((segment, i) => {
+            const value = got[i] ?? '';
+            if (/^\{[^}]+\}$/.test(segment)) return allowEmpty || value !== '';
+            return segment.toLowerCase() === value.toLowerCase();
+        })
     );
 }
