@@ -25,6 +25,13 @@ export interface GatewayConfig {
         readonly pendingGraceMs: number;
     };
     readonly idempotency: { readonly retentionMs: number; readonly lockMs: number };
+    readonly webhooks: {
+        readonly allowLoopback: boolean;
+        readonly timeoutMs: number;
+        readonly maxResponseBytes: number;
+        readonly secretGraceMs: number;
+        readonly disableAfterFailingMs: number;
+    };
 }
 
 function deepFreeze<T extends object>(value: T): Readonly<T> {
@@ -75,6 +82,13 @@ export function parseConfig(env: Record<string, string | undefined>): GatewayCon
         idempotency: {
             retentionMs: s.IDEMPOTENCY_RETENTION_HOURS * 3_600_000,
             lockMs: s.IDEMPOTENCY_LOCK_SECONDS * 1000,
+        },
+        webhooks: {
+            allowLoopback: s.WEBHOOK_ALLOW_LOOPBACK,
+            timeoutMs: s.WEBHOOK_TIMEOUT_MS,
+            maxResponseBytes: s.WEBHOOK_MAX_RESPONSE_BYTES,
+            secretGraceMs: s.WEBHOOK_SECRET_GRACE_HOURS * 3_600_000,
+            disableAfterFailingMs: s.WEBHOOK_DISABLE_AFTER_FAILING_DAYS * 86_400_000,
         },
     });
 }

@@ -66,6 +66,23 @@ export const settingsSchema = z
         IDEMPOTENCY_RETENTION_HOURS: z.coerce.number().int().min(24).default(24),
         /** After this long an in-flight key left by a crashed request may be taken over. */
         IDEMPOTENCY_LOCK_SECONDS: seconds(120),
+        /** Development only: lets webhooks target http and loopback addresses (a local receiver). */
+        WEBHOOK_ALLOW_LOOPBACK: z
+            .enum(['true', 'false'])
+            .default('false')
+            .transform((value) => value === 'true'),
+        /** A delivery succeeds on a 2xx within this time (Standard Webhooks: 15–30 s). */
+        WEBHOOK_TIMEOUT_MS: milliseconds(15_000),
+        /** How much of an endpoint's answer is read; the rest is discarded. */
+        WEBHOOK_MAX_RESPONSE_BYTES: z.coerce
+            .number()
+            .int()
+            .positive()
+            .default(64 * 1024),
+        /** After a secret rotation the old secret still signs (a second signature) this long. */
+        WEBHOOK_SECRET_GRACE_HOURS: z.coerce.number().int().nonnegative().default(24),
+        /** An endpoint that fails every delivery this long is disabled. */
+        WEBHOOK_DISABLE_AFTER_FAILING_DAYS: z.coerce.number().int().positive().default(5),
     })
     .superRefine((settings, ctx) => {
         if (settings.GRAPH_CREDENTIAL === 'clientSecret' && !settings.GRAPH_CLIENT_SECRET) {
@@ -76,6 +93,13 @@ export const settingsSchema = z
             });
         }
         if (settings.GATEWAY_ENVIRONMENT === 'production') {
+            if (settings.WEBHOOK_ALLOW_LOOPBACK) {
+                ctx.addIssue({
+                    code: 'custom',
+                    path: ['WEBHOOK_ALLOW_LOOPBACK'],
+                    message: 'must be false in production: webhooks go to public https endpoints only',
+                });
+            }
             for (const name of ['AUTH_AUTHORITY_HOST', 'AUTH_V1_ISSUER_HOST', 'GRAPH_BASE_URL'] as const) {
                 const value = settings[name];
                 if (isLoopback(value) || !value.startsWith('https://')) {
