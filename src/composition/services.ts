@@ -1,13 +1,19 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createGraphCredential } from '../adapters/graph/credential';
 import { GraphCalendar } from '../adapters/graph/graphCalendar';
 import { GraphDirectory } from '../adapters/graph/graphDirectory';
 import { GraphHttp } from '../adapters/graph/graphHttp';
 import { graphProbe } from '../adapters/graph/graphProbe';
-import { StorageNotificationQueue } from '../adapters/queues/notificationQueue';
+import { deliveriesQueueName, StorageDeliveryQueue } from '../adapters/queues/deliveryQueue';
+import { JsonQueue } from '../adapters/queues/jsonQueue';
+import { notificationsQueueName, StorageNotificationQueue } from '../adapters/queues/notificationQueue';
 import { storageProbe } from '../adapters/storage/storageProbe';
 import { TableCancellationStore } from '../adapters/tables/cancellationStore';
+import { TableDeliveryStore } from '../adapters/tables/deliveryStore';
 import { TableIdempotencyStore } from '../adapters/tables/idempotencyStore';
+import { TableSubscriptionStore } from '../adapters/tables/subscriptionStore';
+import { GuardedWebhookSender } from '../adapters/webhooks/guardedWebhookSender';
+import { registrationTargetCheck } from '../adapters/webhooks/registrationCheck';
 import { createTokenValidator, type TokenValidator } from '../auth/tokenValidator';
 import { type GatewayConfig, parseConfig } from '../config/config';
 import type { BookingAccessDependencies } from '../domain/access/accessDependencies';
@@ -16,6 +22,11 @@ import { summarizePolicy } from '../domain/access/summarizePolicy';
 import { CancellationService } from '../domain/cancellation/cancellationService';
 import type { CancellationStore } from '../domain/cancellation/store';
 import { systemClock } from '../domain/ports/clock';
+import type { DeliverDeps } from '../domain/webhooks/deliver';
+import type { DeliveryStore } from '../domain/webhooks/delivery';
+import type { FanOutDeps } from '../domain/webhooks/fanOut';
+import type { SubscriptionStore } from '../domain/webhooks/subscription';
+import { SubscriptionService } from '../domain/webhooks/subscriptionService';
 import type { HealthProbe } from '../health/checkHealth';
 import type { IdempotencyOptions } from '../http/idempotency';
 
@@ -28,6 +39,13 @@ export interface Services {
     readonly cancellations: CancellationService;
     readonly cancellationStore: CancellationStore;
     readonly idempotency: IdempotencyOptions;
+    readonly subscriptionStore: SubscriptionStore;
+    readonly subscriptions: SubscriptionService;
+    readonly deliveries: DeliveryStore;
+    readonly fanOut: FanOutDeps;
+    readonly deliver: DeliverDeps;
+    /** Where queue messages that can never be processed go, by trigger queue. */
+    readonly poison: { readonly notifications: JsonQueue; readonly deliveries: JsonQueue };
 }
 
 export function createServices(config: GatewayConfig, log: (message: string) => void): Services {
@@ -41,10 +59,15 @@ export function createServices(config: GatewayConfig, log: (message: string) => 
     const directory = new GraphDirectory(graph);
     const calendar = new GraphCalendar(graph);
     const cacheOptions = { clock: systemClock, ttlMs: config.directoryCacheTtlMs };
-    const cancellationStore = TableCancellationStore.fromConnectionString(config.storageConnection);
+    const storage = config.storageConnection;
+    const cancellationStore = TableCancellationStore.fromConnectionString(storage);
+    const subscriptionStore = TableSubscriptionStore.fromConnectionString(storage);
+    const deliveries = TableDeliveryStore.fromConnectionString(storage);
+    const deliveryQueue = StorageDeliveryQueue.fromConnectionString(storage);
+    const { webhooks } = config;
     return {
         config,
-        healthProbes: [storageProbe(config.storageConnection), graphProbe(credential, config.graph.baseUrl)],
+        healthProbes: [storageProbe(storage), graphProbe(credential, config.graph.baseUrl)],
         tokens: createTokenValidator({
             tenantId: config.tenantId,
             audiences: [config.api.clientId, config.api.appIdUri],
@@ -62,19 +85,54 @@ export function createServices(config: GatewayConfig, log: (message: string) => 
             store: cancellationStore,
             calendar,
             bookings: calendar,
-            notifications: StorageNotificationQueue.fromConnectionString(config.storageConnection),
+            notifications: StorageNotificationQueue.fromConnectionString(storage, notificationsQueueName),
             clock: systemClock,
             newId: randomUUID,
             settings: config.cancellation,
             log,
         }),
         idempotency: {
-            store: TableIdempotencyStore.fromConnectionString(config.storageConnection, 'idempotency', {
+            store: TableIdempotencyStore.fromConnectionString(storage, 'idempotency', {
                 retentionMs: config.idempotency.retentionMs,
             }),
             lockMs: config.idempotency.lockMs,
             retentionMs: config.idempotency.retentionMs,
             now: () => systemClock.now(),
+        },
+        subscriptionStore,
+        subscriptions: new SubscriptionService({
+            store: subscriptionStore,
+            clock: systemClock,
+            newId: randomUUID,
+            randomBytes: (size) => randomBytes(size),
+            validateTarget: registrationTargetCheck({ allowLoopback: webhooks.allowLoopback }),
+            settings: { allowLoopback: webhooks.allowLoopback, secretGraceMs: webhooks.secretGraceMs },
+        }),
+        deliveries,
+        fanOut: {
+            cancellations: cancellationStore,
+            subscriptions: subscriptionStore,
+            deliveries,
+            queue: deliveryQueue,
+            clock: systemClock,
+            log,
+        },
+        deliver: {
+            deliveries,
+            subscriptions: subscriptionStore,
+            sender: new GuardedWebhookSender({
+                allowLoopback: webhooks.allowLoopback,
+                timeoutMs: webhooks.timeoutMs,
+                maxResponseBytes: webhooks.maxResponseBytes,
+            }),
+            queue: deliveryQueue,
+            clock: systemClock,
+            disableAfterFailingMs: webhooks.disableAfterFailingMs,
+            log,
+        },
+        poison: {
+            notifications: JsonQueue.fromConnectionString(storage, `${notificationsQueueName}-poison`),
+            deliveries: JsonQueue.fromConnectionString(storage, `${deliveriesQueueName}-poison`),
         },
     };
 }

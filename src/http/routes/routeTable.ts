@@ -1,5 +1,6 @@
 import type { HttpMethod } from '@azure/functions';
 import type { BookingRouteForm } from '../handlers/cancelAppointment';
+import { subscriptionRoutes } from '../handlers/subscriptions';
 import { eventCancelRoutes } from './eventCancelRoutes';
 
 export interface RouteEntry {
@@ -30,6 +31,9 @@ export const ownRoutes = {
     health: 'health',
     cancellation: 'cancellations/{id}',
     cancellations: 'cancellations',
+    deliveries: 'deliveries',
+    deliveryReplay: 'deliveries/{id}/replay',
+    subscriptionRecover: 'subscriptions/{id}/recover',
 } as const;
 
 /** Every route the app serves with its methods: the catch-all answers 405 (not 404) for these paths. */
@@ -39,6 +43,12 @@ export const routeTable: readonly RouteEntry[] = [
     { route: ownRoutes.health, methods: ['GET'] },
     { route: ownRoutes.cancellation, methods: ['GET'] },
     { route: ownRoutes.cancellations, methods: ['GET'] },
+    { route: subscriptionRoutes.subscriptions, methods: ['GET', 'POST'] },
+    { route: subscriptionRoutes.subscription, methods: ['GET', 'PATCH', 'DELETE'] },
+    { route: subscriptionRoutes.rotateSecret, methods: ['POST'] },
+    { route: ownRoutes.subscriptionRecover, methods: ['POST'] },
+    { route: ownRoutes.deliveries, methods: ['GET'] },
+    { route: ownRoutes.deliveryReplay, methods: ['POST'] },
 ];
 
 /**

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import type { Stored } from '../cancellation/record';
+import type { NotificationEventType } from '../notifications/notificationMessage';
+
+export type DeliveryState = 'pending' | 'succeeded' | 'failed';
+
+/**
+ * One notification for one subscription. Its id is the `webhook-id`: derived from the notification message and the
+ * subscription, so a notification fanned out twice (at-least-once) maps onto the same delivery and receivers dedupe.
+ */
+export interface Delivery {
+    readonly id: string;
+    readonly tenantId: string;
+    readonly subscriptionId: string;
+    readonly messageId: string;
+    readonly cancellationId: string;
+    readonly eventType: NotificationEventType;
+    readonly state: DeliveryState;
+    /** The JSON body, fixed when the delivery is created so that every attempt and replay sends the same bytes. */
+    readonly body: string;
+    /** Attempts made so far. */
+    readonly attempts: number;
+    readonly createdAt: string;
+    readonly updatedAt: string;
+    readonly lastAttemptAt?: string | undefined;
+    readonly nextAttemptAt?: string | undefined;
+    /** The endpoint's status, or the transport problem, of the last attempt. */
+    readonly lastStatus?: number | undefined;
+    readonly lastError?: string | undefined;
+}
+
+export interface ListDeliveriesQuery {
+    readonly tenantId: string;
+    readonly state?: DeliveryState | undefined;
+    readonly subscriptionId?: string | undefined;
+    /** Created at or after this ISO 8601 instant. */
+    readonly since?: string | undefined;
+    readonly limit: number;
+}
+
+/** Webhook deliveries (Azure Table `deliveries`), one partition per tenant, ETag concurrency. */
+export interface DeliveryStore {
+    /** Inserts the delivery unless one with its id exists; returns whichever is stored. */
+    createIfAbsent(delivery: Delivery): Promise<Stored<Delivery>>;
+    /** Throws ConcurrencyConflict when the ETag no longer matches. */
+    update(delivery: Delivery, etag: string): Promise<Stored<Delivery>>;
+    get(tenantId: string, id: string): Promise<Stored<Delivery> | null>;
+    /** Newest first. */
+    list(query: ListDeliveriesQuery): Promise<readonly Delivery[]>;
+}
+
+/** A unit of work on the deliveries queue: make attempt `attempt` of one delivery. */
+export const deliveryJobSchema = z
+    .object({
+        schemaVersion: z.literal(1),
+        tenantId: z.guid(),
+        deliveryId: z.string().min(1).max(100),
+        attempt: z.number().int().min(1).max(100),
+    })
+    .strict();
+
+export type DeliveryJob = z.infer<typeof deliveryJobSchema>;
+
+export interface DeliveryQueue {
+    enqueue(job: DeliveryJob, delayMs: number): Promise<void>;
+}
+
+/**
+ * When each attempt is made, counted from the previous one: Svix's schedule (anchors.md §B), 8 attempts over
+ * about 27.6 hours. Re-enqueued with a visibility delay, not left to the host's immediate retry.
+ */
+export const retryScheduleMs: readonly number[] = [
+    0,
+    5_000,
+    5 * 60_000,
+    30 * 60_000,
+    2 * 3_600_000,
+    5 * 3_600_000,
+    10 * 3_600_000,
+    10 * 3_600_000,
+];

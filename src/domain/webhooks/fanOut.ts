@@ -1,0 +1,63 @@
+import { createHash } from 'node:crypto';
+import type { CancellationStore } from '../cancellation/store';
+import type { NotificationMessage } from '../notifications/notificationMessage';
+import type { Clock } from '../ports/clock';
+import type { Delivery, DeliveryQueue, DeliveryStore } from './delivery';
+import { webhookPayload } from './payload';
+import type { SubscriptionStore } from './subscription';
+
+export interface FanOutDeps {
+    readonly cancellations: CancellationStore;
+    readonly subscriptions: SubscriptionStore;
+    readonly deliveries: DeliveryStore;
+    readonly queue: DeliveryQueue;
+    readonly clock: Clock;
+    readonly log: (message: string) => void;
+}
+
+/** `webhook-id`: the same for a (notification, subscription) pair however often it is fanned out or retried. */
+export function deliveryId(messageId: string, subscriptionId: string): string {
+    return `msg_${createHash('sha256').update(`${messageId}|${subscriptionId}`).digest('base64url').slice(0, 27)}`;
+}
+
+/**
+ * One notification becomes one delivery per matching subscription, each on its own queue message, so a slow or
+ * failing endpoint never delays or repeats the others. Safe to run twice for one message.
+ */
+export async function fanOut(message: NotificationMessage, deps: FanOutDeps): Promise<number> {
+    const stored = await deps.cancellations.get(message.tenantId, message.cancellationId);
+    if (!stored) {
+        deps.log(
+            `notification ${message.messageId}: cancellation ${message.cancellationId} not found; nothing to send`,
+        );
+        return 0;
+    }
+    const subscriptions = await deps.subscriptions.listMatching(message.tenantId, message.type);
+    const now = deps.clock.now().toISOString();
+    let queued = 0;
+    for (const subscription of subscriptions) {
+        const delivery: Delivery = {
+            id: deliveryId(message.messageId, subscription.id),
+            tenantId: message.tenantId,
+            subscriptionId: subscription.id,
+            messageId: message.messageId,
+            cancellationId: message.cancellationId,
+            eventType: message.type,
+            state: 'pending',
+            body: JSON.stringify(webhookPayload(message, stored.value, subscription)),
+            attempts: 0,
+            createdAt: now,
+            updatedAt: now,
+            nextAttemptAt: now,
+        };
+        const existing = await deps.deliveries.createIfAbsent(delivery);
+        // A repeat of the fan-out: a delivery already under way or done keeps its own course.
+        if (existing.value.attempts > 0 || existing.value.state !== 'pending') continue;
+        await deps.queue.enqueue(
+            { schemaVersion: 1, tenantId: message.tenantId, deliveryId: delivery.id, attempt: 1 },
+            0,
+        );
+        queued++;
+    }
+    return queued;
+}

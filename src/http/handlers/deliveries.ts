@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import { routePermissions, requirePermission } from '../../auth/permissions';
+import type { TokenValidator } from '../../auth/tokenValidator';
+import type { Delivery, DeliveryStore } from '../../domain/webhooks/delivery';
+import { recoverSubscription, replayDelivery, type ReplayDeps } from '../../domain/webhooks/replay';
+import type { SubscriptionStore } from '../../domain/webhooks/subscription';
+import { BadRequestError, NotFoundError } from '../../errors/appError';
+import { readJsonObject } from '../body';
+import { type EdgeHandler, handle } from '../handle';
+import { routeId } from '../ids';
+
+export interface DeliveriesDeps extends ReplayDeps {
+    readonly tokens: TokenValidator;
+    readonly deliveries: DeliveryStore;
+    readonly subscriptions: SubscriptionStore;
+}
+
+/** Operators of webhooks: whoever manages subscriptions, and admins. */
+const operatorPermissions = [...routePermissions.subscriptions, ...routePermissions.admin];
+
+const listQuery = z
+    .object({
+        state: z.enum(['pending', 'succeeded', 'failed']).optional(),
+        subscriptionId: z.string().min(1).max(100).optional(),
+        since: z.iso.datetime({ offset: true }).optional(),
+        $top: z.coerce.number().int().min(1).max(200).optional(),
+    })
+    .strict();
+
+const recoverBody = z.object({ since: z.iso.datetime({ offset: true }) }).strict();
+
+function deliveryView(delivery: Delivery) {
+    return {
+        id: delivery.id,
+        subscriptionId: delivery.subscriptionId,
+        cancellationId: delivery.cancellationId,
+        eventType: delivery.eventType,
+        state: delivery.state,
+        attempts: delivery.attempts,
+        createdDateTime: delivery.createdAt,
+        lastAttemptDateTime: delivery.lastAttemptAt,
+        nextAttemptDateTime: delivery.nextAttemptAt,
+        lastStatus: delivery.lastStatus,
+        lastError: delivery.lastError,
+    };
+}
+
+function invalid(error: z.ZodError): BadRequestError {
+    const issue = error.issues[0];
+    return new BadRequestError('invalidRequest', `Invalid '${issue?.path.join('.') || 'request'}': ${issue?.message}`);
+}
+
+/** `GET /api/deliveries?state=failed&subscriptionId=&since=&$top=`: webhook deliveries of the tenant, newest first. */
+export function listDeliveriesHandler(deps: DeliveriesDeps): EdgeHandler {
+    return handle(async (request) => {
+        const caller = await deps.tokens.authenticate(request.headers.get('authorization'));
+        requirePermission(caller, operatorPermissions);
+        const parsed = listQuery.safeParse(Object.fromEntries(request.query.entries()));
+        if (!parsed.success) throw invalid(parsed.error);
+        const { state, subscriptionId, since, $top } = parsed.data;
+        const items = await deps.deliveries.list({
+            tenantId: caller.tenantId,
+            state,
+            subscriptionId,
+            since: since ? new Date(since).toISOString() : undefined,
+            limit: $top ?? 50,
+        });
+        return { status: 200, jsonBody: { value: items.map(deliveryView) } };
+    });
+}
+
+/** `POST /api/deliveries/{id}/replay`: sends the delivery again from its first attempt. */
+export function replayDeliveryHandler(deps: DeliveriesDeps): EdgeHandler {
+    return handle(async (request) => {
+        const caller = await deps.tokens.authenticate(request.headers.get('authorization'));
+        requirePermission(caller, operatorPermissions);
+        const id = routeId(request.params.id);
+        const stored = await deps.deliveries.get(caller.tenantId, id);
+        if (!stored) throw new NotFoundError(`Delivery '${id}' was not found.`, 'itemNotFound');
+        const replayed = await replayDelivery(stored, deps);
+        return { status: 202, jsonBody: deliveryView(replayed) };
+    });
+}
+
+/** `POST /api/subscriptions/{id}/recover {since}`: resends every failed delivery of the subscription since then. */
+export function recoverSubscriptionHandler(deps: DeliveriesDeps): EdgeHandler {
+    return handle(async (request) => {
+        const caller = await deps.tokens.authenticate(request.headers.get('authorization'));
+        requirePermission(caller, operatorPermissions);
+        const id = routeId(request.params.id);
+        const parsed = recoverBody.safeParse(await readJsonObject(request));
+        if (!parsed.success) throw invalid(parsed.error);
+        if (!(await deps.subscriptions.get(caller.tenantId, id))) {
+            throw new NotFoundError(`Subscription '${id}' was not found.`, 'itemNotFound');
+        }
+        const replayed = await recoverSubscription(
+            caller.tenantId,
+            id,
+            new Date(parsed.data.since).toISOString(),
+            deps,
+        );
+        return { status: 202, jsonBody: { replayed } };
+    });
+}

@@ -1,0 +1,22 @@
+import type { InvocationContext } from '@azure/functions';
+import type { z } from 'zod';
+import type { JsonQueue } from '../adapters/queues/jsonQueue';
+
+/**
+ * Parses a queue message with its schema. A message that can never succeed (wrong shape) is moved to
+ * `<queue>-poison` with the reason logged and the invocation ends normally: five host retries would only repeat
+ * the same failure (a crash loop) before the host poisons it anyway.
+ */
+export async function parseOrPark<T>(
+    message: unknown,
+    schema: z.ZodType<T>,
+    poison: JsonQueue,
+    context: InvocationContext,
+): Promise<T | undefined> {
+    const parsed = schema.safeParse(message);
+    if (parsed.success) return parsed.data;
+    const reason = parsed.error.issues.map((i) => `${i.path.join('.') || '(message)'}: ${i.message}`).join('; ');
+    context.error(`message ${String(context.triggerMetadata?.id)} moved to ${poison.client.name}: ${reason}`);
+    await poison.send(message);
+    return undefined;
+}

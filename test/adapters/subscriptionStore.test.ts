@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import type { TableClient } from '@azure/data-tables';
+import { SubscriptionAlreadyExists, TableSubscriptionStore } from '../../src/adapters/tables/subscriptionStore';
+import { createTableClient } from '../../src/adapters/tables/tableClients';
+import { ConcurrencyConflict } from '../../src/domain/cancellation/store';
+import type { Subscription } from '../../src/domain/webhooks/subscription';
+import { testStorageConnectionString } from '../support/storage';
+import { uniqueName } from './fixtures';
+
+let client: TableClient;
+let store: TableSubscriptionStore;
+
+beforeAll(() => {
+    client = createTableClient(testStorageConnectionString(), uniqueName('subscriptions'));
+    store = new TableSubscriptionStore(client);
+});
+
+afterAll(async () => {
+    await client.deleteTable();
+});
+
+function subscription(overrides: Partial<Subscription> = {}): Subscription {
+    return {
+        id: randomUUID(),
+        tenantId: randomUUID(),
+        notificationUrl: 'https://hooks.example.com/a?sig=x%2Fy&api-version=1',
+        eventTypes: ['event.cancelled', 'cancellation.failed'],
+        enabled: true,
+        createdAt: '2026-03-01T10:00:00.000Z',
+        updatedAt: '2026-03-01T10:00:00.000Z',
+        createdBy: { objectId: randomUUID(), appId: randomUUID() },
+        secrets: [{ secret: 'whsec_' + Buffer.alloc(32, 7).toString('base64'), createdAt: '2026-03-01T10:00:00.000Z' }],
+        ...overrides,
+    };
+}
+
+describe('TableSubscriptionStore', () => {
+    test('round trip: every property, optional ones absent or present', async () => {
+        const bare = subscription();
+        const created = await store.create(bare);
+        expect(created.value).toEqual(bare);
+        expect(created.etag).toBeTruthy();
+        const read = await store.get(bare.tenantId, bare.id);
+        expect(read).toEqual(created);
+
+        const full = subscription({
+            id: 'id with/odd#chars?',
+            clientState: "it's ~state~",
+            description: 'Ünïcode description — ✓',
+            enabled: false,
+            disabledReason: 'failing',
+            failingSince: '2026-02-20T00:00:00.000Z',
+            secrets: [
+                { secret: 'whsec_bmV3', createdAt: '2026-03-02T00:00:00.000Z' },
+                { secret: 'whsec_b2xk', createdAt: '2026-03-01T00:00:00.000Z', expiresAt: '2026-03-03T00:00:00.000Z' },
+            ],
+        });
+        await store.create(full);
+        expect((await store.get(full.tenantId, full.id))?.value).toEqual(full);
+    });
+
+    test('get of a missing id is null, delete of a missing id is fine', async () => {
+        expect(await store.get(randomUUID(), 'missing')).toBeNull();
+        await expect(store.delete(randomUUID(), 'missing')).resolves.toBeUndefined();
+    });
+
+    test('create of an existing id is refused', async () => {
+        const s = subscription();
+        await store.create(s);
+        await expect(store.create(s)).rejects.toBeInstanceOf(SubscriptionAlreadyExists);
+    });
+
+    test('update replaces with the ETag; a stale ETag is a ConcurrencyConflict', async () => {
+        const s = subscription({ clientState: 'before' });
+        const created = await store.create(s);
+        const changed: Subscription = { ...s, clientState: undefined, enabled: false, disabledReason: 'manual' };
+        const updated = await store.update(changed, created.etag);
+        expect(updated.etag).not.toBe(created.etag);
+        const read = await store.get(s.tenantId, s.id);
+        expect(read?.value).toEqual(changed);
+        expect(read?.value.clientState).toBeUndefined();
+        await expect(store.update({ ...s, description: 'late' }, created.etag)).rejects.toBeInstanceOf(
+            ConcurrencyConflict,
+        );
+        expect((await store.get(s.tenantId, s.id))?.value.description).toBeUndefined();
+    });
+
+    test('update of a deleted subscription is a ConcurrencyConflict', async () => {
+        const s = subscription();
+        const created = await store.create(s);
+        await store.delete(s.tenantId, s.id);
+        expect(await store.get(s.tenantId, s.id)).toBeNull();
+        await expect(store.update(s, created.etag)).rejects.toBeInstanceOf(ConcurrencyConflict);
+    });
+
+    test('list is per tenant; listMatching keeps enabled ones that want the event type', async () => {
+        const tenantId = randomUUID();
+        const a = subscription({ tenantId, eventTypes: ['event.cancelled'] });
+        const b = subscription({ tenantId, eventTypes: ['bookingAppointment.cancelled', 'event.cancelled'] });
+        const c = subscription({ tenantId, eventTypes: ['event.cancelled'], enabled: false, disabledReason: 'gone' });
+        const d = subscription({ tenantId, eventTypes: ['cancellation.verified'] });
+        const elsewhere = subscription({ eventTypes: ['event.cancelled'] });
+        for (const s of [a, b, c, d, elsewhere]) await store.create(s);
+
+        const ids = (list: readonly Subscription[]) => list.map((s) => s.id).sort();
+        expect(ids(await store.list(tenantId))).toEqual([a.id, b.id, c.id, d.id].sort());
+        expect(ids(await store.listMatching(tenantId, 'event.cancelled'))).toEqual([a.id, b.id].sort());
+        expect(ids(await store.listMatching(tenantId, 'bookingAppointment.cancelled'))).toEqual([b.id]);
+        expect(ids(await store.listMatching(tenantId, 'cancellation.failed'))).toEqual([]);
+        expect(await store.list(randomUUID())).toEqual([]);
+    });
+});

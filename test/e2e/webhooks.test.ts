@@ -1,0 +1,203 @@
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { QueueClient } from '@azure/storage-queue';
+import { Webhook } from 'standardwebhooks';
+import { demoIds } from '../../dev/graph-emulator/demoTenant';
+import { devTenant } from '../../dev/identity/devTenant';
+import { useLocalStack } from '../support/stack';
+
+const [alice] = devTenant.users;
+const appId = 'ca9ce1a7-0000-4000-8000-0000000000d4';
+
+interface Received {
+    headers: Record<string, string>;
+    body: string;
+}
+
+/** A webhook endpoint on loopback that records what it receives and answers from a script. */
+async function receiver(answer: (n: number) => number = () => 204) {
+    const received: Received[] = [];
+    const server = http.createServer((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on('data', (c: Buffer) => chunks.push(c));
+        req.on('end', () => {
+            received.push({
+                headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)])),
+                body: Buffer.concat(chunks).toString('utf8'),
+            });
+            res.writeHead(answer(received.length)).end();
+        });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+    return { url, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+async function until<T>(
+    what: string,
+    probe: () => T | undefined | Promise<T | undefined>,
+    timeoutMs = 20_000,
+): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+        const value = await probe();
+        if (value !== undefined) return value;
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 200));
+    }
+}
+
+describe('webhook notifications end to end (gateway → queue functions → signed POST)', () => {
+    const local = useLocalStack();
+    const receivers: Array<{ close(): Promise<void> }> = [];
+    afterEach(async () => {
+        for (const r of receivers.splice(0)) await r.close();
+    });
+
+    const subscribe = async (notificationUrl: string, eventTypes: string[]) => {
+        const response = await fetch(`${local.stack.gatewayUrl}/api/subscriptions`, {
+            method: 'POST',
+            headers: {
+                Authorization: `Bearer ${local.stack.token({ app: appId, roles: ['Subscriptions.ReadWrite.All'] })}`,
+                'Content-Type': 'application/json',
+            },
+            body: JSON.stringify({ notificationUrl, eventTypes, clientState: 'state-42' }),
+        });
+        expect(response.status).toBe(201);
+        return (await response.json()) as { id: string; secret: string };
+    };
+    const cancelBudgetReview = () =>
+        fetch(`${local.stack.gatewayUrl}/api/v1.0/me/events/${demoIds.budgetReviewId}/cancel`, {
+            method: 'POST',
+            headers: {
+                Authorization: `Bearer ${local.stack.token({ user: alice.userPrincipalName, scp: ['Calendars.ReadWrite'] })}`,
+                'Content-Type': 'application/json',
+            },
+            body: '{"comment":"Moved to next week"}',
+        });
+
+    it('delivers exactly one signed notification per matching subscription, with the attendees', async () => {
+        const [first, second, bookingsOnly] = [await receiver(), await receiver(), await receiver()];
+        receivers.push(first, second, bookingsOnly);
+        const subscriptionA = await subscribe(first.url, ['event.cancelled', 'bookingAppointment.cancelled']);
+        const subscriptionB = await subscribe(second.url, ['event.cancelled']);
+        await subscribe(bookingsOnly.url, ['bookingAppointment.cancelled']);
+
+        expect((await cancelBudgetReview()).status).toBe(202);
+        await until('both deliveries', () => (first.received.length && second.received.length ? true : undefined));
+        await new Promise((r) => setTimeout(r, 2_500)); // room for a duplicate to show up, if there were one
+        expect(first.received).toHaveLength(1);
+        expect(second.received).toHaveLength(1);
+        expect(bookingsOnly.received).toHaveLength(0);
+
+        for (const [endpoint, subscription] of [
+            [first, subscriptionA],
+            [second, subscriptionB],
+        ] as const) {
+            const delivery = endpoint.received[0]!;
+            const payload = new Webhook(subscription.secret).verify(delivery.body, delivery.headers) as {
+                type: string;
+                data: Record<string, unknown>;
+            };
+            expect(payload).toMatchObject({
+                type: 'event.cancelled',
+                data: {
+                    comment: 'Moved to next week',
+                    clientState: 'state-42',
+                    resource: { eventId: demoIds.budgetReviewId, subject: 'Budget review' },
+                    attendees: [
+                        { name: 'Bob Brown', address: 'bob@contoso.test', type: 'required', response: 'none' },
+                        { name: 'Carol Clark', address: 'carol@contoso.test', type: 'required', response: 'none' },
+                    ],
+                },
+            });
+            expect(delivery.headers['webhook-id']).toMatch(/^msg_/);
+        }
+        expect(first.received[0]!.headers['webhook-id']).not.toBe(second.received[0]!.headers['webhook-id']);
+    }, 40_000);
+
+    it('sends booking customers, and retries a failing endpoint with the same webhook-id until it succeeds', async () => {
+        const flaky = await receiver((n) => (n === 1 ? 503 : 204));
+        receivers.push(flaky);
+        const subscription = await subscribe(flaky.url, ['bookingAppointment.cancelled']);
+        const cancelled = await fetch(
+            `${local.stack.gatewayUrl}/api/v1.0/solutions/bookingBusinesses/${demoIds.businessId}/appointments/${demoIds.lunchAppointmentId}/cancel`,
+            {
+                method: 'POST',
+                headers: {
+                    Authorization: `Bearer ${local.stack.token({ user: alice.userPrincipalName, scp: ['Bookings.ReadWrite.All'] })}`,
+                    'Content-Type': 'application/json',
+                },
+                body: '{"cancellationMessage":"Kitchen closed"}',
+            },
+        );
+        expect(cancelled.status).toBe(204);
+        await until('the retry', () => (flaky.received.length >= 2 ? true : undefined), 30_000);
+        const [failed, retried] = flaky.received;
+        expect(retried!.headers['webhook-id']).toBe(failed!.headers['webhook-id']);
+        expect(retried!.body).toBe(failed!.body);
+        const payload = new Webhook(subscription.secret).verify(retried!.body, retried!.headers) as {
+            data: Record<string, unknown>;
+        };
+        expect(payload.data).toMatchObject({
+            cancellationMessage: 'Kitchen closed',
+            customers: [{ name: 'Pat Customer', address: 'pat@fabrikam.test', phone: '+1 555 0101', type: 'customer' }],
+        });
+
+        const token = local.stack.token({ app: appId, roles: ['Subscriptions.ReadWrite.All'] });
+        const list = await until('the delivery to be recorded as succeeded', async () => {
+            const response = await fetch(`${local.stack.gatewayUrl}/api/deliveries?state=succeeded`, {
+                headers: { Authorization: `Bearer ${token}` },
+            });
+            const body = (await response.json()) as { value: Array<{ id: string; attempts: number }> };
+            return body.value.length > 0 ? body.value : undefined;
+        });
+        expect(list[0]).toMatchObject({ attempts: 2, lastStatus: 204, state: 'succeeded' });
+
+        const replay = await fetch(`${local.stack.gatewayUrl}/api/deliveries/${list[0]!.id}/replay`, {
+            method: 'POST',
+            headers: { Authorization: `Bearer ${token}` },
+        });
+        expect(replay.status).toBe(202);
+        await until('the replayed delivery', () => (flaky.received.length >= 3 ? true : undefined));
+        expect(flaky.received[2]!.headers['webhook-id']).toBe(failed!.headers['webhook-id']);
+    }, 45_000);
+
+    it.each([
+        'https://10.0.0.1/hook',
+        'https://169.254.169.254/latest/meta-data',
+        'https://[::ffff:192.168.0.1]/hook',
+        'http://example.com/hook',
+        'https://user:pass@127.0.0.1/hook',
+    ])('refuses to subscribe %s (400) and stores nothing', async (notificationUrl) => {
+        const token = local.stack.token({ app: appId, roles: ['Subscriptions.ReadWrite.All'] });
+        const response = await fetch(`${local.stack.gatewayUrl}/api/subscriptions`, {
+            method: 'POST',
+            headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+            body: JSON.stringify({ notificationUrl, eventTypes: ['event.cancelled'] }),
+        });
+        expect(response.status).toBe(400);
+        expect(await response.json()).toMatchObject({ error: { code: 'invalidNotificationUrl' } });
+        const list = await fetch(`${local.stack.gatewayUrl}/api/subscriptions`, {
+            headers: { Authorization: `Bearer ${token}` },
+        });
+        expect(await list.json()).toEqual({ value: [] });
+    });
+
+    it('parks a delivery job that fails validation in the poison queue, with the reason logged', async () => {
+        const queue = new QueueClient(local.stack.storageConnectionString, 'webhook-deliveries');
+        await queue.createIfNotExists();
+        await queue.sendMessage(Buffer.from(JSON.stringify({ schemaVersion: 1, deliveryId: 42 })).toString('base64'));
+        const poison = new QueueClient(local.stack.storageConnectionString, 'webhook-deliveries-poison');
+        const parked = await until('the poison message', async () => {
+            if (!(await poison.exists())) return undefined;
+            const { peekedMessageItems } = await poison.peekMessages();
+            return peekedMessageItems[0];
+        });
+        expect(JSON.parse(Buffer.from(parked.messageText, 'base64').toString('utf8'))).toEqual({
+            schemaVersion: 1,
+            deliveryId: 42,
+        });
+        expect(local.stack.hostOutput.join('\n')).toMatch(/moved to webhook-deliveries-poison: tenantId: /);
+    }, 30_000);
+});
