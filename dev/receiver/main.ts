@@ -70,7 +70,9 @@ async function main(): Promise<void> {
             }
             res.writeHead(204).end();
             const payload = JSON.parse(body) as { type: string; data: Record<string, unknown> };
-            process.stdout.write(`✓ ${headers['webhook-id']} ${payload.type}\n${JSON.stringify(payload.data, null, 2)}\n`);
+            process.stdout.write(
+                `✓ ${headers['webhook-id']} ${payload.type}\n${JSON.stringify(payload.data, null, 2)}\n`,
+            );
         });
     });
     await new Promise<void>((resolve) => server.listen(Number(values.port), '127.0.0.1', resolve));
