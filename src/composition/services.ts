@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createGraphCredential } from '../adapters/graph/credential';
+import { GraphBatchClient } from '../adapters/graph/graphBatch';
 import { GraphCalendar } from '../adapters/graph/graphCalendar';
 import { GraphDirectory } from '../adapters/graph/graphDirectory';
 import { GraphHttp } from '../adapters/graph/graphHttp';
@@ -27,6 +28,8 @@ import type { DeliveryStore } from '../domain/webhooks/delivery';
 import type { FanOutDeps } from '../domain/webhooks/fanOut';
 import type { SubscriptionStore } from '../domain/webhooks/subscription';
 import { SubscriptionService } from '../domain/webhooks/subscriptionService';
+import { lookupMany } from '../domain/reconciliation/graphLookups';
+import type { ReconcileDeps } from '../domain/reconciliation/reconciler';
 import type { HealthProbe } from '../health/checkHealth';
 import type { IdempotencyOptions } from '../http/idempotency';
 
@@ -44,6 +47,7 @@ export interface Services {
     readonly deliveries: DeliveryStore;
     readonly fanOut: FanOutDeps;
     readonly deliver: DeliverDeps;
+    readonly reconcile: ReconcileDeps;
     /** Where queue messages that can never be processed go, by trigger queue. */
     readonly poison: { readonly notifications: JsonQueue; readonly deliveries: JsonQueue };
 }
@@ -65,6 +69,17 @@ export function createServices(config: GatewayConfig, log: (message: string) => 
     const deliveries = TableDeliveryStore.fromConnectionString(storage);
     const deliveryQueue = StorageDeliveryQueue.fromConnectionString(storage);
     const { webhooks } = config;
+    const notifications = StorageNotificationQueue.fromConnectionString(storage, notificationsQueueName);
+    // Reconciliation sees throttling itself (it knows the mailbox and its budget), so its batches are not retried here.
+    const batches = new GraphBatchClient(
+        new GraphHttp({
+            baseUrl: config.graph.baseUrl,
+            credential,
+            timeoutMs: config.graph.timeoutMs,
+            retryDeadlineMs: 0,
+        }),
+    );
+    const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
     return {
         config,
         healthProbes: [storageProbe(storage), graphProbe(credential, config.graph.baseUrl)],
@@ -85,7 +100,7 @@ export function createServices(config: GatewayConfig, log: (message: string) => 
             store: cancellationStore,
             calendar,
             bookings: calendar,
-            notifications: StorageNotificationQueue.fromConnectionString(storage, notificationsQueueName),
+            notifications,
             clock: systemClock,
             newId: randomUUID,
             settings: config.cancellation,
@@ -129,6 +144,27 @@ export function createServices(config: GatewayConfig, log: (message: string) => 
             clock: systemClock,
             disableAfterFailingMs: webhooks.disableAfterFailingMs,
             log,
+        },
+        reconcile: {
+            store: cancellationStore,
+            notifications,
+            log,
+            lookups: (items, { deadline }) =>
+                lookupMany(
+                    items,
+                    { deadline, maxPerMailbox: 4, maxBatchesInFlight: 8, batchSize: 20 },
+                    { graph: batches, clock: systemClock, sleep },
+                ),
+            calendar,
+            bookings: calendar,
+            clock: systemClock,
+            settings: {
+                budgetMs: config.reconcile.budgetMs,
+                verifyDelayMs: config.cancellation.verifyDelayMs,
+                maxCancelAttempts: config.reconcile.maxCancelAttempts,
+                repairDrift: config.tenantPolicy.reconciliation.repairDrift,
+                pageSize: 500,
+            },
         },
         poison: {
             notifications: JsonQueue.fromConnectionString(storage, `${notificationsQueueName}-poison`),

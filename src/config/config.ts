@@ -32,6 +32,12 @@ export interface GatewayConfig {
         readonly secretGraceMs: number;
         readonly disableAfterFailingMs: number;
     };
+    readonly reconcile: {
+        readonly schedule: string;
+        readonly runOnStartup: boolean;
+        readonly budgetMs: number;
+        readonly maxCancelAttempts: number;
+    };
 }
 
 function deepFreeze<T extends object>(value: T): Readonly<T> {
@@ -89,6 +95,12 @@ export function parseConfig(env: Record<string, string | undefined>): GatewayCon
             maxResponseBytes: s.WEBHOOK_MAX_RESPONSE_BYTES,
             secretGraceMs: s.WEBHOOK_SECRET_GRACE_HOURS * 3_600_000,
             disableAfterFailingMs: s.WEBHOOK_DISABLE_AFTER_FAILING_DAYS * 86_400_000,
+        },
+        reconcile: {
+            schedule: s.RECONCILE_SCHEDULE,
+            runOnStartup: s.RECONCILE_RUN_ON_STARTUP,
+            budgetMs: s.RECONCILE_BUDGET_SECONDS * 1000,
+            maxCancelAttempts: s.RECONCILE_MAX_CANCEL_ATTEMPTS,
         },
     });
 }

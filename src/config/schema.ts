@@ -83,6 +83,20 @@ export const settingsSchema = z
         WEBHOOK_SECRET_GRACE_HOURS: z.coerce.number().int().nonnegative().default(24),
         /** An endpoint that fails every delivery this long is disabled. */
         WEBHOOK_DISABLE_AFTER_FAILING_DAYS: z.coerce.number().int().positive().default(5),
+        /** Six-field NCRONTAB (UTC) of the reconciliation timer; read by the host as `%RECONCILE_SCHEDULE%`. */
+        RECONCILE_SCHEDULE: z
+            .string()
+            .regex(/^\S+( \S+){5}$/, 'must be a six-field NCRONTAB expression')
+            .default('0 */5 * * * *'),
+        /** Run a pass when the host starts; never in production (it fires on every scale-out and restart). */
+        RECONCILE_RUN_ON_STARTUP: z
+            .enum(['true', 'false'])
+            .default('false')
+            .transform((value) => value === 'true'),
+        /** A pass stops starting work this long after it began and resumes on the next tick. */
+        RECONCILE_BUDGET_SECONDS: z.coerce.number().int().positive().default(240),
+        /** Cancel attempts for an unfinished (`pending`) cancellation before it is `failed`. */
+        RECONCILE_MAX_CANCEL_ATTEMPTS: z.coerce.number().int().positive().default(3),
     })
     .superRefine((settings, ctx) => {
         if (settings.GRAPH_CREDENTIAL === 'clientSecret' && !settings.GRAPH_CLIENT_SECRET) {
@@ -93,6 +107,13 @@ export const settingsSchema = z
             });
         }
         if (settings.GATEWAY_ENVIRONMENT === 'production') {
+            if (settings.RECONCILE_RUN_ON_STARTUP) {
+                ctx.addIssue({
+                    code: 'custom',
+                    path: ['RECONCILE_RUN_ON_STARTUP'],
+                    message: 'must be false in production: it runs on every host start and scale-out',
+                });
+            }
             if (settings.WEBHOOK_ALLOW_LOOPBACK) {
                 ctx.addIssue({
                     code: 'custom',

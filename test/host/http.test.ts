@@ -128,7 +128,11 @@ describe('local host: HTTP triggers (http-app fixture)', () => {
         expect(tooBig.status).toBe(413);
         expect(await postChunked(`${api}/echo`, [Buffer.alloc(600, 1), Buffer.alloc(600, 2)])).toBe(413);
         expect(await postChunked(`${api}/echo`, [Buffer.alloc(300, 1), Buffer.alloc(300, 2)])).toBe(200);
-        expect(host.lines.some((l) => /HTTP POST \/api\/echo 413 \d+ms/.test(l))).toBe(true);
+        await host.waitFor(
+            () => host.lines.some((l) => /HTTP POST \/api\/echo 413 \d+ms/.test(l)),
+            5_000,
+            'the 413 log',
+        );
     });
 
     it('serves the HTTPS twin with the development CA (NODE_EXTRA_CA_CERTS=.dev/ca.pem)', async () => {
@@ -141,7 +145,12 @@ describe('local host: HTTP triggers (http-app fixture)', () => {
         const response = await fetch(`${api}/fail`);
         expect(response.status).toBe(500);
         expect(await response.text()).toBe('');
-        expect(host.lines.some((l) => l.includes("Executed 'Functions.fail' (Failed"))).toBe(true);
+        // The host logs the failed execution as the response goes out: the line may arrive a moment later.
+        await host.waitFor(
+            () => host.lines.some((l) => l.includes("Executed 'Functions.fail' (Failed")),
+            5_000,
+            'the failure log',
+        );
     });
 
     it('keeps status, headers, several cookies and JSON or binary bodies', async () => {

@@ -95,7 +95,7 @@ describe('local host: storage queue triggers (queue-app fixture: batchSize 4, vi
         await send('host-input', 'this is not base64!');
         expect(await waitForMessageOn('host-input-poison', 10_000)).toEqual(['this is not base64!']);
         expect(resultsOf('input').some((r) => r.message === 'this is not base64!')).toBe(false);
-        expect(host.lines.some((l) => l.includes('not a valid Base-64 string'))).toBe(true);
+        await host.waitFor(() => host.lines.some((l) => l.includes('not a valid Base-64 string')), 5_000, 'the reason');
     });
 
     it('retries a failed message after visibilityTimeout with a higher dequeueCount', async () => {

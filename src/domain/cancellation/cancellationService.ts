@@ -1,11 +1,8 @@
 import { AppError, BadRequestError, ServiceUnavailableError } from '../../errors/appError';
 import { UpstreamError } from '../../errors/upstreamError';
-import {
-    type NotificationEventType,
-    notificationMessage,
-    type NotificationQueue,
-} from '../notifications/notificationMessage';
+import type { NotificationQueue } from '../notifications/notificationMessage';
 import type { Clock } from '../ports/clock';
+import { type OutboxDeps, saveAndNotify } from './outbox';
 import type { AppointmentSnapshot, BookingsGraph, CalendarGraph, EventLocator, EventSnapshot } from './graphPorts';
 import type { Actor, CancellationRecord, CancelledResource, RecordedError, Stored } from './record';
 import type { CancellationStore } from './store';
@@ -69,7 +66,11 @@ function recordedError(error: AppError): RecordedError {
  * result after, so a crash in between leaves a `pending` record that reconciliation finishes, never a lost one.
  */
 export class CancellationService {
-    constructor(private readonly deps: CancellationDeps) {}
+    private readonly outbox: OutboxDeps;
+
+    constructor(private readonly deps: CancellationDeps) {
+        this.outbox = { store: deps.store, notifications: deps.notifications, log: deps.log };
+    }
 
     async cancelEvent(command: CancelEventCommand): Promise<CancelOutcome> {
         const resourceKey = `event|${command.mailbox}|${command.eventId}`;
@@ -239,23 +240,9 @@ export class CancellationService {
             updatedAt: now.toISOString(),
             graphRequestIds: requestId ? [...stored.value.graphRequestIds, requestId] : stored.value.graphRequestIds,
             lastError: undefined,
-            notificationPending: true,
             nextCheckAt: new Date(now.getTime() + this.deps.settings.verifyDelayMs).toISOString(),
         };
-        const saved = await this.deps.store.update(accepted, stored.etag);
-        const type: NotificationEventType =
-            accepted.kind === 'event' ? 'event.cancelled' : 'bookingAppointment.cancelled';
-        try {
-            await this.deps.notifications.enqueue(
-                notificationMessage(type, accepted.tenantId, accepted.id, accepted.updatedAt),
-            );
-            const sent = await this.deps.store.update({ ...accepted, notificationPending: false }, saved.etag);
-            return sent.value;
-        } catch (error) {
-            // The cancellation stands; reconciliation re-enqueues notifications still flagged pending.
-            this.deps.log(`notification for cancellation ${accepted.id} left for reconciliation: ${String(error)}`);
-            return accepted;
-        }
+        return (await saveAndNotify(accepted, stored.etag, this.outbox)).value;
     }
 
     private async recordFailure(pending: Stored<CancellationRecord>, requestIds: string[], error: unknown) {

@@ -34,6 +34,7 @@ export const ownRoutes = {
     deliveries: 'deliveries',
     deliveryReplay: 'deliveries/{id}/replay',
     subscriptionRecover: 'subscriptions/{id}/recover',
+    reconcile: 'reconcile',
 } as const;
 
 /** Every route the app serves with its methods: the catch-all answers 405 (not 404) for these paths. */
@@ -49,6 +50,7 @@ export const routeTable: readonly RouteEntry[] = [
     { route: ownRoutes.subscriptionRecover, methods: ['POST'] },
     { route: ownRoutes.deliveries, methods: ['GET'] },
     { route: ownRoutes.deliveryReplay, methods: ['POST'] },
+    { route: ownRoutes.reconcile, methods: ['POST'] },
 ];
 
 /**

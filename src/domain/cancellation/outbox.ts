@@ -1,0 +1,59 @@
+import {
+    type NotificationEventType,
+    notificationMessage,
+    type NotificationQueue,
+} from '../notifications/notificationMessage';
+import type { CancellationRecord, Stored } from './record';
+import type { CancellationStore } from './store';
+
+/** The notification a record's current state announces. */
+export function notificationTypeFor(record: CancellationRecord): NotificationEventType {
+    switch (record.state) {
+        case 'verified':
+        case 'repaired':
+            return 'cancellation.verified';
+        case 'drifted':
+            return 'cancellation.drifted';
+        case 'failed':
+            return 'cancellation.failed';
+        default:
+            return record.kind === 'event' ? 'event.cancelled' : 'bookingAppointment.cancelled';
+    }
+}
+
+export interface OutboxDeps {
+    readonly store: CancellationStore;
+    readonly notifications: NotificationQueue;
+    readonly log: (message: string) => void;
+}
+
+/**
+ * Saves a state change and announces it, as an outbox: the record is written with `notificationPending` first (so a
+ * crash leaves a flag reconciliation acts on), then the message is enqueued, then the flag is cleared. A failed
+ * enqueue leaves the change standing and the flag set. Throws ConcurrencyConflict when another writer got there first.
+ */
+export async function saveAndNotify(
+    next: CancellationRecord,
+    etag: string,
+    deps: OutboxDeps,
+): Promise<Stored<CancellationRecord>> {
+    const flagged = await deps.store.update({ ...next, notificationPending: true }, etag);
+    return sendPendingNotification(flagged, deps);
+}
+
+/** Enqueues the notification of a record flagged `notificationPending` and clears the flag. */
+export async function sendPendingNotification(
+    stored: Stored<CancellationRecord>,
+    deps: OutboxDeps,
+): Promise<Stored<CancellationRecord>> {
+    const record = stored.value;
+    try {
+        await deps.notifications.enqueue(
+            notificationMessage(notificationTypeFor(record), record.tenantId, record.id, record.updatedAt),
+        );
+        return await deps.store.update({ ...record, notificationPending: false }, stored.etag);
+    } catch (error) {
+        deps.log(`notification for cancellation ${record.id} left for reconciliation: ${String(error)}`);
+        return stored;
+    }
+}

@@ -1,0 +1,258 @@
+import { AppError } from '../../errors/appError';
+import type { BookingsGraph, CalendarGraph } from '../cancellation/graphPorts';
+import { type OutboxDeps, saveAndNotify, sendPendingNotification } from '../cancellation/outbox';
+import type { CancellationRecord, Stored } from '../cancellation/record';
+import { ConcurrencyConflict } from '../cancellation/store';
+import type { Clock } from '../ports/clock';
+import type { ItemLookup, LookupAnswer, LookupOptions, LookupReport } from './graphLookups';
+
+export interface ReconcileSettings {
+    /** A pass starts nothing after this long; what is left stays due for the next tick. */
+    readonly budgetMs: number;
+    /** Delay before an accepted or repaired cancellation is checked (again). */
+    readonly verifyDelayMs: number;
+    /** Graph cancel attempts for a `pending` (or drifted) item before it is `failed`. */
+    readonly maxCancelAttempts: number;
+    /** Re-cancel a cancellation that came back (tenant policy `reconciliation.repairDrift`), or only report it. */
+    readonly repairDrift: boolean;
+    /** Due records read per page. */
+    readonly pageSize: number;
+}
+
+export interface ReconcileDeps extends OutboxDeps {
+    readonly lookups: (items: readonly ItemLookup[], options: Pick<LookupOptions, 'deadline'>) => Promise<LookupReport>;
+    readonly calendar: CalendarGraph;
+    readonly bookings: BookingsGraph;
+    readonly clock: Clock;
+    readonly settings: ReconcileSettings;
+}
+
+export interface ReconcileSummary {
+    checked: number;
+    /** `pending` ones found done and moved to `accepted`. */
+    finished: number;
+    verified: number;
+    drifted: number;
+    repaired: number;
+    failed: number;
+    notificationsResent: number;
+    graphCalls: number;
+    throttled: number;
+    /** Records another run changed first (optimistic concurrency): left to it. */
+    conflicts: number;
+    stoppedForBudget: boolean;
+    durationMs: number;
+}
+
+type ItemState = 'gone' | 'cancelled' | 'active' | 'unknown';
+
+/** Backoff before the next cancel attempt of an unfinished item: 1 min, 5 min, 30 min, … */
+const cancelRetryDelaysMs = [60_000, 5 * 60_000, 30 * 60_000, 2 * 3_600_000];
+
+function itemState(record: CancellationRecord, answer: LookupAnswer | undefined): ItemState {
+    if (!answer) return 'unknown';
+    if (answer.status === 404) return 'gone';
+    if (answer.status !== 200) return 'unknown';
+    if (record.kind === 'event' && (answer.body as { isCancelled?: unknown } | undefined)?.isCancelled === true) {
+        return 'cancelled';
+    }
+    return 'active';
+}
+
+function lookupFor(record: CancellationRecord): ItemLookup {
+    const select = record.kind === 'event' ? '?$select=id,isCancelled' : '';
+    return {
+        id: record.id,
+        mailbox: record.resource.mailbox,
+        version: record.resource.version,
+        url: `${record.resource.graphPath}${select}`,
+    };
+}
+
+/**
+ * One reconciliation pass over a tenant's due cancellations: finish `pending` ones the HTTP path left (crash,
+ * timeout), verify `accepted` ones with Graph JSON batching, and repair or report drift. It reads only due records
+ * (the due index), stops starting work at its budget, and changes each record with its ETag, so two overlapping
+ * passes never both act on one record.
+ */
+export async function reconcile(tenantId: string, deps: ReconcileDeps): Promise<ReconcileSummary> {
+    const started = deps.clock.now().getTime();
+    const deadline = started + deps.settings.budgetMs;
+    const summary: ReconcileSummary = {
+        checked: 0,
+        finished: 0,
+        verified: 0,
+        drifted: 0,
+        repaired: 0,
+        failed: 0,
+        notificationsResent: 0,
+        graphCalls: 0,
+        throttled: 0,
+        conflicts: 0,
+        stoppedForBudget: false,
+        durationMs: 0,
+    };
+    const seen = new Set<string>();
+    for (;;) {
+        if (deps.clock.now().getTime() >= deadline) {
+            summary.stoppedForBudget = true;
+            break;
+        }
+        const now = deps.clock.now().toISOString();
+        const due = (await deps.store.listDue(tenantId, now, deps.settings.pageSize)).filter(
+            (r) => !seen.has(r.value.id),
+        );
+        if (due.length === 0) break;
+        for (const record of due) seen.add(record.value.id);
+
+        const report = await deps.lookups(
+            due.map((r) => lookupFor(r.value)),
+            { deadline },
+        );
+        summary.graphCalls += report.graphCalls;
+        summary.throttled += report.throttled;
+        const unfinished = new Set(report.unfinished);
+        for (const stored of due) {
+            if (unfinished.has(stored.value.id)) continue;
+            summary.checked++;
+            try {
+                await settle(stored, itemState(stored.value, report.answers.get(stored.value.id)), deps, summary);
+            } catch (error) {
+                if (!(error instanceof ConcurrencyConflict)) throw error;
+                summary.conflicts++;
+            }
+        }
+        if (unfinished.size > 0) {
+            summary.stoppedForBudget = true;
+            break;
+        }
+    }
+    summary.durationMs = deps.clock.now().getTime() - started;
+    return summary;
+}
+
+async function settle(
+    stored: Stored<CancellationRecord>,
+    state: ItemState,
+    deps: ReconcileDeps,
+    summary: ReconcileSummary,
+): Promise<void> {
+    let current = stored;
+    if (current.value.notificationPending) {
+        current = await sendPendingNotification(current, deps);
+        if (!current.value.notificationPending) summary.notificationsResent++;
+    }
+    const record = current.value;
+    const now = deps.clock.now();
+    const at = (delayMs: number) => new Date(now.getTime() + delayMs).toISOString();
+    const base = { ...record, updatedAt: now.toISOString() };
+
+    if (state === 'unknown') {
+        // Graph could not say (an error, or no answer before the budget ran out): look again later.
+        await deps.store.update({ ...base, nextCheckAt: at(deps.settings.verifyDelayMs) }, current.etag);
+        return;
+    }
+    const done = state === 'gone' || state === 'cancelled';
+    switch (record.state) {
+        case 'pending':
+            if (done) {
+                await saveAndNotify(
+                    { ...base, state: 'accepted', nextCheckAt: at(deps.settings.verifyDelayMs) },
+                    current.etag,
+                    deps,
+                );
+                summary.finished++;
+                return;
+            }
+            return cancelAgain(current, 'accepted', deps, summary);
+        case 'accepted':
+            if (done) {
+                await saveAndNotify({ ...base, state: 'verified', nextCheckAt: undefined }, current.etag, deps);
+                summary.verified++;
+                return;
+            }
+            summary.drifted++;
+            {
+                // The ETag makes exactly one pass the owner of this drift; only the owner repairs.
+                const drifted = await saveAndNotify(
+                    { ...base, state: 'drifted', nextCheckAt: deps.settings.repairDrift ? at(0) : undefined },
+                    current.etag,
+                    deps,
+                );
+                if (deps.settings.repairDrift) await cancelAgain(drifted, 'repaired', deps, summary);
+            }
+            return;
+        case 'drifted':
+            if (done) {
+                await deps.store.update({ ...base, state: 'repaired', nextCheckAt: undefined }, current.etag);
+                summary.repaired++;
+                return;
+            }
+            return cancelAgain(current, 'repaired', deps, summary);
+        default:
+            // verified, repaired and failed are final: nothing is due for them.
+            await deps.store.update({ ...base, nextCheckAt: undefined }, current.etag);
+    }
+}
+
+/** Cancels the item again through Graph; on success → `success`, else a later retry or, past the limit, `failed`. */
+async function cancelAgain(
+    stored: Stored<CancellationRecord>,
+    success: 'accepted' | 'repaired',
+    deps: ReconcileDeps,
+    summary: ReconcileSummary,
+): Promise<void> {
+    const record = stored.value;
+    const { resource } = record;
+    let requestId: string | undefined;
+    let error: AppError | undefined;
+    summary.graphCalls++;
+    try {
+        const receipt =
+            record.kind === 'event'
+                ? await deps.calendar.cancelEvent(
+                      { version: resource.version, path: resource.graphPath },
+                      record.comment,
+                  )
+                : await deps.bookings.cancelAppointment(
+                      resource.version,
+                      resource.businessId ?? '',
+                      resource.appointmentId ?? '',
+                      record.cancellationMessage ?? '',
+                  );
+        requestId = receipt.requestId;
+    } catch (thrown) {
+        if (!(thrown instanceof AppError)) throw thrown;
+        error = thrown;
+    }
+    const now = deps.clock.now();
+    const attempts = record.attempts + 1;
+    const graphRequestIds = requestId ? [...record.graphRequestIds, requestId] : record.graphRequestIds;
+    const base = { ...record, attempts, graphRequestIds, updatedAt: now.toISOString() };
+    if (!error) {
+        const next = { ...base, state: success, lastError: undefined };
+        if (success === 'accepted') {
+            await saveAndNotify(
+                { ...next, nextCheckAt: new Date(now.getTime() + deps.settings.verifyDelayMs).toISOString() },
+                stored.etag,
+                deps,
+            );
+            summary.finished++;
+        } else {
+            await deps.store.update({ ...next, nextCheckAt: undefined }, stored.etag);
+            summary.repaired++;
+        }
+        return;
+    }
+    const lastError = { status: error.status, code: error.code, message: error.message };
+    if (attempts >= deps.settings.maxCancelAttempts) {
+        await saveAndNotify({ ...base, state: 'failed', lastError, nextCheckAt: undefined }, stored.etag, deps);
+        summary.failed++;
+        return;
+    }
+    const delayMs = cancelRetryDelaysMs[Math.min(attempts - 1, cancelRetryDelaysMs.length - 1)] ?? 0;
+    await deps.store.update(
+        { ...base, lastError, nextCheckAt: new Date(now.getTime() + delayMs).toISOString() },
+        stored.etag,
+    );
+}

@@ -1,0 +1,21 @@
+import type { InvocationContext, Timer } from '@azure/functions';
+import { reconcile, type ReconcileDeps, type ReconcileSummary } from '../domain/reconciliation/reconciler';
+
+/** The one-line summary every run logs. */
+export function summaryLine(summary: ReconcileSummary): string {
+    const s = summary;
+    return (
+        `reconcile: checked ${s.checked}, finished ${s.finished}, verified ${s.verified}, drifted ${s.drifted}, ` +
+        `repaired ${s.repaired}, failed ${s.failed}, notifications resent ${s.notificationsResent}, ` +
+        `Graph calls ${s.graphCalls}, throttled ${s.throttled}, conflicts ${s.conflicts}, ` +
+        `${s.durationMs} ms${s.stoppedForBudget ? ' (budget reached; resumes next tick)' : ''}`
+    );
+}
+
+/** Timer function: one bounded, idempotent pass (the timer does not retry a failed run; the next tick does). */
+export function reconcileTimerHandler(tenantId: string, deps: ReconcileDeps) {
+    return async function reconcileTimer(timer: Timer, context: InvocationContext): Promise<void> {
+        if (timer.isPastDue) context.warn('reconcile: running late (the host was down or busy at the due time)');
+        context.log(summaryLine(await reconcile(tenantId, deps)));
+    };
+}
