@@ -2,31 +2,12 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { demoIds } from '../../dev/graph-emulator/demoTenant';
 import { devTenant } from '../../dev/identity/devTenant';
+import type { ReconcileSummary } from '../../src/domain/reconciliation/reconciler';
 import { useLocalStack } from '../support/stack';
+import { until } from '../support/until';
 
 const [alice] = devTenant.users;
 const adminApp = 'ca9ce1a7-0000-4000-8000-0000000000d4';
-
-interface Summary {
-    checked: number;
-    finished: number;
-    verified: number;
-    drifted: number;
-    repaired: number;
-    failed: number;
-    throttled: number;
-    conflicts: number;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-        const value = await probe();
-        if (value !== undefined) return value;
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-        await new Promise((r) => setTimeout(r, 200));
-    }
-}
 
 /**
  * Reconciliation on the local stack. Everything is due at once (no grace, no verify delay) and a pass is run on
@@ -42,13 +23,13 @@ describe('reconciliation (POST /api/reconcile and the timer pass)', () => {
 
     const adminToken = () =>
         local.stack.token({ app: adminApp, roles: ['Cancellations.Admin', 'Subscriptions.ReadWrite.All'] });
-    const reconcileNow = async (): Promise<Summary> => {
+    const reconcileNow = async (): Promise<ReconcileSummary> => {
         const response = await fetch(`${local.stack.gatewayUrl}/api/reconcile`, {
             method: 'POST',
             headers: { Authorization: `Bearer ${adminToken()}` },
         });
         expect(response.status).toBe(200);
-        return (await response.json()) as Summary;
+        return (await response.json()) as ReconcileSummary;
     };
     const records = async () => {
         const response = await fetch(`${local.stack.gatewayUrl}/api/cancellations`, {

@@ -5,6 +5,7 @@ import { Webhook } from 'standardwebhooks';
 import { demoIds } from '../../dev/graph-emulator/demoTenant';
 import { devTenant } from '../../dev/identity/devTenant';
 import { useLocalStack } from '../support/stack';
+import { until } from '../support/until';
 
 const [alice] = devTenant.users;
 const appId = 'ca9ce1a7-0000-4000-8000-0000000000d4';
@@ -31,20 +32,6 @@ async function receiver(answer: (n: number) => number = () => 204) {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
     return { url, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
-
-async function until<T>(
-    what: string,
-    probe: () => T | undefined | Promise<T | undefined>,
-    timeoutMs = 20_000,
-): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-        const value = await probe();
-        if (value !== undefined) return value;
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-        await new Promise((r) => setTimeout(r, 200));
-    }
 }
 
 describe('webhook notifications end to end (gateway → queue functions → signed POST)', () => {

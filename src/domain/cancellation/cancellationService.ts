@@ -69,7 +69,7 @@ export class CancellationService {
     private readonly outbox: OutboxDeps;
 
     constructor(private readonly deps: CancellationDeps) {
-        this.outbox = { store: deps.store, notifications: deps.notifications, log: deps.log };
+        this.outbox = { store: deps.store, notifications: deps.notifications, clock: deps.clock, log: deps.log };
     }
 
     async cancelEvent(command: CancelEventCommand): Promise<CancelOutcome> {

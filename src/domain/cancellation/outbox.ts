@@ -3,6 +3,7 @@ import {
     notificationMessage,
     type NotificationQueue,
 } from '../notifications/notificationMessage';
+import type { Clock } from '../ports/clock';
 import type { CancellationRecord, Stored } from './record';
 import type { CancellationStore } from './store';
 
@@ -24,8 +25,12 @@ export function notificationTypeFor(record: CancellationRecord): NotificationEve
 export interface OutboxDeps {
     readonly store: CancellationStore;
     readonly notifications: NotificationQueue;
+    readonly clock: Clock;
     readonly log: (message: string) => void;
 }
+
+/** While a notification is owed, the record stays due this soon, so reconciliation sends it even for a final state. */
+export const owedNotificationRecheckMs = 60_000;
 
 /**
  * Saves a state change and announces it, as an outbox: the record is written with `notificationPending` first (so a
@@ -37,21 +42,28 @@ export async function saveAndNotify(
     etag: string,
     deps: OutboxDeps,
 ): Promise<Stored<CancellationRecord>> {
-    const flagged = await deps.store.update({ ...next, notificationPending: true }, etag);
-    return sendPendingNotification(flagged, deps);
+    const recheck = new Date(deps.clock.now().getTime() + owedNotificationRecheckMs).toISOString();
+    const owedAt = next.nextCheckAt !== undefined && next.nextCheckAt < recheck ? next.nextCheckAt : recheck;
+    const flagged = await deps.store.update({ ...next, notificationPending: true, nextCheckAt: owedAt }, etag);
+    return sendPendingNotification(flagged, deps, { nextCheckAt: next.nextCheckAt });
 }
 
-/** Enqueues the notification of a record flagged `notificationPending` and clears the flag. */
+/**
+ * Enqueues the notification of a record flagged `notificationPending` and clears the flag, setting `nextCheckAt` to
+ * what the state itself needs (`undefined` for a final state).
+ */
 export async function sendPendingNotification(
     stored: Stored<CancellationRecord>,
     deps: OutboxDeps,
+    after: { readonly nextCheckAt: string | undefined } = { nextCheckAt: stored.value.nextCheckAt },
 ): Promise<Stored<CancellationRecord>> {
     const record = stored.value;
+    const { nextCheckAt } = after;
     try {
         await deps.notifications.enqueue(
             notificationMessage(notificationTypeFor(record), record.tenantId, record.id, record.updatedAt),
         );
-        return await deps.store.update({ ...record, notificationPending: false }, stored.etag);
+        return await deps.store.update({ ...record, notificationPending: false, nextCheckAt }, stored.etag);
     } catch (error) {
         deps.log(`notification for cancellation ${record.id} left for reconciliation: ${String(error)}`);
         return stored;

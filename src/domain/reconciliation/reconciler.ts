@@ -1,6 +1,12 @@
 import { AppError } from '../../errors/appError';
+import { UpstreamError } from '../../errors/upstreamError';
 import type { BookingsGraph, CalendarGraph } from '../cancellation/graphPorts';
-import { type OutboxDeps, saveAndNotify, sendPendingNotification } from '../cancellation/outbox';
+import {
+    type OutboxDeps,
+    owedNotificationRecheckMs,
+    saveAndNotify,
+    sendPendingNotification,
+} from '../cancellation/outbox';
 import type { CancellationRecord, Stored } from '../cancellation/record';
 import { ConcurrencyConflict } from '../cancellation/store';
 import type { Clock } from '../ports/clock';
@@ -112,17 +118,22 @@ export async function reconcile(tenantId: string, deps: ReconcileDeps): Promise<
         summary.graphCalls += report.graphCalls;
         summary.throttled += report.throttled;
         const unfinished = new Set(report.unfinished);
+        if (report.error !== undefined)
+            deps.log(
+                `reconcile: Graph lookups stopped early: ${report.error instanceof Error ? report.error.message : 'unknown error'}`,
+            );
         for (const stored of due) {
             if (unfinished.has(stored.value.id)) continue;
             summary.checked++;
             try {
-                await settle(stored, itemState(stored.value, report.answers.get(stored.value.id)), deps, summary);
+                const answer = report.answers.get(stored.value.id);
+                await settle(stored, itemState(stored.value, answer), deps, summary, deadline);
             } catch (error) {
                 if (!(error instanceof ConcurrencyConflict)) throw error;
                 summary.conflicts++;
             }
         }
-        if (unfinished.size > 0) {
+        if (unfinished.size > 0 || summary.stoppedForBudget) {
             summary.stoppedForBudget = true;
             break;
         }
@@ -136,15 +147,21 @@ async function settle(
     state: ItemState,
     deps: ReconcileDeps,
     summary: ReconcileSummary,
+    deadline: number,
 ): Promise<void> {
     let current = stored;
-    if (current.value.notificationPending) {
-        current = await sendPendingNotification(current, deps);
-        if (!current.value.notificationPending) summary.notificationsResent++;
-    }
-    const record = current.value;
     const now = deps.clock.now();
     const at = (delayMs: number) => new Date(now.getTime() + delayMs).toISOString();
+    if (current.value.notificationPending) {
+        current = await sendPendingNotification(current, deps);
+        if (current.value.notificationPending) {
+            // The queue is still down: the owed message must go first, so the state waits for a later pass.
+            await deps.store.update({ ...current.value, nextCheckAt: at(owedNotificationRecheckMs) }, current.etag);
+            return;
+        }
+        summary.notificationsResent++;
+    }
+    const record = current.value;
     const base = { ...record, updatedAt: now.toISOString() };
 
     if (state === 'unknown') {
@@ -164,22 +181,26 @@ async function settle(
                 summary.finished++;
                 return;
             }
-            return cancelAgain(current, 'accepted', deps, summary);
+            return cancelAgain(current, 'accepted', deps, summary, deadline);
         case 'accepted':
             if (done) {
                 await saveAndNotify({ ...base, state: 'verified', nextCheckAt: undefined }, current.etag, deps);
                 summary.verified++;
                 return;
             }
-            summary.drifted++;
             {
                 // The ETag makes exactly one pass the owner of this drift; only the owner repairs.
                 const drifted = await saveAndNotify(
-                    { ...base, state: 'drifted', nextCheckAt: deps.settings.repairDrift ? at(0) : undefined },
+                    {
+                        ...base,
+                        state: 'drifted',
+                        nextCheckAt: deps.settings.repairDrift ? at(cancelRetryDelaysMs[0]!) : undefined,
+                    },
                     current.etag,
                     deps,
                 );
-                if (deps.settings.repairDrift) await cancelAgain(drifted, 'repaired', deps, summary);
+                summary.drifted++;
+                if (deps.settings.repairDrift) await cancelAgain(drifted, 'repaired', deps, summary, deadline);
             }
             return;
         case 'drifted':
@@ -188,21 +209,43 @@ async function settle(
                 summary.repaired++;
                 return;
             }
-            return cancelAgain(current, 'repaired', deps, summary);
+            return cancelAgain(current, 'repaired', deps, summary, deadline);
         default:
             // verified, repaired and failed are final: nothing is due for them.
             await deps.store.update({ ...base, nextCheckAt: undefined }, current.etag);
     }
 }
 
-/** Cancels the item again through Graph; on success → `success`, else a later retry or, past the limit, `failed`. */
+/**
+ * Cancels the item again through Graph; on success → `success`, else a later retry or, past the limit (or on Graph's
+ * definite refusal), `failed`. The attempt is claimed first with the record's ETag (attempts + 1, next check later),
+ * so of two passes holding the same record only one ever calls Graph.
+ */
 async function cancelAgain(
     stored: Stored<CancellationRecord>,
     success: 'accepted' | 'repaired',
     deps: ReconcileDeps,
     summary: ReconcileSummary,
+    deadline: number,
 ): Promise<void> {
-    const record = stored.value;
+    const claimedAt = deps.clock.now();
+    if (claimedAt.getTime() >= deadline) {
+        // No Graph call starts past the budget: the record stays due for the next tick.
+        summary.stoppedForBudget = true;
+        return;
+    }
+    const attempts = stored.value.attempts + 1;
+    const retryDelayMs = cancelRetryDelaysMs[Math.min(attempts - 1, cancelRetryDelaysMs.length - 1)] ?? 0;
+    const claim = await deps.store.update(
+        {
+            ...stored.value,
+            attempts,
+            updatedAt: claimedAt.toISOString(),
+            nextCheckAt: new Date(claimedAt.getTime() + retryDelayMs).toISOString(),
+        },
+        stored.etag,
+    );
+    const record = claim.value;
     const { resource } = record;
     let requestId: string | undefined;
     let error: AppError | undefined;
@@ -226,33 +269,29 @@ async function cancelAgain(
         error = thrown;
     }
     const now = deps.clock.now();
-    const attempts = record.attempts + 1;
     const graphRequestIds = requestId ? [...record.graphRequestIds, requestId] : record.graphRequestIds;
-    const base = { ...record, attempts, graphRequestIds, updatedAt: now.toISOString() };
+    const base = { ...record, graphRequestIds, updatedAt: now.toISOString() };
     if (!error) {
         const next = { ...base, state: success, lastError: undefined };
         if (success === 'accepted') {
             await saveAndNotify(
                 { ...next, nextCheckAt: new Date(now.getTime() + deps.settings.verifyDelayMs).toISOString() },
-                stored.etag,
+                claim.etag,
                 deps,
             );
             summary.finished++;
         } else {
-            await deps.store.update({ ...next, nextCheckAt: undefined }, stored.etag);
+            await deps.store.update({ ...next, nextCheckAt: undefined }, claim.etag);
             summary.repaired++;
         }
         return;
     }
     const lastError = { status: error.status, code: error.code, message: error.message };
-    if (attempts >= deps.settings.maxCancelAttempts) {
-        await saveAndNotify({ ...base, state: 'failed', lastError, nextCheckAt: undefined }, stored.etag, deps);
+    const refused = error instanceof UpstreamError && error.outcome === 'rejected';
+    if (refused || attempts >= deps.settings.maxCancelAttempts) {
+        await saveAndNotify({ ...base, state: 'failed', lastError, nextCheckAt: undefined }, claim.etag, deps);
         summary.failed++;
         return;
     }
-    const delayMs = cancelRetryDelaysMs[Math.min(attempts - 1, cancelRetryDelaysMs.length - 1)] ?? 0;
-    await deps.store.update(
-        { ...base, lastError, nextCheckAt: new Date(now.getTime() + delayMs).toISOString() },
-        stored.etag,
-    );
+    await deps.store.update({ ...base, lastError }, claim.etag);
 }

@@ -1,0 +1,46 @@
+/**
+ * bench:reconcile — what re-verifying due cancellations costs (issue 5, DESIGN.md "Performance"):
+ *
+ * 1. Graph: N due records in M mailboxes (default 10,000 in 50) against the Graph emulator with 50 ms latency on
+ *    every request, verified (a) with the reconciler's lookup engine (`lookupMany`: `$batch` of 20, one batch per
+ *    mailbox and 8 in flight) and (b) with one plain GET per record in a loop. Requests are counted from the
+ *    emulator's request log (top-level requests, what Graph's throttling counts), time on the wall clock.
+ * 2. Tables: entities `TableCancellationStore.listDue` reads with 100 due records and 0, then 100,000, history ones.
+ *
+ * Prints the machine first and the figures as the last lines. Loopback only; starts and stops its own emulator and
+ * Azurite. Run: `npm run build && npm run bench:reconcile -- [--records N] [--naive-sample K] [--history H]`.
+ */
+import { performance } from 'node:perf_hooks';
+import { parseBenchArgs, usage } from './args';
+import { seconds } from './format';
+import { type GraphResult, graphSummary, runGraphPart } from './graphPart';
+import { describeMachine } from './machine';
+import { runTablePart, type TableResult, tableSummary } from './tablePart';
+
+const log = (line: string): void => console.log(line);
+
+async function main(): Promise<void> {
+    const args = parseBenchArgs(process.argv.slice(2));
+    if (args === 'help') {
+        log(usage);
+        return;
+    }
+    log(describeMachine());
+    log(
+        `bench:reconcile: records ${args.records}, mailboxes ${args.mailboxes}, naive sample ${args.naiveSample}, ` +
+            `latency ${args.latencyMs} ms, due ${args.due}, history ${args.history}, part ${args.part}`,
+    );
+    const started = performance.now();
+    let graph: GraphResult | undefined;
+    let table: TableResult | undefined;
+    if (args.part !== 'table') graph = await runGraphPart(args, log);
+    if (args.part !== 'graph') table = await runTablePart(args, log);
+    log(`total ${seconds(performance.now() - started)}`);
+    if (graph) log(graphSummary(graph));
+    if (table) log(tableSummary(table));
+}
+
+main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+});
