@@ -8,6 +8,7 @@ import { GraphHttp } from '../../src/adapters/graph/graphHttp';
 import { systemClock } from '../../src/domain/ports/clock';
 import { type ItemLookup, type LookupOptions, lookupMany } from '../../src/domain/reconciliation/graphLookups';
 import type { BenchArgs } from './args';
+import { stopOnInterrupt } from './cleanup';
 import { count, ratio, seconds } from './format';
 import { graphPlan } from './graphFixture';
 import { lastLoggedSeq, type RequestCount, RequestTally } from './requestTally';
@@ -94,6 +95,7 @@ export async function runGraphPart(args: BenchArgs, log: (line: string) => void)
     const plan = graphPlan(args.records, args.mailboxes);
     const mailboxes = Math.min(args.records, args.mailboxes);
     const emulator = await startGraphEmulator({ port: 0, tlsPort: 0, fixture: plan.fixture });
+    const unregister = stopOnInterrupt(() => emulator.close());
     try {
         log(
             `graph: emulator at ${emulator.url} with ${count(args.records)} events in ${mailboxes} mailboxes ` +
@@ -215,6 +217,7 @@ export async function runGraphPart(args: BenchArgs, log: (line: string) => void)
         }
         return { records: plan.items.length, mailboxes, latencyMs: args.latencyMs, batched, naive, naiveForAll };
     } finally {
+        unregister();
         await emulator.close();
     }
 }

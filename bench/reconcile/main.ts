@@ -12,6 +12,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { parseBenchArgs, usage } from './args';
+import { installInterruptHandlers } from './cleanup';
 import { seconds } from './format';
 import { type GraphResult, graphSummary, runGraphPart } from './graphPart';
 import { describeMachine } from './machine';
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
         log(usage);
         return;
     }
+    installInterruptHandlers();
     log(describeMachine());
     log(
         `bench:reconcile: records ${args.records}, mailboxes ${args.mailboxes}, naive sample ${args.naiveSample}, ` +
