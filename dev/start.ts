@@ -40,6 +40,8 @@ function banner(
         `       -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"comment":"Moved to next week"}'`,
         `  curl -s ${urls.gateway}/api/cancellations -H "Authorization: Bearer $TOKEN"`,
         '',
+        'Watch webhook deliveries (another terminal): npm run receiver',
+        '',
         'Ctrl-C stops everything.',
         '',
     ];
