@@ -32,6 +32,7 @@ import { lookupMany } from '../domain/reconciliation/graphLookups';
 import type { ReconcileDeps } from '../domain/reconciliation/reconciler';
 import type { HealthProbe } from '../health/checkHealth';
 import type { IdempotencyOptions } from '../http/idempotency';
+import { log } from '../observability/logger';
 
 /** What the function handlers depend on, built once from config. */
 export interface Services {
@@ -185,7 +186,7 @@ export function getServices(): Services {
         console.info(
             `Cancel Gateway (${config.environment}), tenant ${config.tenantId}. ${summarizePolicy(config.tenantPolicy)}`,
         );
-        services = createServices(config, (message) => console.warn(message));
+        services = createServices(config, (message) => log.warn(message));
     }
     return services;
 }

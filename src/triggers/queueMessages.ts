@@ -2,6 +2,12 @@ import type { InvocationContext } from '@azure/functions';
 import type { z } from 'zod';
 import type { JsonQueue } from '../adapters/queues/jsonQueue';
 
+/** The storage queue message id from the trigger metadata (correlates a message's log lines). */
+export function queueMessageId(context: InvocationContext): string | undefined {
+    const id = context.triggerMetadata?.id;
+    return typeof id === 'string' ? id : undefined;
+}
+
 /**
  * Parses a queue message with its schema. A message that can never succeed (wrong shape) is moved to
  * `<queue>-poison` with the reason logged and the invocation ends normally: five host retries would only repeat

@@ -1,4 +1,5 @@
 import type { InvocationContext, Timer } from '@azure/functions';
+import { withLogScope } from '../observability/logScope';
 import { reconcile, type ReconcileDeps, type ReconcileSummary } from '../domain/reconciliation/reconciler';
 
 /** The one-line summary every run logs. */
@@ -14,8 +15,10 @@ export function summaryLine(summary: ReconcileSummary): string {
 
 /** Timer function: one bounded, idempotent pass (the timer does not retry a failed run; the next tick does). */
 export function reconcileTimerHandler(tenantId: string, deps: ReconcileDeps) {
-    return async function reconcileTimer(timer: Timer, context: InvocationContext): Promise<void> {
-        if (timer.isPastDue) context.warn('reconcile: running late (the host was down or busy at the due time)');
-        context.log(summaryLine(await reconcile(tenantId, deps)));
+    return function reconcileTimer(timer: Timer, context: InvocationContext): Promise<void> {
+        return withLogScope(context, {}, async () => {
+            if (timer.isPastDue) context.warn('reconcile: running late (the host was down or busy at the due time)');
+            context.log(summaryLine(await reconcile(tenantId, deps)));
+        });
     };
 }

@@ -2,14 +2,17 @@ import type { InvocationContext } from '@azure/functions';
 import type { JsonQueue } from '../adapters/queues/jsonQueue';
 import { deliver, type DeliverDeps } from '../domain/webhooks/deliver';
 import { deliveryJobSchema } from '../domain/webhooks/delivery';
-import { parseOrPark } from './queueMessages';
+import { withLogScope } from '../observability/logScope';
+import { parseOrPark, queueMessageId } from './queueMessages';
 
 /** Queue function on `webhook-deliveries`: one attempt of one delivery; retries are re-enqueued with a delay. */
 export function webhookDeliveryHandler(deps: DeliverDeps, poison: JsonQueue) {
-    return async function webhookDelivery(message: unknown, context: InvocationContext): Promise<void> {
-        const job = await parseOrPark(message, deliveryJobSchema, poison, context);
-        if (!job) return;
-        const outcome = await deliver(job, deps);
-        context.log(`delivery ${job.deliveryId} attempt ${job.attempt}: ${outcome}`);
+    return function webhookDelivery(message: unknown, context: InvocationContext): Promise<void> {
+        return withLogScope(context, { messageId: queueMessageId(context) }, async () => {
+            const job = await parseOrPark(message, deliveryJobSchema, poison, context);
+            if (!job) return;
+            const outcome = await deliver(job, deps);
+            context.log(`delivery ${job.deliveryId} attempt ${job.attempt}: ${outcome}`);
+        });
     };
 }

@@ -1,6 +1,8 @@
 import type { TokenCredential } from '@azure/identity';
 import { ServiceUnavailableError } from '../../errors/appError';
 import { UpstreamError } from '../../errors/upstreamError';
+import { log } from '../../observability/logger';
+import { annotateLogScope } from '../../observability/logScope';
 import { graphScope } from './credential';
 
 export interface GraphHttpOptions {
@@ -68,8 +70,10 @@ export class GraphHttp {
     async send(call: GraphCall): Promise<GraphResult> {
         const deadline = this.now() + this.options.retryDeadlineMs;
         for (let attempt = 0; ; attempt++) {
-            const response = await this.attempt(call);
+            const startedAt = performance.now();
+            const response = await this.attempt(call, attempt);
             const requestId = response.headers.get('request-id') ?? undefined;
+            logGraphCall(call, attempt, response.status, requestId, Math.round(performance.now() - startedAt));
             const text = await response.text();
             const body: unknown = text ? parseJson(text) : undefined;
             if (response.ok) return { status: response.status, body, requestId };
@@ -92,7 +96,7 @@ export class GraphHttp {
         }
     }
 
-    private async attempt(call: GraphCall): Promise<Response> {
+    private async attempt(call: GraphCall, attempt: number): Promise<Response> {
         const token = await this.options.credential.getToken(graphScope).catch((error: unknown) => {
             throw new ServiceUnavailableError(`Could not get a token for Microsoft Graph: ${(error as Error).message}`);
         });
@@ -102,6 +106,7 @@ export class GraphHttp {
         const headers: Record<string, string> = { Authorization: `Bearer ${token.token}` };
         if (call.body !== undefined) headers['Content-Type'] = 'application/json';
         if (call.clientRequestId) headers['client-request-id'] = call.clientRequestId;
+        const startedAt = performance.now();
         try {
             return await fetch(url, {
                 method: call.method,
@@ -111,6 +116,14 @@ export class GraphHttp {
                 redirect: 'error',
             });
         } catch (error) {
+            logGraphCall(
+                call,
+                attempt,
+                undefined,
+                undefined,
+                Math.round(performance.now() - startedAt),
+                (error as Error).message,
+            );
             // The call may or may not have reached Graph: the caller records the outcome as unknown.
             throw new UpstreamError(
                 504,
@@ -122,6 +135,24 @@ export class GraphHttp {
             );
         }
     }
+}
+
+/**
+ * One line per Graph attempt (method, path without the query, status, Graph's `request-id`, ms), logged in the
+ * caller's scope; the request-id is also added to the scope so the request's later lines carry it.
+ */
+function logGraphCall(
+    call: GraphCall,
+    attempt: number,
+    status: number | undefined,
+    graphRequestId: string | undefined,
+    ms: number,
+    failure?: string,
+): void {
+    annotateLogScope({ graphRequestId });
+    const fields = { method: call.method, path: `/${call.version}${call.path}`, status, graphRequestId, ms, attempt };
+    if (failure !== undefined) log.warn('graph call failed', { ...fields, failure });
+    else log.info('graph call', fields);
 }
 
 function parseJson(text: string): unknown {

@@ -9,6 +9,7 @@ import { actorOf, cancelledResponse } from '../cancelResponses';
 import { type EdgeHandler, handle } from '../handle';
 import { graphVersion, routeId } from '../ids';
 import { idempotentCancel, type IdempotencyOptions } from '../idempotency';
+import { cancelAppointmentParameters } from '../schemas';
 
 export interface CancelAppointmentDeps {
     readonly tokens: TokenValidator;
@@ -36,9 +37,11 @@ export function cancelAppointmentHandler(form: BookingRouteForm, deps: CancelApp
         }
         const businessId = routeId(request.params.businessId);
         const appointmentId = routeId(request.params.appointmentId);
-        const { cancellationMessage } = actionParameters(await readJsonObject(request), 'cancel', {
-            cancellationMessage: ['cancellationMessage'],
-        });
+        const { cancellationMessage } = actionParameters(
+            await readJsonObject(request),
+            'cancel',
+            cancelAppointmentParameters,
+        );
         const message = cancellationMessage?.trim() ? cancellationMessage : deps.defaultCancellationMessage;
 
         await authorizeBookingBusiness(caller, businessId, deps.access);

@@ -9,6 +9,7 @@ import { type EdgeHandler, handle } from '../handle';
 import { graphVersion, routeId } from '../ids';
 import { idempotentCancel, type IdempotencyOptions } from '../idempotency';
 import { type EventCancelRoute, graphEventPath } from '../routes/eventCancelRoutes';
+import { cancelEventParameters } from '../schemas';
 
 export interface CancelEventDeps {
     readonly tokens: TokenValidator;
@@ -37,9 +38,7 @@ export function cancelEventHandler(route: EventCancelRoute, deps: CancelEventDep
                 : route.owner === 'users'
                   ? { kind: 'user', idOrUpn: routeId(params.owner) }
                   : { kind: 'group', groupId: routeId(params.owner) };
-        const { comment } = actionParameters(await readJsonObject(request), 'cancel', {
-            comment: ['comment', 'Comment'],
-        });
+        const { comment } = actionParameters(await readJsonObject(request), 'cancel', cancelEventParameters);
 
         const mailbox = await authorizeMailbox(caller, target, deps.access);
         const owner = mailbox.kind === 'user' ? mailbox.userId : mailbox.groupId;

@@ -1,13 +1,13 @@
-import { z } from 'zod';
 import type { Caller } from '../../auth/caller';
 import { grantedPermission, routePermissions, requirePermission } from '../../auth/permissions';
 import type { TokenValidator } from '../../auth/tokenValidator';
-import { cancellationStates, type CancellationRecord } from '../../domain/cancellation/record';
+import { type CancellationRecord } from '../../domain/cancellation/record';
 import type { CancellationStore } from '../../domain/cancellation/store';
 import { BadRequestError, NotFoundError } from '../../errors/appError';
 import { cancellationView } from '../cancellationView';
 import { type EdgeHandler, handle } from '../handle';
 import { routeId } from '../ids';
+import { cancellationsListQuery as listQuery, defaultCancellationsPageSize as defaultPageSize } from '../schemas';
 
 export interface CancellationsDeps {
     readonly tokens: TokenValidator;
@@ -15,16 +15,6 @@ export interface CancellationsDeps {
 }
 
 const cancelPermissions = [...routePermissions.eventCancel, ...routePermissions.bookingCancel];
-const defaultPageSize = 50;
-const maxPageSize = 200;
-
-const listQuery = z.object({
-    state: z.enum(cancellationStates as [string, ...string[]]).optional(),
-    since: z.iso.datetime({ offset: true }).optional(),
-    $top: z.coerce.number().int().min(1).max(maxPageSize).optional(),
-    $skiptoken: z.string().min(1).max(4096).optional(),
-});
-
 const isAdmin = (caller: Caller) => grantedPermission(caller, routePermissions.admin) !== undefined;
 
 /** A caller may read a record they made with the permission that made it; admins may read any. */

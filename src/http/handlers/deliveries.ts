@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { routePermissions, requirePermission } from '../../auth/permissions';
 import type { TokenValidator } from '../../auth/tokenValidator';
 import type { Delivery, DeliveryStore } from '../../domain/webhooks/delivery';
@@ -8,6 +8,7 @@ import { BadRequestError, NotFoundError } from '../../errors/appError';
 import { readJsonObject } from '../body';
 import { type EdgeHandler, handle } from '../handle';
 import { routeId } from '../ids';
+import { deliveriesListQuery as listQuery, recoverBody } from '../schemas';
 
 export interface DeliveriesDeps extends ReplayDeps {
     readonly tokens: TokenValidator;
@@ -17,17 +18,6 @@ export interface DeliveriesDeps extends ReplayDeps {
 
 /** Operators of webhooks: whoever manages subscriptions, and admins. */
 const operatorPermissions = [...routePermissions.subscriptions, ...routePermissions.admin];
-
-const listQuery = z
-    .object({
-        state: z.enum(['pending', 'succeeded', 'failed']).optional(),
-        subscriptionId: z.string().min(1).max(100).optional(),
-        since: z.iso.datetime({ offset: true }).optional(),
-        $top: z.coerce.number().int().min(1).max(200).optional(),
-    })
-    .strict();
-
-const recoverBody = z.object({ since: z.iso.datetime({ offset: true }) }).strict();
 
 function deliveryView(delivery: Delivery) {
     return {

@@ -51,6 +51,7 @@ export const routeTable: readonly RouteEntry[] = [
     { route: ownRoutes.deliveries, methods: ['GET'] },
     { route: ownRoutes.deliveryReplay, methods: ['POST'] },
     { route: ownRoutes.reconcile, methods: ['POST'] },
+    { route: 'openapi.json', methods: ['GET'] },
 ];
 
 /**

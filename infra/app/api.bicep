@@ -1,0 +1,168 @@
+// The gateway's function app on Flex Consumption, running as a user-assigned managed identity.
+// App settings: every setting src/config/schema.ts reads (production values), the identity-based
+// AzureWebJobsStorage connection, and Application Insights with Entra ID auth. test/infra/settings.test.ts
+// reads the names between the app-settings markers below and compares them with the schema and
+// local.settings.sample.json: keep one `NAME: value` per line there.
+
+param name string
+param location string = resourceGroup().location
+param tags object = {}
+param serviceName string = 'api'
+param appServicePlanId string
+param runtimeName string = 'node'
+param runtimeVersion string = '22'
+param instanceMemoryMB int = 2048
+param maximumInstanceCount int = 100
+param storageAccountName string
+param deploymentStorageContainerName string
+param applicationInsightsName string
+
+@description('Resource id of the user-assigned identity the app runs as.')
+param identityId string
+
+@description('Client id of that identity: Storage, Application Insights and (managedIdentity) Graph use it.')
+param identityClientId string
+
+param gatewayTenantId string
+param gatewayApiClientId string
+param gatewayApiAppIdUri string
+
+@description('Entra ID authority host (token issuer v2, OIDC metadata, Graph credential).')
+param authAuthorityHost string = 'https://login.microsoftonline.com'
+
+@description('Host of v1 token issuers (https://sts.windows.net/{tid}/).')
+param authV1IssuerHost string = 'https://sts.windows.net'
+
+@description('Microsoft Graph root (/v1.0 and /beta are appended).')
+param graphBaseUrl string = 'https://graph.microsoft.com'
+
+@description('Client id of the Graph app registration; only used with graphClientSecretUri.')
+param graphClientId string = ''
+
+@description('Key Vault secret URI of the Graph client secret. Empty: the app calls Graph as its managed identity.')
+param graphClientSecretUri string = ''
+
+@description('Tenant policy document (JSON).')
+param tenantPolicy string = '{}'
+
+var useClientSecret = !empty(graphClientSecretUri)
+
+resource stg 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: storageAccountName
+}
+
+resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: applicationInsightsName
+}
+
+// app-settings:begin
+// Every setting src/config/schema.ts declares, with its production value.
+var gatewaySettings = {
+  GATEWAY_ENVIRONMENT: 'production'
+  GATEWAY_TENANT_ID: gatewayTenantId
+  GATEWAY_API_CLIENT_ID: gatewayApiClientId
+  GATEWAY_API_APP_ID_URI: gatewayApiAppIdUri
+  AUTH_AUTHORITY_HOST: authAuthorityHost
+  AUTH_V1_ISSUER_HOST: authV1IssuerHost
+  AUTH_CLOCK_SKEW_SECONDS: '60'
+  GRAPH_BASE_URL: graphBaseUrl
+  GRAPH_CREDENTIAL: useClientSecret ? 'clientSecret' : 'managedIdentity'
+  GRAPH_CLIENT_ID: useClientSecret ? graphClientId : identityClientId
+  GRAPH_TIMEOUT_MS: '10000'
+  GRAPH_RETRY_DEADLINE_MS: '20000'
+  DIRECTORY_CACHE_TTL_SECONDS: '60'
+  HEALTH_PROBE_TIMEOUT_MS: '3000'
+  TENANT_POLICY: tenantPolicy
+  BOOKING_DEFAULT_CANCELLATION_MESSAGE: 'Your appointment has been cancelled.'
+  CANCEL_VERIFY_DELAY_SECONDS: '300'
+  CANCEL_PENDING_GRACE_SECONDS: '600'
+  IDEMPOTENCY_RETENTION_HOURS: '24'
+  IDEMPOTENCY_LOCK_SECONDS: '120'
+  WEBHOOK_ALLOW_LOOPBACK: 'false'
+  WEBHOOK_TIMEOUT_MS: '15000'
+  WEBHOOK_MAX_RESPONSE_BYTES: '65536'
+  WEBHOOK_SECRET_GRACE_HOURS: '24'
+  WEBHOOK_DISABLE_AFTER_FAILING_DAYS: '5'
+  RECONCILE_SCHEDULE: '0 */5 * * * *'
+  RECONCILE_RUN_ON_STARTUP: 'false'
+  RECONCILE_BUDGET_SECONDS: '240'
+  RECONCILE_MAX_CANCEL_ATTEMPTS: '3'
+}
+
+// Only with a client secret: a Key Vault reference, resolved with the user-assigned identity (keyVaultReferenceIdentity).
+var graphSecretSettings = useClientSecret ? {
+  GRAPH_CLIENT_SECRET: '@Microsoft.KeyVault(SecretUri=${graphClientSecretUri})'
+} : {}
+
+// The AzureWebJobsStorage connection, identity-based (shared keys are disabled on the account).
+var storageConnectionSettings = {
+  AzureWebJobsStorage__credential: 'managedidentity'
+  AzureWebJobsStorage__clientId: identityClientId
+  AzureWebJobsStorage__blobServiceUri: stg.properties.primaryEndpoints.blob
+  AzureWebJobsStorage__queueServiceUri: stg.properties.primaryEndpoints.queue
+  AzureWebJobsStorage__tableServiceUri: stg.properties.primaryEndpoints.table
+}
+
+// Application Insights with Entra ID auth (local auth is disabled on the component).
+var monitoringSettings = {
+  APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsights.properties.ConnectionString
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+}
+
+// Host settings (not read by the gateway's code).
+var hostSettings = {
+  FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: '1048576'
+}
+// app-settings:end
+
+var appSettings = union(gatewaySettings, graphSecretSettings, storageConnectionSettings, monitoringSettings, hostSettings)
+
+resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
+  name: name
+  location: location
+  tags: union(tags, { 'azd-service-name': serviceName })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: appServicePlanId
+    httpsOnly: true
+    keyVaultReferenceIdentity: identityId
+    siteConfig: {
+      minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${stg.properties.primaryEndpoints.blob}${deploymentStorageContainerName}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        instanceMemoryMB: instanceMemoryMB
+        maximumInstanceCount: maximumInstanceCount
+      }
+      runtime: {
+        name: runtimeName
+        version: runtimeVersion
+      }
+    }
+  }
+
+  resource settings 'config' = {
+    name: 'appsettings'
+    properties: appSettings
+  }
+}
+
+output SERVICE_API_NAME string = functionApp.name
+output SERVICE_API_URI string = 'https://${functionApp.properties.defaultHostName}'

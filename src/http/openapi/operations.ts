@@ -1,0 +1,256 @@
+import type { HttpMethod } from '@azure/functions';
+import type { z } from 'zod';
+import { routePermissions } from '../../auth/permissions';
+import { subscriptionRoutes } from '../handlers/subscriptions';
+import { eventCancelRoutes } from '../routes/eventCancelRoutes';
+import { bookingCancelRoutes, ownRoutes } from '../routes/routeTable';
+import {
+    cancelAppointmentBody,
+    cancelEventBody,
+    cancellationListSchema,
+    cancellationsListQuery,
+    cancellationViewSchema,
+    deliveriesListQuery,
+    deliveryListSchema,
+    deliveryViewSchema,
+    recoverBody,
+    recoveredSchema,
+    rotatedSecretSchema,
+    subscriptionCreateBody,
+    subscriptionCreatedSchema,
+    subscriptionListSchema,
+    subscriptionUpdateBody,
+    subscriptionViewSchema,
+} from '../schemas';
+
+/** What the documents say about one method of one route of `routeTable`. */
+export interface OperationInfo {
+    readonly operationId: string;
+    readonly summary: string;
+    readonly description?: string;
+    readonly tags: readonly string[];
+    /** Any one of these, as a delegated scope or an application role; none: anonymous. */
+    readonly permissions: readonly string[];
+    readonly query?: z.ZodObject;
+    readonly body?: z.ZodType;
+    readonly success: { readonly status: number; readonly description: string; readonly schema?: z.ZodType };
+    readonly location?: string;
+}
+
+const cancelPermissions = [...routePermissions.eventCancel, ...routePermissions.bookingCancel];
+const readRecords = [...cancelPermissions, ...routePermissions.admin];
+const operators = [...routePermissions.subscriptions, ...routePermissions.admin];
+
+const key = (method: HttpMethod, route: string) => `${method} ${route}`;
+
+const table = new Map<string, OperationInfo>();
+
+for (const route of eventCancelRoutes) {
+    table.set(key('POST', route.route), {
+        operationId: route.name,
+        summary: 'Cancel an event',
+        description:
+            "Graph's `event: cancel`: the organizer's meeting is cancelled and the attendees get the comment. " +
+            'Answers 202 with `Location` of the cancellation record.',
+        tags: ['Events'],
+        permissions: routePermissions.eventCancel,
+        body: cancelEventBody,
+        success: { status: 202, description: 'Accepted: the cancellation was sent to Graph.' },
+        location: 'The cancellation record (`/api/cancellations/{id}`).',
+    });
+}
+for (const route of bookingCancelRoutes) {
+    table.set(key('POST', route.route), {
+        operationId: route.name,
+        summary: 'Cancel a booking appointment',
+        description:
+            "Graph's `bookingAppointment: cancel`: the customers get the message. Answers 204 with `Location` of " +
+            'the cancellation record.',
+        tags: ['Bookings'],
+        permissions: routePermissions.bookingCancel,
+        body: cancelAppointmentBody,
+        success: { status: 204, description: 'The appointment was cancelled.' },
+        location: 'The cancellation record (`/api/cancellations/{id}`).',
+    });
+}
+
+const own: Array<[HttpMethod, string, OperationInfo]> = [
+    [
+        'GET',
+        ownRoutes.health,
+        {
+            operationId: 'health',
+            summary: 'Health of the gateway',
+            description: '200 when storage and Graph answer, 503 naming the one that did not.',
+            tags: ['Operations'],
+            permissions: [],
+            success: { status: 200, description: 'Healthy.' },
+        },
+    ],
+    [
+        'GET',
+        ownRoutes.cancellation,
+        {
+            operationId: 'getCancellation',
+            summary: 'Get a cancellation',
+            tags: ['Cancellations'],
+            permissions: readRecords,
+            success: { status: 200, description: 'The record.', schema: cancellationViewSchema },
+        },
+    ],
+    [
+        'GET',
+        ownRoutes.cancellations,
+        {
+            operationId: 'listCancellations',
+            summary: 'List cancellations',
+            description: "The caller's own records, or every record of the tenant for admins, newest first.",
+            tags: ['Cancellations'],
+            permissions: readRecords,
+            query: cancellationsListQuery,
+            success: { status: 200, description: 'A page of records.', schema: cancellationListSchema },
+        },
+    ],
+    [
+        'GET',
+        subscriptionRoutes.subscriptions,
+        {
+            operationId: 'listSubscriptions',
+            summary: 'List webhook subscriptions',
+            tags: ['Subscriptions'],
+            permissions: routePermissions.subscriptions,
+            success: { status: 200, description: 'The subscriptions of the tenant.', schema: subscriptionListSchema },
+        },
+    ],
+    [
+        'POST',
+        subscriptionRoutes.subscriptions,
+        {
+            operationId: 'createSubscription',
+            summary: 'Create a webhook subscription',
+            description: 'Answers 201 with `Location` and the signing secret, shown this once.',
+            tags: ['Subscriptions'],
+            permissions: routePermissions.subscriptions,
+            body: subscriptionCreateBody,
+            success: { status: 201, description: 'Created.', schema: subscriptionCreatedSchema },
+            location: 'The absolute URL of the subscription; DELETE it to unsubscribe.',
+        },
+    ],
+    [
+        'GET',
+        subscriptionRoutes.subscription,
+        {
+            operationId: 'getSubscription',
+            summary: 'Get a webhook subscription',
+            tags: ['Subscriptions'],
+            permissions: routePermissions.subscriptions,
+            success: { status: 200, description: 'The subscription.', schema: subscriptionViewSchema },
+        },
+    ],
+    [
+        'PATCH',
+        subscriptionRoutes.subscription,
+        {
+            operationId: 'updateSubscription',
+            summary: 'Enable, disable or relabel a webhook subscription',
+            tags: ['Subscriptions'],
+            permissions: routePermissions.subscriptions,
+            body: subscriptionUpdateBody,
+            success: { status: 200, description: 'The subscription.', schema: subscriptionViewSchema },
+        },
+    ],
+    [
+        'DELETE',
+        subscriptionRoutes.subscription,
+        {
+            operationId: 'deleteSubscription',
+            summary: 'Delete a webhook subscription',
+            tags: ['Subscriptions'],
+            permissions: routePermissions.subscriptions,
+            success: { status: 204, description: 'Deleted.' },
+        },
+    ],
+    [
+        'POST',
+        subscriptionRoutes.rotateSecret,
+        {
+            operationId: 'rotateSubscriptionSecret',
+            summary: 'Rotate the signing secret',
+            description: 'The previous secret stays valid for the grace period.',
+            tags: ['Subscriptions'],
+            permissions: routePermissions.subscriptions,
+            success: { status: 200, description: 'The new secret.', schema: rotatedSecretSchema },
+        },
+    ],
+    [
+        'POST',
+        ownRoutes.subscriptionRecover,
+        {
+            operationId: 'recoverSubscription',
+            summary: 'Resend failed deliveries of a subscription',
+            tags: ['Deliveries'],
+            permissions: operators,
+            body: recoverBody,
+            success: { status: 202, description: 'How many deliveries were resent.', schema: recoveredSchema },
+        },
+    ],
+    [
+        'GET',
+        ownRoutes.deliveries,
+        {
+            operationId: 'listDeliveries',
+            summary: 'List webhook deliveries',
+            tags: ['Deliveries'],
+            permissions: operators,
+            query: deliveriesListQuery,
+            success: { status: 200, description: 'Deliveries, newest first.', schema: deliveryListSchema },
+        },
+    ],
+    [
+        'POST',
+        ownRoutes.deliveryReplay,
+        {
+            operationId: 'replayDelivery',
+            summary: 'Send a delivery again',
+            tags: ['Deliveries'],
+            permissions: operators,
+            success: { status: 202, description: 'The delivery, queued again.', schema: deliveryViewSchema },
+        },
+    ],
+    [
+        'POST',
+        ownRoutes.reconcile,
+        {
+            operationId: 'reconcile',
+            summary: 'Run reconciliation now',
+            tags: ['Operations'],
+            permissions: routePermissions.admin,
+            success: { status: 200, description: 'The summary of the pass.' },
+        },
+    ],
+    [
+        'GET',
+        'openapi.json',
+        {
+            operationId: 'getOpenApiDocument',
+            summary: 'This OpenAPI document',
+            tags: ['Operations'],
+            permissions: [],
+            success: { status: 200, description: 'OpenAPI 3.0 document.' },
+        },
+    ],
+];
+for (const [method, route, info] of own) table.set(key(method, route), info);
+
+/** The documentation of `method route`; a route in `routeTable` with no entry gets a bare one. */
+export function operationInfo(method: HttpMethod, route: string): OperationInfo {
+    return (
+        table.get(key(method, route)) ?? {
+            operationId: `${method.toLowerCase()}-${route.replace(/[{}]/g, '').replace(/\//g, '-')}`,
+            summary: `${method} /${route}`,
+            tags: ['Other'],
+            permissions: [],
+            success: { status: 200, description: 'OK.' },
+        }
+    );
+}

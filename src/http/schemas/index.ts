@@ -1,0 +1,244 @@
+import { z } from 'zod';
+import { cancellationStates } from '../../domain/cancellation/record';
+import { notificationEventTypes } from '../../domain/notifications/notificationMessage';
+import {
+    maxClientStateLength,
+    maxDescriptionLength,
+    maxNotificationUrlLength,
+} from '../../domain/webhooks/subscriptionRules';
+
+/*
+ * The wire, described once: the handlers validate with these schemas (or derive their parameter lists from
+ * them) and the OpenAPI 3 document and the connector's Swagger 2.0 are generated from them.
+ */
+
+// ---- Cancel actions (Graph action parameters, read with `actionParameters`) ----
+
+/** `POST …/events/{id}/cancel` body: Graph's `cancel` action, an optional comment to the attendees. */
+export const cancelEventBody = z
+    .object({
+        comment: z
+            .string()
+            .nullable()
+            .optional()
+            .describe('A comment sent to the attendees with the cancellation.')
+            .meta({ title: 'Comment' }),
+    })
+    .strict()
+    .describe('Body of the cancel action on an event.');
+
+/** `POST …/appointments/{id}/cancel` body: the message customers receive. */
+export const cancelAppointmentBody = z
+    .object({
+        cancellationMessage: z
+            .string()
+            .nullable()
+            .optional()
+            .describe('The message the customers receive; the configured default when empty.')
+            .meta({ title: 'Message' }),
+    })
+    .strict()
+    .describe('Body of the cancel action on a booking appointment.');
+
+/** The accepted spellings of each parameter (Graph's docs use both `comment` and `Comment`). */
+export const cancelEventParameters = {
+    comment: ['comment', 'Comment'],
+} as const satisfies Record<keyof z.infer<typeof cancelEventBody>, readonly string[]>;
+
+export const cancelAppointmentParameters = {
+    cancellationMessage: ['cancellationMessage'],
+} as const satisfies Record<keyof z.infer<typeof cancelAppointmentBody>, readonly string[]>;
+
+// ---- Cancellation records ----
+
+export const defaultCancellationsPageSize = 50;
+export const maxCancellationsPageSize = 200;
+
+/** `GET /api/cancellations` query (the handler's own validation). */
+export const cancellationsListQuery = z.object({
+    state: z.enum(cancellationStates as [string, ...string[]]).optional(),
+    since: z.iso.datetime({ offset: true }).optional(),
+    $top: z.coerce.number().int().min(1).max(maxCancellationsPageSize).optional(),
+    $skiptoken: z.string().min(1).max(4096).optional(),
+});
+
+const actor = z
+    .object({
+        kind: z.enum(['user', 'app']),
+        objectId: z.string(),
+        userPrincipalName: z.string().optional(),
+        appId: z.string(),
+    })
+    .describe('Who asked, from the validated token.');
+
+const recipient = z.object({
+    name: z.string().optional(),
+    address: z.string().optional(),
+    type: z.string().describe('required | optional | resource for attendees; customer for booking customers.'),
+    response: z.string().optional(),
+    phone: z.string().optional(),
+});
+
+const resourceView = z.object({
+    version: z.enum(['v1.0', 'beta']),
+    path: z.string().describe('The Graph path the gateway called, relative to the version.'),
+    eventId: z.string().optional(),
+    businessId: z.string().optional(),
+    appointmentId: z.string().optional(),
+    type: z.string().optional().describe("Graph's event type: singleInstance, occurrence, exception, seriesMaster."),
+    seriesMasterId: z.string().optional(),
+    iCalUId: z.string().optional(),
+    subject: z.string().optional(),
+    start: z.string().optional(),
+    end: z.string().optional(),
+});
+
+const recordedError = z.object({ status: z.number().int(), code: z.string(), message: z.string() });
+
+/** A cancellation record as `GET /api/cancellations…` shows it (`cancellationView`). */
+export const cancellationViewSchema = z
+    .object({
+        id: z.string().meta({ title: 'Cancellation id' }),
+        kind: z.enum(['event', 'bookingAppointment']),
+        state: z.enum(cancellationStates as [string, ...string[]]),
+        createdDateTime: z.string(),
+        lastModifiedDateTime: z.string(),
+        requestedBy: actor,
+        resource: resourceView,
+        comment: z.string().optional(),
+        cancellationMessage: z.string().optional(),
+        recipients: z.array(recipient),
+        graphRequestIds: z.array(z.string()),
+        attempts: z.number().int(),
+        lastError: recordedError.optional(),
+    })
+    .describe('A cancellation the gateway recorded.');
+
+export const cancellationListSchema = z.object({
+    value: z.array(cancellationViewSchema),
+    '@odata.nextLink': z.string().optional(),
+});
+
+// ---- Webhook subscriptions ----
+
+export const eventTypeSchema = z.enum(notificationEventTypes);
+
+/** `POST /api/subscriptions` body (validated by `parseCreateInput`, which gives Graph-style error codes). */
+export const subscriptionCreateBody = z
+    .object({
+        notificationUrl: z
+            .string()
+            .max(maxNotificationUrlLength)
+            .describe('The https URL the gateway POSTs notifications to.'),
+        eventTypes: z.array(eventTypeSchema).min(1).describe('Which events to be notified of.'),
+        clientState: z
+            .string()
+            .min(1)
+            .max(maxClientStateLength)
+            .nullable()
+            .optional()
+            .describe('Echoed in every notification.'),
+        description: z.string().max(maxDescriptionLength).nullable().optional(),
+    })
+    .strict();
+
+/** What GET and PATCH show (`subscriptionView`): never a secret. */
+export const subscriptionViewSchema = z.object({
+    id: z.string(),
+    notificationUrl: z.string(),
+    eventTypes: z.array(eventTypeSchema),
+    clientState: z.string().nullable(),
+    description: z.string().nullable(),
+    enabled: z.boolean(),
+    disabledReason: z.string().nullable(),
+    createdDateTime: z.string(),
+    lastModifiedDateTime: z.string(),
+});
+
+/** `POST /api/subscriptions` → 201: the view plus the signing secret, shown this once. */
+export const subscriptionCreatedSchema = z.object({
+    id: z.string(),
+    notificationUrl: z.string(),
+    eventTypes: z.array(eventTypeSchema),
+    clientState: z.string().nullable(),
+    description: z.string().nullable(),
+    enabled: z.boolean(),
+    createdDateTime: z.string(),
+    secret: z.string().describe('The Standard Webhooks signing secret (whsec_…).'),
+});
+
+export const subscriptionListSchema = z.object({ value: z.array(subscriptionViewSchema) });
+
+/** `PATCH /api/subscriptions/{id}` body. */
+export const subscriptionUpdateBody = z
+    .object({
+        enabled: z.boolean().optional(),
+        clientState: z.string().min(1).max(maxClientStateLength).nullable().optional(),
+        description: z.string().max(maxDescriptionLength).nullable().optional(),
+    })
+    .strict();
+
+export const rotatedSecretSchema = z.object({ secret: z.string(), previousSecretExpiresDateTime: z.string() });
+
+/** The webhook payload (`webhookPayload`): Standard Webhooks `{type, timestamp, data}`. */
+export const webhookPayloadSchema = z
+    .object({
+        type: eventTypeSchema.describe('What happened.').meta({ title: 'Event type' }),
+        timestamp: z.string().describe('When it happened (ISO 8601 UTC).').meta({ title: 'Timestamp' }),
+        data: z.object({
+            cancellationId: z.string().meta({ title: 'Cancellation id' }),
+            kind: z.enum(['event', 'bookingAppointment']).meta({ title: 'Kind' }),
+            state: z.enum(cancellationStates as [string, ...string[]]).meta({ title: 'State' }),
+            requestedBy: actor,
+            resource: resourceView,
+            comment: z.string().optional().meta({ title: 'Comment' }),
+            attendees: z.array(recipient).optional(),
+            cancellationMessage: z.string().optional().meta({ title: 'Cancellation message' }),
+            customers: z.array(recipient).optional(),
+            clientState: z.string().optional(),
+        }),
+    })
+    .describe('A cancellation notification.');
+
+// ---- Deliveries ----
+
+export const deliveriesListQuery = z
+    .object({
+        state: z.enum(['pending', 'succeeded', 'failed']).optional(),
+        subscriptionId: z.string().min(1).max(100).optional(),
+        since: z.iso.datetime({ offset: true }).optional(),
+        $top: z.coerce.number().int().min(1).max(200).optional(),
+    })
+    .strict();
+
+export const recoverBody = z.object({ since: z.iso.datetime({ offset: true }) }).strict();
+
+export const deliveryViewSchema = z.object({
+    id: z.string(),
+    subscriptionId: z.string(),
+    cancellationId: z.string(),
+    eventType: eventTypeSchema,
+    state: z.enum(['pending', 'succeeded', 'failed']),
+    attempts: z.number().int(),
+    createdDateTime: z.string(),
+    lastAttemptDateTime: z.string().optional(),
+    nextAttemptDateTime: z.string().optional(),
+    lastStatus: z.number().int().optional(),
+    lastError: z.string().optional(),
+});
+
+export const deliveryListSchema = z.object({ value: z.array(deliveryViewSchema) });
+export const recoveredSchema = z.object({ replayed: z.number().int() });
+
+// ---- Errors ----
+
+/** Graph's error envelope. */
+export const graphErrorSchema = z.object({
+    error: z.object({
+        code: z.string(),
+        message: z.string(),
+        innerError: z
+            .object({ date: z.string(), 'request-id': z.string(), 'client-request-id': z.string().optional() })
+            .optional(),
+    }),
+});
