@@ -8,6 +8,7 @@ import { graphProbe } from '../adapters/graph/graphProbe';
 import { deliveriesQueueName, StorageDeliveryQueue } from '../adapters/queues/deliveryQueue';
 import { JsonQueue } from '../adapters/queues/jsonQueue';
 import { notificationsQueueName, StorageNotificationQueue } from '../adapters/queues/notificationQueue';
+import { storageClients } from '../adapters/storage/storageClients';
 import { storageProbe } from '../adapters/storage/storageProbe';
 import { TableCancellationStore } from '../adapters/tables/cancellationStore';
 import { TableDeliveryStore } from '../adapters/tables/deliveryStore';
@@ -64,13 +65,13 @@ export function createServices(config: GatewayConfig, log: (message: string) => 
     const directory = new GraphDirectory(graph);
     const calendar = new GraphCalendar(graph);
     const cacheOptions = { clock: systemClock, ttlMs: config.directoryCacheTtlMs };
-    const storage = config.storageConnection;
-    const cancellationStore = TableCancellationStore.fromConnectionString(storage);
-    const subscriptionStore = TableSubscriptionStore.fromConnectionString(storage);
-    const deliveries = TableDeliveryStore.fromConnectionString(storage);
-    const deliveryQueue = StorageDeliveryQueue.fromConnectionString(storage);
+    const storage = storageClients(config.storage);
+    const cancellationStore = new TableCancellationStore(storage.table('cancellations'));
+    const subscriptionStore = new TableSubscriptionStore(storage.table('subscriptions'));
+    const deliveries = new TableDeliveryStore(storage.table('deliveries'));
+    const deliveryQueue = new StorageDeliveryQueue(new JsonQueue(storage.queue(deliveriesQueueName)));
     const { webhooks } = config;
-    const notifications = StorageNotificationQueue.fromConnectionString(storage, notificationsQueueName);
+    const notifications = new StorageNotificationQueue(storage.queue(notificationsQueueName));
     // Reconciliation sees throttling itself (it knows the mailbox and its budget), so its batches are not retried here.
     const batches = new GraphBatchClient(
         new GraphHttp({
@@ -83,7 +84,7 @@ export function createServices(config: GatewayConfig, log: (message: string) => 
     const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
     return {
         config,
-        healthProbes: [storageProbe(storage), graphProbe(credential, config.graph.baseUrl)],
+        healthProbes: [storageProbe(storage.tableService()), graphProbe(credential, config.graph.baseUrl)],
         tokens: createTokenValidator({
             tenantId: config.tenantId,
             audiences: [config.api.clientId, config.api.appIdUri],
@@ -108,7 +109,7 @@ export function createServices(config: GatewayConfig, log: (message: string) => 
             log,
         }),
         idempotency: {
-            store: TableIdempotencyStore.fromConnectionString(storage, 'idempotency', {
+            store: new TableIdempotencyStore(storage.table('idempotency'), {
                 retentionMs: config.idempotency.retentionMs,
             }),
             lockMs: config.idempotency.lockMs,
@@ -168,8 +169,8 @@ export function createServices(config: GatewayConfig, log: (message: string) => 
             },
         },
         poison: {
-            notifications: JsonQueue.fromConnectionString(storage, `${notificationsQueueName}-poison`),
-            deliveries: JsonQueue.fromConnectionString(storage, `${deliveriesQueueName}-poison`),
+            notifications: new JsonQueue(storage.queue(`${notificationsQueueName}-poison`)),
+            deliveries: new JsonQueue(storage.queue(`${deliveriesQueueName}-poison`)),
         },
     };
 }

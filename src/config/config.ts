@@ -1,10 +1,20 @@
 import { ConfigError } from '../errors/configError';
 import type { TenantPolicy } from '../domain/access/tenantPolicy';
-import { type Settings, settingsSchema } from './schema';
+import { identityStorageSchema, type Settings, settingsSchema } from './schema';
+
+/** How the app reaches its storage account: a connection string (Azurite, keys) or a managed identity. */
+export type StorageSettings =
+    | { readonly kind: 'connectionString'; readonly connectionString: string }
+    | {
+          readonly kind: 'identity';
+          readonly tableServiceUri: string;
+          readonly queueServiceUri: string;
+          readonly clientId: string | undefined;
+      };
 
 export interface GatewayConfig {
     readonly environment: Settings['GATEWAY_ENVIRONMENT'];
-    readonly storageConnection: string;
+    readonly storage: StorageSettings;
     readonly tenantId: string;
     readonly api: { readonly clientId: string; readonly appIdUri: string };
     readonly auth: { readonly authorityHost: string; readonly v1IssuerHost: string; readonly clockSkewSeconds: number };
@@ -47,21 +57,38 @@ function deepFreeze<T extends object>(value: T): Readonly<T> {
     return Object.freeze(value);
 }
 
+/** The storage connection from either form, or the problem to report. */
+function storageSettings(env: Record<string, string | undefined>): StorageSettings | string {
+    const connectionString = env.AzureWebJobsStorage;
+    if (connectionString) return { kind: 'connectionString', connectionString };
+    const identity = identityStorageSchema.safeParse(env);
+    if (identity.success) {
+        return {
+            kind: 'identity',
+            tableServiceUri: identity.data.AzureWebJobsStorage__tableServiceUri,
+            queueServiceUri: identity.data.AzureWebJobsStorage__queueServiceUri,
+            clientId: identity.data.AzureWebJobsStorage__clientId,
+        };
+    }
+    return 'AzureWebJobsStorage: set a connection string, or the identity-based AzureWebJobsStorage__tableServiceUri and AzureWebJobsStorage__queueServiceUri (https)';
+}
+
 /**
  * Parses the app settings once into a frozen config. Throws a {@link ConfigError} that names every
  * missing or invalid setting, so the app refuses to start and says why.
  */
 export function parseConfig(env: Record<string, string | undefined>): GatewayConfig {
     const parsed = settingsSchema.safeParse(env);
-    if (!parsed.success) {
-        throw new ConfigError(
-            parsed.error.issues.map((issue) => `${issue.path.join('.') || '(settings)'}: ${issue.message}`),
-        );
-    }
+    const storage = storageSettings(env);
+    const problems = [
+        ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || '(settings)'}: ${i.message}`)),
+        ...(typeof storage === 'string' ? [storage] : []),
+    ];
+    if (!parsed.success || typeof storage === 'string') throw new ConfigError(problems);
     const s = parsed.data;
     return deepFreeze({
         environment: s.GATEWAY_ENVIRONMENT,
-        storageConnection: s.AzureWebJobsStorage,
+        storage,
         tenantId: s.GATEWAY_TENANT_ID,
         api: { clientId: s.GATEWAY_API_CLIENT_ID, appIdUri: s.GATEWAY_API_APP_ID_URI },
         auth: {

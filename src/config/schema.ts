@@ -18,8 +18,11 @@ const isLoopback = (url: string) => loopbackHosts.has(new URL(url).hostname);
  */
 export const settingsSchema = z
     .object({
-        /** Storage account for records, idempotency keys, subscriptions and queues. */
-        AzureWebJobsStorage: z.string().min(1),
+        /**
+         * Storage account for records, idempotency keys, subscriptions and queues, as a connection string (locally:
+         * Azurite). In Azure it is absent and the identity-based `AzureWebJobsStorage__*` settings are used instead.
+         */
+        AzureWebJobsStorage: z.string().min(1).optional(),
         /** `development` trusts the local emulator's tokens and loopback webhook targets; `production` refuses both. */
         GATEWAY_ENVIRONMENT: z.enum(['development', 'production']).default('production'),
         /** The one Entra ID tenant this deployment serves. */
@@ -135,3 +138,13 @@ export const settingsSchema = z
     });
 
 export type Settings = z.infer<typeof settingsSchema>;
+
+/**
+ * The identity-based form of the `AzureWebJobsStorage` connection, as the Functions host reads it (shared keys
+ * disabled): service URIs and the user-assigned identity's client id.
+ */
+export const identityStorageSchema = z.object({
+    AzureWebJobsStorage__tableServiceUri: z.url({ protocol: /^https$/ }),
+    AzureWebJobsStorage__queueServiceUri: z.url({ protocol: /^https$/ }),
+    AzureWebJobsStorage__clientId: z.guid().optional(),
+});

@@ -59,6 +59,23 @@ describe('config', () => {
         expect(config.graph.credential).toBe('managedIdentity');
     });
 
+    it('reaches storage through the managed identity when only the identity-based settings are given', () => {
+        const { AzureWebJobsStorage: _connectionString, ...rest } = sample.Values;
+        const config = parseConfig({
+            ...rest,
+            AzureWebJobsStorage__tableServiceUri: 'https://acct.table.core.windows.net/',
+            AzureWebJobsStorage__queueServiceUri: 'https://acct.queue.core.windows.net/',
+            AzureWebJobsStorage__clientId: sample.Values.GRAPH_CLIENT_ID,
+        });
+        expect(config.storage).toEqual({
+            kind: 'identity',
+            tableServiceUri: 'https://acct.table.core.windows.net/',
+            queueServiceUri: 'https://acct.queue.core.windows.net/',
+            clientId: sample.Values.GRAPH_CLIENT_ID,
+        });
+        expect(() => parseConfig(rest)).toThrow(/AzureWebJobsStorage: set a connection string, or the identity-based/);
+    });
+
     it('lists in local.settings.sample.json exactly the settings the schema reads, plus the host’s own', () => {
         const hostSettings = ['FUNCTIONS_WORKER_RUNTIME', 'FUNCTIONS_REQUEST_BODY_SIZE_LIMIT'];
         const appSettings = Object.keys(sample.Values).filter((name) => !hostSettings.includes(name));
