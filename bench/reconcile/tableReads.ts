@@ -1,6 +1,6 @@
 import type { TableClient } from '@azure/data-tables';
 
-/** Entities the Table service returned to one client: rows of queries plus point reads (as in the store's tests). */
+/** Entities the Table service returned to one client: rows of queries plus point reads (the store's tests use it too). */
 export interface ReadCounter {
     entities: number;
     requests: number;
@@ -17,7 +17,7 @@ export function countReads(client: TableClient): ReadCounter {
         },
     };
     client.pipeline.addPolicy({
-        name: 'benchCountEntityReads',
+        name: 'countEntityReads',
         async sendRequest(request, next) {
             const response = await next(request);
             if (request.method === 'GET' && response.status === 200 && response.bodyAsText) {

@@ -13,37 +13,8 @@ export function uniqueName(prefix: string): string {
     return `${prefix}${randomUUID().replace(/-/g, '').slice(0, 16)}`;
 }
 
-/** Counts the entities the Table service returns to a client: rows of queries plus point reads. */
-export interface ReadCounter {
-    entities: number;
-    requests: number;
-    reset(): void;
-}
-
-export function countReads(client: TableClient): ReadCounter {
-    const counter: ReadCounter = {
-        entities: 0,
-        requests: 0,
-        reset() {
-            counter.entities = 0;
-            counter.requests = 0;
-        },
-    };
-    client.pipeline.addPolicy({
-        name: 'countEntityReads',
-        async sendRequest(request, next) {
-            const response = await next(request);
-            if (request.method === 'GET' && response.status === 200 && response.bodyAsText) {
-                counter.requests += 1;
-                const body = JSON.parse(response.bodyAsText) as { value?: unknown[]; PartitionKey?: string };
-                if (Array.isArray(body.value)) counter.entities += body.value.length;
-                else if (body.PartitionKey !== undefined) counter.entities += 1;
-            }
-            return response;
-        },
-    });
-    return counter;
-}
+// The read counter is the one the reconcile benchmark uses, so tests and bench count the same way.
+export { countReads, type ReadCounter } from '../../bench/reconcile/tableReads';
 
 export function sampleRecord(overrides: Partial<CancellationRecord> = {}): CancellationRecord {
     const id = overrides.id ?? randomUUID();

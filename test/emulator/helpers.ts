@@ -1,3 +1,6 @@
+import type { AdminItem } from '../support/emulatorAdmin';
+
+export type { AdminItem };
 import { devTenant, graphAudience } from '../../dev/identity/devTenant';
 import { mintToken } from '../../dev/identity/mintToken';
 import { startGraphEmulator, type RunningGraphEmulator } from '../../dev/graph-emulator/server';
@@ -97,21 +100,6 @@ export class Client {
         const reply = await this.admin('GET', `/mailboxes/${encodeURIComponent(user)}/events`);
         return reply.json.value as AdminItem[];
     }
-}
-
-export interface AdminItem {
-    id: string;
-    previousIds: string[];
-    folder: string | null;
-    state: string;
-    subject: string;
-    type: string;
-    seriesMasterId: string | null;
-    iCalUId: string;
-    isOrganizer: boolean;
-    isCancelled: boolean;
-    cancelComment: string | null;
-    start: { dateTime: string };
 }
 
 export async function startEmulator(fixture?: Fixture): Promise<{ emulator: RunningGraphEmulator; client: Client }> {

@@ -11,6 +11,7 @@ import type { CancellationRecord, Stored } from '../../src/domain/cancellation/r
 import type { NotificationMessage } from '../../src/domain/notifications/notificationMessage';
 import type { LookupAnswer, LookupReport } from '../../src/domain/reconciliation/graphLookups';
 import {
+    emptySummary,
     reconcile,
     type ReconcileDeps,
     type ReconcileSettings,
@@ -151,20 +152,7 @@ class ScriptedGraph implements CalendarGraph, BookingsGraph {
     }
 }
 
-const zero: ReconcileSummary = {
-    checked: 0,
-    finished: 0,
-    verified: 0,
-    drifted: 0,
-    repaired: 0,
-    failed: 0,
-    notificationsResent: 0,
-    graphCalls: 0,
-    throttled: 0,
-    conflicts: 0,
-    stoppedForBudget: false,
-    durationMs: 0,
-};
+const zero: ReconcileSummary = emptySummary();
 
 function setup(settings: Partial<ReconcileSettings> = {}) {
     const store = new MemoryCancellationStore();

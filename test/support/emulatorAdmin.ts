@@ -1,16 +1,19 @@
 /** Typed access to the Graph emulator's admin API (docs/emulator.md), for assertions in end-to-end tests. */
 
-export interface MailboxItem {
+/** One item of a mailbox as the admin API shows it (docs/emulator.md, "Mailbox view items"). */
+export interface AdminItem {
     id: string;
     previousIds: string[];
     folder: string | null;
     state: string;
     subject: string;
     type: string;
-    seriesMasterId?: string | null;
+    seriesMasterId: string | null;
+    iCalUId: string;
     isOrganizer: boolean;
     isCancelled: boolean;
-    cancelComment?: string | null;
+    cancelComment: string | null;
+    start: { dateTime: string };
 }
 
 export interface AppointmentItem {
@@ -38,7 +41,7 @@ export function emulatorAdmin(emulatorUrl: string) {
     return {
         events: async (mailbox: string) =>
             (
-                await json<{ value: MailboxItem[] }>(
+                await json<{ value: AdminItem[] }>(
                     await fetch(`${admin}/mailboxes/${encodeURIComponent(mailbox)}/events`),
                 )
             ).value,

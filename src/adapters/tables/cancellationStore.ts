@@ -18,7 +18,7 @@ import {
     resourceRowKey,
     toEntity,
 } from './cancellationEntity';
-import { createTableClient, EnsuredTable, statusOf } from './tableClients';
+import { createTableClient, EnsuredTable, getEntityOrNull, statusOf } from './tableClients';
 import { canonicalInstant, invertedTime, odataString } from './tableKeys';
 
 /** A create for an id that is already recorded. */
@@ -110,7 +110,7 @@ export class TableCancellationStore implements CancellationStore {
 
     async findByResource(tenantId: string, resourceKey: string): Promise<Stored<CancellationRecord> | null> {
         const client = await this.table.get();
-        const pointer = await readEntity(client, partitionKeyOf(tenantId), resourceRowKey(resourceKey));
+        const pointer = await getEntityOrNull(client, partitionKeyOf(tenantId), resourceRowKey(resourceKey));
         if (pointer === null || pointer.resourceKey !== resourceKey || typeof pointer.recordId !== 'string') {
             return null;
         }
@@ -172,7 +172,7 @@ export class TableCancellationStore implements CancellationStore {
         tenantId: string,
         id: string,
     ): Promise<Stored<CancellationRecord> | null> {
-        const entity = await readEntity(client, partitionKeyOf(tenantId), recordRowKey(id));
+        const entity = await getEntityOrNull(client, partitionKeyOf(tenantId), recordRowKey(id));
         if (entity === null) return null;
         return { value: fromEntity(entity), etag: etagOfEntity(entity) };
     }
@@ -210,15 +210,6 @@ export class TableCancellationStore implements CancellationStore {
         const stored = await this.readRecord(client, record.tenantId, record.id);
         if (stored === null) throw new Error(`cancellation ${record.id} vanished right after it was written`);
         return stored.etag;
-    }
-}
-
-async function readEntity(client: TableClient, partitionKey: string, rowKey: string): Promise<Entity | null> {
-    try {
-        return await client.getEntity<Record<string, unknown>>(partitionKey, rowKey);
-    } catch (error) {
-        if (statusOf(error) === 404) return null;
-        throw error;
     }
 }
 

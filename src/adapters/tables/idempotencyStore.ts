@@ -1,7 +1,7 @@
 import type { TableClient, TableEntity, TableEntityResult } from '@azure/data-tables';
 import type { BeginResult, IdempotencyEntry, IdempotencyStore, StoredResponse } from '../../domain/idempotency/store';
 import { entitySize, getText, putText } from './entityText';
-import { createTableClient, EnsuredTable, statusOf } from './tableClients';
+import { createTableClient, EnsuredTable, getEntityOrNull, statusOf } from './tableClients';
 import { escapeKeyPart } from './tableKeys';
 
 /** `complete` found the claim taken over (its lock ran out and another request claimed the key). */
@@ -66,7 +66,7 @@ export class TableIdempotencyStore implements IdempotencyStore {
             } catch (error) {
                 if (statusOf(error) !== 409) throw error;
             }
-            const existing = await readEntity(client, claim.partitionKey, claim.rowKey);
+            const existing = await getEntityOrNull(client, claim.partitionKey, claim.rowKey);
             if (existing === null) continue; // released or purged in between: try the insert again
             const entry = toEntry(existing);
             if (!canTakeOver(existing, entry, fingerprint, now)) return { claimed: false, entry };
@@ -138,15 +138,6 @@ function toEntry(entity: Entity): IdempotencyEntry {
         return { state: 'completed', fingerprint, response: JSON.parse(response) as StoredResponse };
     }
     return { state: 'inFlight', fingerprint };
-}
-
-async function readEntity(client: TableClient, partitionKey: string, rowKey: string): Promise<Entity | null> {
-    try {
-        return await client.getEntity<Record<string, unknown>>(partitionKey, rowKey);
-    } catch (error) {
-        if (statusOf(error) === 404) return null;
-        throw error;
-    }
 }
 
 function requireEtag(etag: string | undefined): string {

@@ -1,4 +1,4 @@
-import { RestError, TableClient } from '@azure/data-tables';
+import { RestError, TableClient, type TableEntityResult } from '@azure/data-tables';
 
 /**
  * Whether a storage connection string points at plain http (Azurite, `UseDevelopmentStorage=true`): the Tables SDK
@@ -45,4 +45,18 @@ export function statusOf(error: unknown): number | undefined {
         return typeof status === 'number' ? status : undefined;
     }
     return undefined;
+}
+
+/** A point read that answers `null` for a missing entity. */
+export async function getEntityOrNull(
+    client: TableClient,
+    partitionKey: string,
+    rowKey: string,
+): Promise<TableEntityResult<Record<string, unknown>> | null> {
+    try {
+        return await client.getEntity<Record<string, unknown>>(partitionKey, rowKey);
+    } catch (error) {
+        if (statusOf(error) === 404) return null;
+        throw error;
+    }
 }

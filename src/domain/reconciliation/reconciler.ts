@@ -75,16 +75,9 @@ function lookupFor(record: CancellationRecord): ItemLookup {
     };
 }
 
-/**
- * One reconciliation pass over a tenant's due cancellations: finish `pending` ones the HTTP path left (crash,
- * timeout), verify `accepted` ones with Graph JSON batching, and repair or report drift. It reads only due records
- * (the due index), stops starting work at its budget, and changes each record with its ETag, so two overlapping
- * passes never both act on one record.
- */
-export async function reconcile(tenantId: string, deps: ReconcileDeps): Promise<ReconcileSummary> {
-    const started = deps.clock.now().getTime();
-    const deadline = started + deps.settings.budgetMs;
-    const summary: ReconcileSummary = {
+/** A summary with nothing counted yet. */
+export function emptySummary(): ReconcileSummary {
+    return {
         checked: 0,
         finished: 0,
         verified: 0,
@@ -98,6 +91,18 @@ export async function reconcile(tenantId: string, deps: ReconcileDeps): Promise<
         stoppedForBudget: false,
         durationMs: 0,
     };
+}
+
+/**
+ * One reconciliation pass over a tenant's due cancellations: finish `pending` ones the HTTP path left (crash,
+ * timeout), verify `accepted` ones with Graph JSON batching, and repair or report drift. It reads only due records
+ * (the due index), stops starting work at its budget, and changes each record with its ETag, so two overlapping
+ * passes never both act on one record.
+ */
+export async function reconcile(tenantId: string, deps: ReconcileDeps): Promise<ReconcileSummary> {
+    const started = deps.clock.now().getTime();
+    const deadline = started + deps.settings.budgetMs;
+    const summary = emptySummary();
     const seen = new Set<string>();
     for (;;) {
         if (deps.clock.now().getTime() >= deadline) {

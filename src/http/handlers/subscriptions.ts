@@ -39,6 +39,16 @@ export function subscriptionView(subscription: Subscription) {
     };
 }
 
+/** The view a new subscription is answered with: no disabled reason or modification time yet. */
+function createdView(subscription: Subscription) {
+    const {
+        disabledReason: _disabledReason,
+        lastModifiedDateTime: _lastModified,
+        ...view
+    } = subscriptionView(subscription);
+    return view;
+}
+
 async function authorized(deps: SubscriptionsDeps, request: HttpRequest): Promise<Caller> {
     const caller = await deps.tokens.authenticate(request.headers.get('authorization'));
     requirePermission(caller, routePermissions.subscriptions);
@@ -61,16 +71,7 @@ export function createSubscriptionHandler(deps: SubscriptionsDeps): EdgeHandler 
         return {
             status: 201,
             headers: { Location: locationOf(request, subscription.id), ...noStore },
-            jsonBody: {
-                id: subscription.id,
-                notificationUrl: subscription.notificationUrl,
-                eventTypes: [...subscription.eventTypes],
-                clientState: subscription.clientState ?? null,
-                description: subscription.description ?? null,
-                enabled: subscription.enabled,
-                createdDateTime: subscription.createdAt,
-                secret,
-            },
+            jsonBody: { ...createdView(subscription), secret },
         };
     });
 }

@@ -156,16 +156,9 @@ export const subscriptionViewSchema = z.object({
 });
 
 /** `POST /api/subscriptions` → 201: the view plus the signing secret, shown this once. */
-export const subscriptionCreatedSchema = z.object({
-    id: z.string(),
-    notificationUrl: z.string(),
-    eventTypes: z.array(eventTypeSchema),
-    clientState: z.string().nullable(),
-    description: z.string().nullable(),
-    enabled: z.boolean(),
-    createdDateTime: z.string(),
-    secret: z.string().describe('The Standard Webhooks signing secret (whsec_…).'),
-});
+export const subscriptionCreatedSchema = subscriptionViewSchema
+    .omit({ disabledReason: true, lastModifiedDateTime: true })
+    .extend({ secret: z.string().describe('The Standard Webhooks signing secret (whsec_…).') });
 
 export const subscriptionListSchema = z.object({ value: z.array(subscriptionViewSchema) });
 
