@@ -1,3 +1,4 @@
+import '../src/observability/telemetryBootstrap';
 import { app } from '@azure/functions';
 import { getServices } from '../src/composition/services';
 import { cancelAppointmentHandler } from '../src/http/handlers/cancelAppointment';

@@ -1,3 +1,4 @@
+import '../src/observability/telemetryBootstrap';
 import { app } from '@azure/functions';
 import { getServices } from '../src/composition/services';
 import { getCancellationHandler, listCancellationsHandler } from '../src/http/handlers/cancellations';

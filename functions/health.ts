@@ -1,3 +1,4 @@
+import '../src/observability/telemetryBootstrap';
 import { app } from '@azure/functions';
 import { getServices } from '../src/composition/services';
 import { healthHandler } from '../src/http/handlers/health';

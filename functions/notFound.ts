@@ -1,3 +1,4 @@
+import '../src/observability/telemetryBootstrap';
 import { app } from '@azure/functions';
 import { notFoundHandler } from '../src/http/handlers/notFound';
 import { routeTable } from '../src/http/routes/routeTable';

@@ -1,3 +1,4 @@
+import '../src/observability/telemetryBootstrap';
 import { app } from '@azure/functions';
 import { notificationsQueueName } from '../src/adapters/queues/notificationQueue';
 import { getServices } from '../src/composition/services';

@@ -1,3 +1,4 @@
+import '../src/observability/telemetryBootstrap';
 import { app } from '@azure/functions';
 import { openApiHandler } from '../src/http/handlers/openapi';
 

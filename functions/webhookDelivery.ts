@@ -1,3 +1,4 @@
+import '../src/observability/telemetryBootstrap';
 import { app } from '@azure/functions';
 import { deliveriesQueueName } from '../src/adapters/queues/deliveryQueue';
 import { getServices } from '../src/composition/services';

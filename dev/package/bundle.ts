@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { build } from 'esbuild';
+import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { repoRoot } from '../paths';
 
 /**
@@ -26,7 +26,54 @@ export const bundleDir = path.join(repoRoot, 'dist', 'bundle');
  */
 const externals = ['@azure/functions-core', 'keytar', '@azure/msal-node-extensions', 'dtrace-provider'];
 
+const commonOptions = {
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    external: externals,
+    // Some SDK packages resolve to their ESM builds, which read `import.meta.url` (createRequire, __dirname):
+    // point it at the bundle file itself, as it would be for an unbundled CommonJS module.
+    banner: { js: "const __bundleMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+    define: { 'import.meta.url': '__bundleMetaUrl' },
+    sourcemap: 'linked',
+    // Stack traces keep our names; the code is not minified so App Insights exceptions stay readable.
+    minify: false,
+    legalComments: 'linked',
+    logLevel: 'warning',
+} satisfies BuildOptions;
+
 export type BundleLayout = 'single' | 'per-function';
+
+/**
+ * The OpenTelemetry stack (`src/observability/telemetry.ts` loads it only when Application Insights is configured) is
+ * bundled on its own into `telemetry/otel.js`: inside the function bundle it would double its size, and every cold
+ * start would parse it whether telemetry is on or not.
+ */
+const telemetryPackages = /^(@azure\/monitor-opentelemetry|@opentelemetry\/instrumentation-undici)$/;
+const telemetryChunk = 'telemetry/otel.js';
+
+const telemetryAsSeparateChunk: Plugin = {
+    name: 'telemetry-as-separate-chunk',
+    setup(build) {
+        build.onResolve({ filter: telemetryPackages }, () => ({ path: `../${telemetryChunk}`, external: true }));
+    },
+};
+
+async function bundleTelemetryChunk(outDir: string): Promise<void> {
+    await build({
+        absWorkingDir: repoRoot,
+        stdin: {
+            contents:
+                "module.exports = { ...require('@azure/monitor-opentelemetry'), " +
+                "...require('@opentelemetry/instrumentation-undici') };",
+            resolveDir: repoRoot,
+            sourcefile: 'telemetry/otel.js',
+        },
+        outfile: path.join(outDir, telemetryChunk),
+        ...commonOptions,
+    });
+}
 
 export async function bundle(
     outDir = bundleDir,
@@ -58,22 +105,11 @@ export async function bundle(
         absWorkingDir: repoRoot,
         ...entries,
         ...(layout === 'per-function' ? { outdir: path.join(outDir, 'functions') } : {}),
-        bundle: true,
-        platform: 'node',
-        target: 'node20',
-        format: 'cjs',
-        external: externals,
-        // Some SDK packages resolve to their ESM builds, which read `import.meta.url` (createRequire, __dirname):
-        // point it at the bundle file itself, as it would be for an unbundled CommonJS module.
-        banner: { js: "const __bundleMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
-        define: { 'import.meta.url': '__bundleMetaUrl' },
-        sourcemap: 'linked',
-        // Stack traces keep our names; the code is not minified so App Insights exceptions stay readable.
-        minify: false,
-        legalComments: 'linked',
+        ...commonOptions,
+        plugins: [telemetryAsSeparateChunk],
         metafile: true,
-        logLevel: 'warning',
     });
+    await bundleTelemetryChunk(outDir);
     const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
         name: string;
         version: string;

@@ -2,7 +2,8 @@ import type { InvocationContext } from '@azure/functions';
 import type { JsonQueue } from '../adapters/queues/jsonQueue';
 import { notificationMessageSchema } from '../domain/notifications/notificationMessage';
 import { fanOut, type FanOutDeps } from '../domain/webhooks/fanOut';
-import { withLogScope } from '../observability/logScope';
+import { log } from '../observability/logger';
+import { annotateLogScope, withLogScope } from '../observability/logScope';
 import { parseOrPark, queueMessageId } from './queueMessages';
 
 /** Queue function on `notifications`: one message per cancellation → one delivery job per matching subscription. */
@@ -11,8 +12,9 @@ export function notificationFanOutHandler(deps: FanOutDeps, poison: JsonQueue) {
         return withLogScope(context, { messageId: queueMessageId(context) }, async () => {
             const notification = await parseOrPark(message, notificationMessageSchema, poison, context);
             if (!notification) return;
+            annotateLogScope({ cancellationId: notification.cancellationId });
             const queued = await fanOut(notification, deps);
-            context.log(`notification ${notification.messageId}: ${queued} webhook deliveries queued`);
+            log.info(`notification ${notification.messageId}: ${queued} webhook deliveries queued`);
         });
     };
 }

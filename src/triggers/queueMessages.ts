@@ -1,6 +1,7 @@
 import type { InvocationContext } from '@azure/functions';
 import type { z } from 'zod';
 import type { JsonQueue } from '../adapters/queues/jsonQueue';
+import { log } from '../observability/logger';
 
 /** The storage queue message id from the trigger metadata (correlates a message's log lines). */
 export function queueMessageId(context: InvocationContext): string | undefined {
@@ -22,7 +23,7 @@ export async function parseOrPark<T>(
     const parsed = schema.safeParse(message);
     if (parsed.success) return parsed.data;
     const reason = parsed.error.issues.map((i) => `${i.path.join('.') || '(message)'}: ${i.message}`).join('; ');
-    context.error(`message ${String(context.triggerMetadata?.id)} moved to ${poison.client.name}: ${reason}`);
+    log.error(`message ${String(context.triggerMetadata?.id)} moved to ${poison.client.name}: ${reason}`);
     await poison.send(message);
     return undefined;
 }

@@ -1,4 +1,5 @@
 import type { InvocationContext, Timer } from '@azure/functions';
+import { log } from '../observability/logger';
 import { withLogScope } from '../observability/logScope';
 import { reconcile, type ReconcileDeps, type ReconcileSummary } from '../domain/reconciliation/reconciler';
 
@@ -17,8 +18,8 @@ export function summaryLine(summary: ReconcileSummary): string {
 export function reconcileTimerHandler(tenantId: string, deps: ReconcileDeps) {
     return function reconcileTimer(timer: Timer, context: InvocationContext): Promise<void> {
         return withLogScope(context, {}, async () => {
-            if (timer.isPastDue) context.warn('reconcile: running late (the host was down or busy at the due time)');
-            context.log(summaryLine(await reconcile(tenantId, deps)));
+            if (timer.isPastDue) log.warn('reconcile: running late (the host was down or busy at the due time)');
+            log.info(summaryLine(await reconcile(tenantId, deps)));
         });
     };
 }

@@ -2,7 +2,8 @@ import type { InvocationContext } from '@azure/functions';
 import type { JsonQueue } from '../adapters/queues/jsonQueue';
 import { deliver, type DeliverDeps } from '../domain/webhooks/deliver';
 import { deliveryJobSchema } from '../domain/webhooks/delivery';
-import { withLogScope } from '../observability/logScope';
+import { log } from '../observability/logger';
+import { annotateLogScope, withLogScope } from '../observability/logScope';
 import { parseOrPark, queueMessageId } from './queueMessages';
 
 /** Queue function on `webhook-deliveries`: one attempt of one delivery; retries are re-enqueued with a delay. */
@@ -11,8 +12,10 @@ export function webhookDeliveryHandler(deps: DeliverDeps, poison: JsonQueue) {
         return withLogScope(context, { messageId: queueMessageId(context) }, async () => {
             const job = await parseOrPark(message, deliveryJobSchema, poison, context);
             if (!job) return;
-            const outcome = await deliver(job, deps);
-            context.log(`delivery ${job.deliveryId} attempt ${job.attempt}: ${outcome}`);
+            annotateLogScope({ deliveryId: job.deliveryId });
+            const dequeueCount = Number(context.triggerMetadata?.dequeueCount ?? 1);
+            const outcome = await deliver(job, deps, { redelivered: dequeueCount > 1 });
+            log.info(`delivery ${job.deliveryId} attempt ${job.attempt}: ${outcome}`);
         });
     };
 }

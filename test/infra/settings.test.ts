@@ -125,6 +125,13 @@ describe('azure.yaml', () => {
         expect(yaml).toMatch(/^\s+language: ts$/m);
         expect(yaml).toMatch(/^\s+project: \.$/m);
     });
+
+    it('deploys the bundle `npm run package` writes, not the repository root', () => {
+        expect(yaml).toMatch(/^\s+dist: dist\/bundle$/m);
+        expect(yaml).not.toMatch(/prepackage/);
+        const { scripts } = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
+        expect(scripts.package).toBe('npm run build && node dist/dev/package/bundle.js');
+    });
 });
 
 describe('infra', () => {
