@@ -136,6 +136,15 @@ describe('the connector definition (connector/apiDefinition.swagger.json)', () =
             },
         });
     });
+
+    it('icon.png is a square PNG under 1 MB, as the connector import requires', () => {
+        const icon = readFileSync(path.join(repoRoot, 'connector', 'icon.png'));
+        expect(icon.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+        const [width, height] = [icon.readUInt32BE(16), icon.readUInt32BE(20)];
+        expect(width).toBe(height);
+        expect(width).toBeGreaterThanOrEqual(100);
+        expect(icon.length).toBeLessThan(1024 * 1024);
+    });
 });
 
 describe('the OpenAPI 3 document', () => {
