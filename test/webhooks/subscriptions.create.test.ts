@@ -120,7 +120,11 @@ describe('SubscriptionService.create', () => {
         ['unknown', ['event.created'], /Unknown event type 'event\.created'/],
         ['a wildcard', ['*'], /Unknown event type '\*'/],
         ['wrong case', ['Event.Cancelled'], /Unknown event type/],
-        ['a number', [1], /Unknown event type 1/],
+        ['a number', [1], /Unknown event type number 1/],
+        ['null', [null], /Unknown event type null/],
+        ['an object', [{ type: 'event.cancelled' }], /Unknown event type an object/],
+        // Deeper than JSON.stringify's stack: this once escaped as a 500.
+        ['an array nested 10,000 deep', [JSON.parse('['.repeat(10_000) + ']'.repeat(10_000))], /an array/],
         ['duplicated', ['event.cancelled', 'event.cancelled'], /more than once/],
     ];
     it.each(badEventTypes)('refuses eventTypes that are %s', async (_name, eventTypes, message) => {

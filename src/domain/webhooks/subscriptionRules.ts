@@ -133,6 +133,12 @@ export function comparableUrl(value: string): string {
     }
 }
 
+function describeKind(value: unknown): string {
+    if (value === null) return 'null';
+    if (Array.isArray(value)) return 'an array';
+    return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value as number | boolean)}`;
+}
+
 function checkEventTypes(value: unknown): NotificationEventType[] {
     if (!Array.isArray(value) || value.length === 0) {
         throw invalid(
@@ -144,7 +150,8 @@ function checkEventTypes(value: unknown): NotificationEventType[] {
     const seen = new Set<string>();
     for (const item of value as unknown[]) {
         if (typeof item !== 'string' || !known.has(item)) {
-            const shown = typeof item === 'string' ? `'${item.slice(0, 100)}'` : JSON.stringify(item)?.slice(0, 100);
+            // Described, never serialized: an item can be nested deeper than JSON.stringify's stack allows.
+            const shown = typeof item === 'string' ? `'${item.slice(0, 100)}'` : describeKind(item);
             throw invalid(
                 'invalidEventTypes',
                 `Unknown event type ${shown}. Known types: ${notificationEventTypes.join(', ')}.`,
