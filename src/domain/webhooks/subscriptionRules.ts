@@ -136,7 +136,7 @@ export function comparableUrl(value: string): string {
 function describeKind(value: unknown): string {
     if (value === null) return 'null';
     if (Array.isArray(value)) return 'an array';
-    return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value as number | boolean)}`;
+    return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
 }
 
 function checkEventTypes(value: unknown): NotificationEventType[] {
