@@ -136,7 +136,8 @@ export function comparableUrl(value: string): string {
 function describeKind(value: unknown): string {
     if (value === null) return 'null';
     if (Array.isArray(value)) return 'an array';
-    return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
+    if (typeof value === 'number' || typeof value === 'boolean') return `${typeof value} ${value}`;
+    return typeof value === 'object' ? 'an object' : typeof value;
 }
 
 function checkEventTypes(value: unknown): NotificationEventType[] {
