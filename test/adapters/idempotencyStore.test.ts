@@ -135,3 +135,32 @@ describe('TableIdempotencyStore', () => {
         expect((await store.begin(scope, key.slice(0, -2) + '"', 'fp', t0, lockMs)).claimed).toBe(true);
     });
 });
+
+describe('TableIdempotencyStore.purgeExpired', () => {
+    test('deletes only entries past their retention, up to the limit, and reports how many', async () => {
+        const purgeClient = createTableClient(testStorageConnectionString(), uniqueName('idempotencypurge'));
+        const purgeStore = new TableIdempotencyStore(purgeClient);
+        try {
+            for (const key of ['old-1', 'old-2', 'old-3']) {
+                const claim = await purgeStore.begin('user:a', key, 'fp', t0, lockMs);
+                await purgeStore.complete('user:a', key, etagOf(claim), response, later(day));
+            }
+            const fresh = await purgeStore.begin('user:b', 'fresh', 'fp', later(2 * day), lockMs);
+            await purgeStore.complete('user:b', 'fresh', etagOf(fresh), response, later(3 * day));
+            const whenOldExpired = later(day + 1);
+
+            expect(await purgeStore.purgeExpired(whenOldExpired, 2)).toBe(2);
+            expect(await purgeStore.purgeExpired(whenOldExpired, 100)).toBe(1);
+            expect(await purgeStore.purgeExpired(whenOldExpired, 100)).toBe(0);
+
+            const left = [];
+            for await (const entity of purgeClient.listEntities()) left.push(entity.rowKey);
+            expect(left).toEqual(['k_fresh']);
+            // The kept entry still replays.
+            const replay = await purgeStore.begin('user:b', 'fresh', 'fp', later(2 * day + 1), lockMs);
+            expect(replay).toEqual({ claimed: false, entry: { state: 'completed', fingerprint: 'fp', response } });
+        } finally {
+            await purgeClient.deleteTable();
+        }
+    });
+});

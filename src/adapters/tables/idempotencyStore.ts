@@ -1,4 +1,4 @@
-import type { TableClient, TableEntity, TableEntityResult } from '@azure/data-tables';
+import { odata, type TableClient, type TableEntity, type TableEntityResult } from '@azure/data-tables';
 import type { BeginResult, IdempotencyEntry, IdempotencyStore, StoredResponse } from '../../domain/idempotency/store';
 import { entitySize, getText, putText } from './entityText';
 import { createTableClient, EnsuredTable, getEntityOrNull, statusOf } from './tableClients';
@@ -31,7 +31,8 @@ type Entity = TableEntityResult<Record<string, unknown>>;
  * `k_<escaped key>`; properties `fingerprint`, `state` (`inFlight` | `completed`), `response` (JSON), `expiresAt` and
  * `lockedUntil` (ISO 8601). Every change after the first insert is conditional on the row's ETag.
  *
- * Tables have no TTL: expired rows stay until they are reused (a claim takes them over) or a purge removes them.
+ * Tables have no TTL: expired rows stay until they are reused (a claim takes them over) or `purgeExpired` removes
+ * them (the `purgeIdempotencyKeys` timer).
  */
 export class TableIdempotencyStore implements IdempotencyStore {
     private readonly table: EnsuredTable;
@@ -111,6 +112,31 @@ export class TableIdempotencyStore implements IdempotencyStore {
             if (status === 404 || status === 412) return;
             throw error;
         }
+    }
+
+    /**
+     * One filtered scan (ISO 8601 strings compare in time order); each delete carries the row's ETag, so an entry
+     * claimed again in between (a new `expiresAt`) is left alone.
+     */
+    async purgeExpired(now: Date, limit: number): Promise<number> {
+        const client = await this.table.get();
+        const expired = client.listEntities<Record<string, unknown>>({
+            queryOptions: { filter: odata`expiresAt lt ${now.toISOString()}`, select: ['PartitionKey', 'RowKey'] },
+        });
+        let deleted = 0;
+        for await (const entity of expired) {
+            if (deleted >= limit) break;
+            const { partitionKey, rowKey, etag } = entity;
+            if (partitionKey === undefined || rowKey === undefined) continue;
+            try {
+                await client.deleteEntity(partitionKey, rowKey, { etag: requireEtag(etag) });
+                deleted++;
+            } catch (error) {
+                const status = statusOf(error);
+                if (status !== 404 && status !== 412) throw error;
+            }
+        }
+        return deleted;
     }
 }
 

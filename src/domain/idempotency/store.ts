@@ -28,4 +28,6 @@ export interface IdempotencyStore {
     complete(scope: string, key: string, etag: string, response: StoredResponse, expiresAt: Date): Promise<void>;
     /** Gives up a claim without a response (the request failed before anything happened). */
     release(scope: string, key: string, etag: string): Promise<void>;
+    /** Deletes up to `limit` entries that expired before `now`; returns how many it deleted. */
+    purgeExpired(now: Date, limit: number): Promise<number>;
 }
