@@ -402,6 +402,16 @@ const attacks: readonly Attack[] = [
             ],
         }),
     },
+    {
+        // The host joins repeated headers as Kestrel does; one valid token must not vouch for a forged one.
+        name: 'two Authorization headers, the valid one first',
+        headers: async (c) => ({
+            Authorization: [
+                `Bearer ${await signReal(c, c.claims())}`,
+                `Bearer ${unsigned({ alg: 'none' }, c.claims())}`,
+            ],
+        }),
+    },
     // --- no bearer credentials at all: RFC 6750 §3.1, a challenge without an error code
     { name: 'no Authorization header', expect: 'no_credentials', headers: () => ({}) },
     {

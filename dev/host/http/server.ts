@@ -89,11 +89,14 @@ function triggerBindingName(fn: RegisteredFunction): string {
     return entry?.[0] ?? 'request';
 }
 
+/**
+ * Repeated headers joined with `, `, every one of them as Kestrel does (`req.headers` would keep only the first
+ * `Authorization` or `Content-Type` and hide a duplicate the real host passes on).
+ */
 function flattenHeaders(req: http.IncomingMessage): Record<string, string> {
     const headers: Record<string, string> = {};
-    for (const [key, value] of Object.entries(req.headers)) {
-        if (value === undefined) continue;
-        headers[key] = Array.isArray(value) ? value.join(', ') : value;
+    for (const [key, values] of Object.entries(req.headersDistinct)) {
+        if (values !== undefined) headers[key] = values.join(', ');
     }
     return headers;
 }
