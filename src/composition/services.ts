@@ -145,6 +145,7 @@ export function createServices(config: GatewayConfig, log: (message: string) => 
             queue: deliveryQueue,
             clock: systemClock,
             disableAfterFailingMs: webhooks.disableAfterFailingMs,
+            retryScheduleMs: webhooks.retryScheduleMs,
             log,
         },
         reconcile: {
@@ -166,6 +167,7 @@ export function createServices(config: GatewayConfig, log: (message: string) => 
                 maxCancelAttempts: config.reconcile.maxCancelAttempts,
                 repairDrift: config.tenantPolicy.reconciliation.repairDrift,
                 pageSize: 500,
+                cancelRetryDelaysMs: config.reconcile.retryDelaysMs,
             },
         },
         poison: {

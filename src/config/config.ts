@@ -41,12 +41,14 @@ export interface GatewayConfig {
         readonly maxResponseBytes: number;
         readonly secretGraceMs: number;
         readonly disableAfterFailingMs: number;
+        readonly retryScheduleMs: readonly number[];
     };
     readonly reconcile: {
         readonly schedule: string;
         readonly runOnStartup: boolean;
         readonly budgetMs: number;
         readonly maxCancelAttempts: number;
+        readonly retryDelaysMs: readonly number[];
     };
 }
 
@@ -122,12 +124,14 @@ export function parseConfig(env: Record<string, string | undefined>): GatewayCon
             maxResponseBytes: s.WEBHOOK_MAX_RESPONSE_BYTES,
             secretGraceMs: s.WEBHOOK_SECRET_GRACE_HOURS * 3_600_000,
             disableAfterFailingMs: s.WEBHOOK_DISABLE_AFTER_FAILING_DAYS * 86_400_000,
+            retryScheduleMs: s.WEBHOOK_RETRY_SCHEDULE_SECONDS,
         },
         reconcile: {
             schedule: s.RECONCILE_SCHEDULE,
             runOnStartup: s.RECONCILE_RUN_ON_STARTUP,
             budgetMs: s.RECONCILE_BUDGET_SECONDS * 1000,
             maxCancelAttempts: s.RECONCILE_MAX_CANCEL_ATTEMPTS,
+            retryDelaysMs: s.RECONCILE_RETRY_DELAYS_SECONDS,
         },
     });
 }

@@ -3,6 +3,27 @@ import { parseTenantPolicy } from '../domain/access/tenantPolicy';
 
 const seconds = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
 const milliseconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+/**
+ * A comma-separated list of delays in seconds (fractions allowed, so tests and the chaos run can go fast), parsed to
+ * whole milliseconds.
+ */
+export const secondsList = (fallback: string, minEntries: number, maxEntries: number) =>
+    z
+        .string()
+        .default(fallback)
+        .transform((text, ctx) => {
+            const parts = text.split(',').map((part) => part.trim());
+            const delaysMs = parts.map((part) => (/^\d+(\.\d+)?$/.test(part) ? Math.round(Number(part) * 1000) : NaN));
+            if (delaysMs.some((ms) => !Number.isFinite(ms))) {
+                ctx.addIssue({ code: 'custom', message: 'must be a comma-separated list of non-negative seconds' });
+                return z.NEVER;
+            }
+            if (delaysMs.length < minEntries || delaysMs.length > maxEntries) {
+                ctx.addIssue({ code: 'custom', message: `must list ${minEntries} to ${maxEntries} delays` });
+                return z.NEVER;
+            }
+            return delaysMs;
+        });
 const origin = (fallback: string) =>
     z
         .url({ protocol: /^https?$/ })
@@ -84,6 +105,11 @@ export const settingsSchema = z
             .default(64 * 1024),
         /** After a secret rotation the old secret still signs (a second signature) this long. */
         WEBHOOK_SECRET_GRACE_HOURS: z.coerce.number().int().nonnegative().default(24),
+        /**
+         * When each delivery attempt is made, counted from the previous one (the first entry is the first attempt);
+         * its length is the number of attempts before a delivery is parked as `failed`. Default: Svix's schedule.
+         */
+        WEBHOOK_RETRY_SCHEDULE_SECONDS: secondsList('0,5,300,1800,7200,18000,36000,36000', 1, 100),
         /** An endpoint that fails every delivery this long is disabled. */
         WEBHOOK_DISABLE_AFTER_FAILING_DAYS: z.coerce.number().int().positive().default(5),
         /** Six-field NCRONTAB (UTC) of the reconciliation timer; read by the host as `%RECONCILE_SCHEDULE%`. */
@@ -100,6 +126,8 @@ export const settingsSchema = z
         RECONCILE_BUDGET_SECONDS: z.coerce.number().int().positive().default(240),
         /** Cancel attempts for an unfinished (`pending`) cancellation before it is `failed`. */
         RECONCILE_MAX_CANCEL_ATTEMPTS: z.coerce.number().int().positive().default(3),
+        /** Backoff before reconciliation's next cancel attempt of an unfinished or drifted item (the last repeats). */
+        RECONCILE_RETRY_DELAYS_SECONDS: secondsList('60,300,1800,7200', 1, 20),
     })
     .superRefine((settings, ctx) => {
         if (settings.GRAPH_CREDENTIAL === 'clientSecret' && !settings.GRAPH_CLIENT_SECRET) {

@@ -3,6 +3,7 @@ import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import type { Caller } from '../auth/caller';
 import type { IdempotencyStore, StoredResponse } from '../domain/idempotency/store';
 import { AppError, BadRequestError, ensureAppError } from '../errors/appError';
+import { log } from '../observability/logger';
 import { errorResponse } from './errorResponse';
 import type { RequestScope } from './handle';
 
@@ -105,7 +106,14 @@ export async function withIdempotency(
         response = errorResponse(error, request.ids, now);
     }
     const expiresAt = new Date(options.now().getTime() + options.retentionMs);
-    await options.store.complete(request.scope, request.key, begun.etag, toStored(response), expiresAt);
+    try {
+        await options.store.complete(request.scope, request.key, begun.etag, toStored(response), expiresAt);
+    } catch (error) {
+        // The work is done and this answer is right: a 500 now would hide a cancellation that happened. The key
+        // stays in flight until its lock runs out (or was already taken over by a retry); a retry after that runs
+        // again, and the cancellation record turns it into a replay of this result.
+        log.warn('idempotency: the response could not be stored under its key', { error });
+    }
     return response;
 }
 

@@ -359,6 +359,19 @@ describe('reconcile: pending records the HTTP path left', () => {
         expect(t.graph.calls).toHaveLength(3);
     });
 
+    it('follows configured cancel retry delays (RECONCILE_RETRY_DELAYS_SECONDS), repeating the last one', async () => {
+        const t = setup({ cancelRetryDelaysMs: [2_000], maxCancelAttempts: 4 });
+        await t.seed(eventRecord('p1', { attempts: 0, graphRequestIds: [] }));
+        t.lookups.set(active, 'p1');
+        t.graph.outcomes.push(unavailable(), unavailable(), unavailable());
+
+        await t.run();
+        expect(await t.state('p1')).toMatchObject({ state: 'pending', attempts: 1, nextCheckAt: iso(t0 + 2_000) });
+        t.advance(2_000);
+        await t.run();
+        expect(await t.state('p1')).toMatchObject({ state: 'pending', attempts: 2, nextCheckAt: iso(t0 + 4_000) });
+    });
+
     it('fails a booking at the last attempt, cancelling it with its stored cancellationMessage', async () => {
         const t = setup({ maxCancelAttempts: 3 });
         await t.seed(bookingRecord('b1', { attempts: 2 }));
@@ -655,6 +668,27 @@ describe('reconcile: budget', () => {
         expect(summary).toMatchObject({ checked: 2, finished: 2, stoppedForBudget: true });
         expect((await t.state('r3')).state).toBe('pending');
         expect((await t.store.listDue(tenantId, iso(t.now()), 10)).map((r) => r.value.id)).toEqual(['r3']);
+    });
+
+    it('settles no further record of a page once the budget is spent, leaving the rest due (chaos run)', async () => {
+        const t = setup();
+        await t.seed(
+            eventRecord('r1', { nextCheckAt: iso(t0 - 2 * minute) }),
+            eventRecord('r2', { nextCheckAt: iso(t0 - minute) }),
+        );
+        t.lookups.set(active, 'r1');
+        t.lookups.set(gone, 'r2');
+        // Settling r1 (a re-cancel) ends far past the pass's budget: r2, although Graph already answered for it, waits.
+        t.graph.during = (call) => {
+            if (call === 1) t.advance(2 * defaults.budgetMs);
+        };
+        const r2Before = await t.read('r2');
+
+        const summary = await t.run();
+
+        expect(summary).toMatchObject({ checked: 1, finished: 1, stoppedForBudget: true });
+        expect(await t.read('r2')).toEqual(r2Before);
+        expect((await t.store.listDue(tenantId, iso(t.now()), 10)).map((r) => r.value.id)).toContain('r2');
     });
 
     it('starts no Graph cancel after the budget is spent (settings: "A pass starts nothing after this long")', async () => {

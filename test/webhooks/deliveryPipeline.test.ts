@@ -250,6 +250,59 @@ describe('webhook delivery', () => {
         expect(sender.sent).toHaveLength(1);
     });
 
+    it('re-enqueues the retry when the run that recorded a failed attempt died before enqueueing it (chaos run)', async () => {
+        let calls = 0;
+        const { deps, sender, deliveries, message, queue, drain } = await setup(
+            () => (++calls === 1 ? status(500) : status(204)),
+            [subscription('s1')],
+        );
+        await fanOut(message, deps);
+        const job = queue.jobs.shift()!.job;
+        // The host is killed right after the failed attempt is recorded: the retry job is never enqueued.
+        const enqueue = queue.enqueue.bind(queue);
+        queue.enqueue = () => Promise.reject(new Error('host killed'));
+        await expect(deliver(job, deps)).rejects.toThrow('host killed');
+        queue.enqueue = enqueue;
+        const id = deliveryId(message.messageId, 's1');
+        expect((await deliveries.get(tenantId, id))?.value).toMatchObject({ state: 'pending', attempts: 1 });
+
+        // A duplicate of the job (dequeued for the first time) does nothing; the job handed out again re-enqueues.
+        expect(await deliver(job, deps)).toBe('skipped');
+        expect(queue.jobs).toHaveLength(0);
+        expect(await deliver(job, deps, { redelivered: true })).toBe('retrying');
+        expect(queue.jobs).toEqual([{ job: { ...job, attempt: 2 }, delayMs: expect.any(Number) }]);
+        expect(queue.jobs[0]!.delayMs).toBeLessThanOrEqual(retryScheduleMs[1]!);
+        await drain();
+        expect(sender.sent).toHaveLength(2);
+        expect((await deliveries.get(tenantId, id))?.value).toMatchObject({ state: 'succeeded', attempts: 2 });
+        // And once more from the queue: the attempt is made, nothing is sent or enqueued again.
+        expect(await deliver({ ...job, attempt: 2 }, deps, { redelivered: true })).toBe('skipped');
+        expect(queue.jobs).toHaveLength(0);
+    });
+
+    it('follows a configured retry schedule (WEBHOOK_RETRY_SCHEDULE_SECONDS): its length is the attempt count', async () => {
+        const { deps, sender, deliveries, message, queue, drain } = await setup(
+            () => status(500),
+            [subscription('s1')],
+        );
+        const schedule = [0, 100, 200];
+        const configured = { ...deps, retryScheduleMs: schedule };
+        await fanOut(message, configured);
+        const delays: number[] = [];
+        while (queue.jobs.length > 0) {
+            const { job, delayMs } = queue.jobs.shift()!;
+            delays.push(delayMs);
+            await deliver(job, configured);
+        }
+        await drain();
+        expect(sender.sent).toHaveLength(3);
+        expect(delays).toEqual([0, 100, 200]);
+        expect((await deliveries.get(tenantId, deliveryId(message.messageId, 's1')))?.value).toMatchObject({
+            state: 'failed',
+            attempts: 3,
+        });
+    });
+
     it('replays failed deliveries of a subscription since a time, with the same webhook-id and body', async () => {
         let healthy = false;
         const { deps, sender, deliveries, message, drain } = await setup(

@@ -17,8 +17,13 @@ export interface QueueListenerOptions {
     logger: HostLogger;
 }
 
-/** While a message is processed it stays invisible for this long, renewed at half-time. */
-const processingVisibilitySeconds = 600;
+/**
+ * While a message is processed it stays invisible for this long, renewed at half-time: the storage extension's
+ * 10 minutes, which is also how long a killed host's messages stay hidden.
+ * `LOCAL_HOST_QUEUE_PROCESSING_VISIBILITY_SECONDS` shortens it so that the chaos run (host killed with SIGKILL)
+ * settles in seconds rather than minutes.
+ */
+const processingVisibilitySeconds = Number(process.env.LOCAL_HOST_QUEUE_PROCESSING_VISIBILITY_SECONDS) || 600;
 const minimumPollingMs = 100;
 
 function json(value: unknown): RpcTypedData {

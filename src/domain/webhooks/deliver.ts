@@ -15,6 +15,8 @@ export interface DeliverDeps {
     readonly clock: Clock;
     /** An endpoint failing every delivery this long is disabled. */
     readonly disableAfterFailingMs: number;
+    /** Delay before each attempt, counted from the previous one; default {@link retryScheduleMs}. */
+    readonly retryScheduleMs?: readonly number[] | undefined;
     readonly log: (message: string) => void;
 }
 
@@ -26,12 +28,26 @@ const throttlingStatuses = new Set([429, 502, 503, 504]);
 /**
  * Makes one attempt of a delivery and decides what follows: success; a retry re-enqueued after the schedule's
  * delay (or the endpoint's `Retry-After` when longer); or, after the last attempt, `failed` (parked for replay).
- * 410 Gone disables the subscription; so does failing every delivery for `disableAfterFailingMs`.
+ * 410 Gone disables the subscription; so does failing every delivery for `disableAfterFailingMs`. `redelivered`: the
+ * queue handed this job out before (its dequeue count is above 1).
  */
-export async function deliver(job: DeliveryJob, deps: DeliverDeps): Promise<DeliveryOutcome> {
+export async function deliver(
+    job: DeliveryJob,
+    deps: DeliverDeps,
+    options: { readonly redelivered?: boolean } = {},
+): Promise<DeliveryOutcome> {
     const stored = await deps.deliveries.get(job.tenantId, job.deliveryId);
     // Queue messages are at-least-once: a stale or repeated job for a finished or later attempt does nothing.
-    if (!stored || stored.value.state !== 'pending' || stored.value.attempts >= job.attempt) return 'skipped';
+    if (!stored || stored.value.state !== 'pending' || stored.value.attempts > job.attempt) return 'skipped';
+    if (stored.value.attempts === job.attempt) {
+        // This attempt is recorded as failed, so its retry was due to be enqueued. A job the queue hands out again
+        // (the run that made the attempt died or threw) may have died before that enqueue: the retry is enqueued
+        // again, or the delivery would stay `pending` forever. A duplicate retry job finds its attempt made and stops.
+        if (!options.redelivered) return 'skipped';
+        const delayMs = Math.max(0, Date.parse(stored.value.nextAttemptAt ?? '') - deps.clock.now().getTime() || 0);
+        await deps.queue.enqueue({ ...job, attempt: job.attempt + 1 }, delayMs);
+        return 'retrying';
+    }
     const subscription = await deps.subscriptions.get(job.tenantId, stored.value.subscriptionId);
     const now = deps.clock.now();
     if (!subscription || !subscription.value.enabled) {
@@ -75,11 +91,12 @@ export async function deliver(job: DeliveryJob, deps: DeliverDeps): Promise<Deli
         return 'failed';
     }
     await markSubscription(deps, subscription, now, 'failure');
-    if (attempt >= retryScheduleMs.length) {
+    const schedule = deps.retryScheduleMs ?? retryScheduleMs;
+    if (attempt >= schedule.length) {
         await finish(deps, stored, now, 'failed', { ...outcomeFields, attempts: attempt });
         return 'failed';
     }
-    const scheduledMs = retryScheduleMs[attempt] ?? 0;
+    const scheduledMs = schedule[attempt] ?? 0;
     const retryAfterMs = status !== undefined && throttlingStatuses.has(status) ? (response?.retryAfterMs ?? 0) : 0;
     const delayMs = Math.max(scheduledMs, retryAfterMs);
     await finish(deps, stored, now, 'pending', {
