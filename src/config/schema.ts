@@ -137,6 +137,16 @@ export const settingsSchema = z
                 message: 'is required when GRAPH_CREDENTIAL is clientSecret',
             });
         }
+        // A request makes two Graph calls, each within its timeout plus the retry deadline; a shorter lock would let a
+        // retry with the same Idempotency-Key take over a request that is still running, and both would run.
+        const longestRequestMs = 2 * (settings.GRAPH_TIMEOUT_MS + settings.GRAPH_RETRY_DEADLINE_MS);
+        if (settings.IDEMPOTENCY_LOCK_SECONDS * 1000 < longestRequestMs) {
+            ctx.addIssue({
+                code: 'custom',
+                path: ['IDEMPOTENCY_LOCK_SECONDS'],
+                message: `must be at least ${Math.ceil(longestRequestMs / 1000)} (2 × (GRAPH_TIMEOUT_MS + GRAPH_RETRY_DEADLINE_MS)): the longest a request can run`,
+            });
+        }
         if (settings.GATEWAY_ENVIRONMENT === 'production') {
             if (settings.RECONCILE_RUN_ON_STARTUP) {
                 ctx.addIssue({

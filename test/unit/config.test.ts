@@ -45,6 +45,14 @@ describe('config', () => {
         );
     });
 
+    it('refuses an idempotency lock shorter than the longest request', () => {
+        const settings = { ...sample.Values, GRAPH_TIMEOUT_MS: '10000', GRAPH_RETRY_DEADLINE_MS: '20000' };
+        expect(() => parseConfig({ ...settings, IDEMPOTENCY_LOCK_SECONDS: '59' })).toThrow(
+            /IDEMPOTENCY_LOCK_SECONDS: must be at least 60/,
+        );
+        expect(parseConfig({ ...settings, IDEMPOTENCY_LOCK_SECONDS: '60' }).idempotency.lockMs).toBe(60_000);
+    });
+
     it('defaults to production and public Entra ID and Graph origins', () => {
         const config = parseConfig({
             AzureWebJobsStorage: 'UseDevelopmentStorage=true',
