@@ -1,5 +1,6 @@
 import { ClientSecretCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
 import type { GatewayConfig } from '../../config/config';
+import { reuseTokens } from './reusedToken';
 
 export const graphScope = 'https://graph.microsoft.com/.default';
 
@@ -15,12 +16,16 @@ const publicAuthorityHosts = new Set([
  */
 export function createGraphCredential(config: GatewayConfig): TokenCredential {
     const { graph, auth, tenantId } = config;
-    if (graph.credential === 'managedIdentity') return new ManagedIdentityCredential({ clientId: graph.clientId });
+    if (graph.credential === 'managedIdentity') {
+        return reuseTokens(new ManagedIdentityCredential({ clientId: graph.clientId }));
+    }
     if (!graph.clientSecret) throw new Error('GRAPH_CLIENT_SECRET is required for the clientSecret credential');
-    return new ClientSecretCredential(tenantId, graph.clientId, graph.clientSecret, {
-        authorityHost: auth.authorityHost,
-        // Instance discovery asks login.microsoftonline.com about the authority, which a private authority
-        // (the emulator) is not known to.
-        disableInstanceDiscovery: !publicAuthorityHosts.has(auth.authorityHost),
-    });
+    return reuseTokens(
+        new ClientSecretCredential(tenantId, graph.clientId, graph.clientSecret, {
+            authorityHost: auth.authorityHost,
+            // Instance discovery asks login.microsoftonline.com about the authority, which a private authority
+            // (the emulator) is not known to.
+            disableInstanceDiscovery: !publicAuthorityHosts.has(auth.authorityHost),
+        }),
+    );
 }

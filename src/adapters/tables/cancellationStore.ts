@@ -35,6 +35,21 @@ const high = '~';
 const maxServicePage = 1000;
 /** Point reads issued at once when resolving index rows. */
 const readConcurrency = 32;
+/** Versions this store wrote and remembers (see {@link WrittenVersion}); a few seconds of traffic is plenty. */
+const maxWrittenVersions = 1000;
+
+/**
+ * What `update` needs to know about the stored version it replaces, for a version this store itself wrote: which
+ * index rows it has. An update from that ETag then needs no read first; the transaction's If-Match still decides,
+ * so another writer's change in between is a 412 (ConcurrencyConflict) exactly as after a read.
+ */
+interface WrittenVersion {
+    readonly etag: string;
+    readonly indexRowKeys: readonly string[];
+    readonly resourceKey: string;
+    readonly createdAt: string;
+    readonly actorObjectId: string;
+}
 
 type Entity = TableEntityResult<Record<string, unknown>>;
 
@@ -45,6 +60,8 @@ type Entity = TableEntityResult<Record<string, unknown>>;
  */
 export class TableCancellationStore implements CancellationStore {
     private readonly table: EnsuredTable;
+    /** By `tenantId` + record id, oldest first. */
+    private readonly written = new Map<string, WrittenVersion>();
 
     constructor(client: TableClient) {
         this.table = new EnsuredTable(client);
@@ -64,7 +81,10 @@ export class TableCancellationStore implements CancellationStore {
         ];
         try {
             const response = await client.submitTransaction(actions);
-            return { value: fromEntity(entity), etag: await this.etagOf(client, record, response) };
+            return this.remember(record, {
+                value: fromEntity(entity),
+                etag: await this.etagOf(client, record, response),
+            });
         } catch (error) {
             if (statusOf(error) === 409) throw new CancellationAlreadyExists(record.id);
             throw error;
@@ -73,16 +93,13 @@ export class TableCancellationStore implements CancellationStore {
 
     async update(record: CancellationRecord, etag: string): Promise<Stored<CancellationRecord>> {
         const client = await this.table.get();
-        const current = await this.readRecord(client, record.tenantId, record.id);
-        // The transaction's If-Match decides; this read only tells which index rows the stored version has.
-        if (current === null) throw new ConcurrencyConflict(record.id);
-        const before = current.value;
-        if (before.createdAt !== record.createdAt || before.actor.objectId !== record.actor.objectId) {
+        const before = await this.versionBefore(client, record, etag);
+        if (before.createdAt !== record.createdAt || before.actorObjectId !== record.actor.objectId) {
             throw new Error(`cancellation ${record.id}: createdAt and actor cannot change`);
         }
 
         const entity = toEntity(record);
-        const oldRows = new Set(indexEntities(before).map((row) => row.rowKey));
+        const oldRows = new Set(before.indexRowKeys);
         const newRows = indexEntities(record);
         const newKeys = new Set(newRows.map((row) => row.rowKey));
         const actions: TransactionAction[] = [['update', entity, 'Replace', { etag }]];
@@ -90,12 +107,15 @@ export class TableCancellationStore implements CancellationStore {
             if (!newKeys.has(rowKey)) actions.push(['delete', { partitionKey: entity.partitionKey, rowKey }]);
         }
         for (const row of newRows) if (!oldRows.has(row.rowKey)) actions.push(['create', row]);
-        if (before.resource.resourceKey !== record.resource.resourceKey) {
+        if (before.resourceKey !== record.resource.resourceKey) {
             actions.push(['upsert', resourceIndexEntity(record), 'Replace']);
         }
         try {
             const response = await client.submitTransaction(actions);
-            return { value: fromEntity(entity), etag: await this.etagOf(client, record, response) };
+            return this.remember(record, {
+                value: fromEntity(entity),
+                etag: await this.etagOf(client, record, response),
+            });
         } catch (error) {
             // 412: the record changed since `etag`; 404/409: an index row another writer already moved.
             const status = statusOf(error);
@@ -167,6 +187,32 @@ export class TableCancellationStore implements CancellationStore {
         );
     }
 
+    /** The stored version `etag` names: remembered if this store wrote it, else read (its index rows are needed). */
+    private async versionBefore(
+        client: TableClient,
+        record: CancellationRecord,
+        etag: string,
+    ): Promise<WrittenVersion> {
+        const remembered = this.written.get(versionKey(record));
+        if (remembered?.etag === etag) return remembered;
+        const current = await this.readRecord(client, record.tenantId, record.id);
+        // The transaction's If-Match decides; this read only tells which index rows the stored version has.
+        if (current === null) throw new ConcurrencyConflict(record.id);
+        return describeVersion(current.value, current.etag);
+    }
+
+    /** Keeps what the next update from this version needs; the rows written are exactly `indexEntities(record)`. */
+    private remember(record: CancellationRecord, stored: Stored<CancellationRecord>): Stored<CancellationRecord> {
+        const key = versionKey(record);
+        this.written.delete(key);
+        this.written.set(key, describeVersion(record, stored.etag));
+        if (this.written.size > maxWrittenVersions) {
+            const oldest = this.written.keys().next();
+            if (oldest.done !== true) this.written.delete(oldest.value);
+        }
+        return stored;
+    }
+
     private async readRecord(
         client: TableClient,
         tenantId: string,
@@ -211,6 +257,20 @@ export class TableCancellationStore implements CancellationStore {
         if (stored === null) throw new Error(`cancellation ${record.id} vanished right after it was written`);
         return stored.etag;
     }
+}
+
+function versionKey(record: CancellationRecord): string {
+    return `${record.tenantId}\n${record.id}`;
+}
+
+function describeVersion(record: CancellationRecord, etag: string): WrittenVersion {
+    return {
+        etag,
+        indexRowKeys: indexEntities(record).map((row) => row.rowKey),
+        resourceKey: record.resource.resourceKey,
+        createdAt: record.createdAt,
+        actorObjectId: record.actor.objectId,
+    };
 }
 
 /** Reads at most `max` rows of a key range, in key order, asking the service for no more than that. */

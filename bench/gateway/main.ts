@@ -1,0 +1,272 @@
+/**
+ * bench:gateway — what the gateway adds to a cancel (issue 7, DESIGN.md "Performance"):
+ *
+ * Event cancels (`POST /api/v1.0/users/{upn}/events/{id}/cancel` with a comment, delegated dev token of the mailbox
+ * owner) through the local stack (the compiled app in the local Functions host, in-memory Azurite, the Graph
+ * emulator, each its own process), against the same Graph calls the gateway makes (read from the emulator's request
+ * log: the organizer check `GET …/events/{id}?$select=…`, then `POST …/events/{id}/cancel`) sent straight to the
+ * emulator with the gateway's app token. Both sides are driven by autocannon at each concurrency, on the emulator's
+ * TLS listener as the gateway uses it, with one fresh event per cancel. Latency is per cancel (a direct cancel is its
+ * GET and its POST), from just before the request is written to the answer. Runs once per emulator latency.
+ * Every (latency, concurrency) run, and the memory check, gets a fresh stack and a warm-up: Azurite's in-memory
+ * tables slow down as they fill, which production storage does not. The memory-flat check: the host's RSS at the
+ * start, middle and end of 10,000 cancels after the warm-up.
+ *
+ * Prints the machine first and the figures as the last lines. Loopback only; starts and stops its own processes.
+ * Run: `npm run bench:gateway -- [--requests N] [--concurrency 1,8,32] [--graph-latency-ms 0,50] [--cpu-prof]`.
+ */
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describeMachine } from '../reconcile/machine';
+import { type BenchArgs, parseBenchArgs, usage } from './args';
+import { cpuProfilesIn, summarizeCpuProfile } from './cpuProfile';
+import { graphAppToken, resetEmulator, setGraphLatency } from './emulator';
+import { describeRun, mib, ms, overhead, quantile, cancelsPerSecond } from './figures';
+import { type LoadResult, type LoadTarget, runLoad, type Side } from './load';
+import { benchUsers, type Phase, phaseFixture } from './mailboxes';
+import { probeGraphCalls } from './probe';
+import { processMemory } from './processMemory';
+import { type BenchStack, startBenchStack } from './stack';
+
+const log = (line: string): void => console.log(line);
+const memorySampleMs = 250;
+
+interface MemoryCheck {
+    readonly cancels: number;
+    readonly concurrency: number;
+    readonly latencyMs: number;
+    readonly startMiB: number;
+    readonly middleMiB: number;
+    readonly endMiB: number;
+    readonly maxMiB: number;
+}
+
+let phases = 0;
+const newPhase = (count: number, concurrency = 1): Phase => ({
+    tag: `p${phases++}`,
+    count: Math.ceil(count / concurrency) * concurrency,
+});
+
+function checked(result: LoadResult): LoadResult {
+    log(describeRun(result));
+    const { failures, http } = result;
+    if (failures.length > 0 || http.errors > 0 || http.timeouts > 0) {
+        throw new Error(
+            `${result.side} c=${result.concurrency}: ${http.errors} errors, ${http.timeouts} timeouts; ` +
+                `first failures:\n  ${failures.join('\n  ')}`,
+        );
+    }
+    return result;
+}
+
+async function memoryCheck(
+    stack: BenchStack,
+    target: LoadTarget,
+    cancels: number,
+    concurrency: number,
+    latencyMs: number,
+): Promise<MemoryCheck> {
+    const phase = newPhase(cancels, concurrency);
+    await resetEmulator(stack.emulatorUrl, phaseFixture(target.users, [phase]));
+    await setGraphLatency(stack.emulatorUrl, latencyMs);
+    const startMiB = processMemory(stack.hostPid).rssMiB;
+    log(`memory check: host RSS at the start ${mib(startMiB)}`);
+    let middleMiB = Number.NaN;
+    let maxMiB = startMiB;
+    const sampler = setInterval(() => {
+        maxMiB = Math.max(maxMiB, processMemory(stack.hostPid).rssMiB);
+    }, memorySampleMs);
+    try {
+        checked(
+            await runLoad('gateway', target, phase, concurrency, (done) => {
+                if (done !== Math.floor(phase.count / 2)) return;
+                middleMiB = processMemory(stack.hostPid).rssMiB;
+                log(`memory check: host RSS after ${done} cancels ${mib(middleMiB)}`);
+            }),
+        );
+    } finally {
+        clearInterval(sampler);
+    }
+    const endMiB = processMemory(stack.hostPid).rssMiB;
+    return {
+        cancels: phase.count,
+        concurrency,
+        latencyMs,
+        startMiB,
+        middleMiB,
+        endMiB,
+        maxMiB: Math.max(maxMiB, endMiB),
+    };
+}
+
+function comparisonLine(latencyMs: number, direct: LoadResult, gateway: LoadResult): string {
+    const p = (result: LoadResult, q: number): number => quantile(result.latenciesMs, q);
+    return (
+        `graph latency ${latencyMs} ms, c=${gateway.concurrency}: gateway ${cancelsPerSecond(gateway).toFixed(1)} ` +
+        `cancels/s p50 ${ms(p(gateway, 0.5))} p99 ${ms(p(gateway, 0.99))} | direct ${cancelsPerSecond(direct).toFixed(1)} ` +
+        `cancels/s p50 ${ms(p(direct, 0.5))} p99 ${ms(p(direct, 0.99))} | gateway/direct p50 ` +
+        `${overhead(p(gateway, 0.5), p(direct, 0.5))}, p99 ${overhead(p(gateway, 0.99), p(direct, 0.99))}, ` +
+        `throughput ${(cancelsPerSecond(gateway) / cancelsPerSecond(direct)).toFixed(2)}`
+    );
+}
+
+/** A fresh stack with its users and tokens. */
+interface Session {
+    readonly stack: BenchStack;
+    readonly target: Omit<LoadTarget, 'eventSelect'>;
+}
+
+let running: BenchStack | undefined;
+let peakRssMiB = 0;
+
+/**
+ * Runs `work` on a stack of its own: Azurite's in-memory tables scan every entity on a point read, so a table that
+ * grew through earlier runs (7 entities per cancel) would make later runs slower for a reason production does not
+ * have. Each run therefore starts from empty storage.
+ */
+async function withSession<T>(args: BenchArgs, work: (session: Session) => Promise<T>): Promise<T> {
+    const stack = await startBenchStack(args.cpuProfDir, args.appRoot);
+    running = stack;
+    try {
+        log(`stack: gateway ${stack.gatewayUrl} (host pid ${stack.hostPid}), emulator ${stack.emulatorTlsUrl}`);
+        const users = benchUsers(args.mailboxes, stack.emulatorTlsUrl);
+        const target = {
+            gatewayUrl: stack.gatewayUrl,
+            emulatorTlsUrl: stack.emulatorTlsUrl,
+            graphAuthorization: `Bearer ${await graphAppToken(stack.emulatorUrl)}`,
+            users,
+        };
+        const result = await work({ stack, target });
+        peakRssMiB = Math.max(peakRssMiB, processMemory(stack.hostPid).peakRssMiB);
+        return result;
+    } finally {
+        running = undefined;
+        await stack.stop();
+    }
+}
+
+/** Unmeasured cancels on both sides: connections, JIT, the directory cache and the Graph token. */
+async function warmUp(
+    session: Session,
+    target: LoadTarget,
+    count: number,
+    concurrency: number,
+    latencyMs: number,
+): Promise<void> {
+    if (count === 0) return;
+    const warm = { direct: newPhase(count, concurrency), gateway: newPhase(count, concurrency) };
+    await resetEmulator(session.stack.emulatorUrl, phaseFixture(target.users, [warm.direct, warm.gateway]));
+    await setGraphLatency(session.stack.emulatorUrl, latencyMs);
+    for (const side of ['direct', 'gateway'] as const) {
+        checked(await runLoad(side, target, warm[side], concurrency));
+    }
+    log('(warm-up above, not counted)');
+}
+
+async function main(): Promise<void> {
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    const args = parseBenchArgs(process.argv.slice(2), path.join(os.tmpdir(), `cancel-gateway-cpu-prof-${stamp}`));
+    if (args === 'help') {
+        log(usage);
+        return;
+    }
+    log(describeMachine());
+    log(
+        `bench:gateway: ${args.requests} cancels per concurrency and side, concurrency ${args.concurrencies.join(',')}, ` +
+            `graph latency ${args.graphLatenciesMs.join(',')} ms, ${args.mailboxes} mailboxes, warm-up ${args.warmup}, ` +
+            `memory check ${args.memoryRequests} cancels, cpu profile ${args.cpuProfDir ?? 'off'}, ` +
+            `app ${args.appRoot ?? 'this checkout'}`,
+    );
+    for (const [signal, code] of [
+        ['SIGINT', 130],
+        ['SIGTERM', 143],
+    ] as const) {
+        process.once(signal, () => {
+            console.error(`bench:gateway: ${signal}, stopping the stack`);
+            void (running?.stop() ?? Promise.resolve()).finally(() => process.exit(code));
+        });
+    }
+    const figures: string[] = [];
+    let eventSelect: string | undefined;
+    const comparisons: string[] = [];
+    const verdicts: string[] = [];
+    let memory: MemoryCheck | undefined;
+    for (const latencyMs of args.graphLatenciesMs) {
+        log(`--- graph latency ${latencyMs} ms on every Graph request ---`);
+        const met: number[] = [];
+        const missed: number[] = [];
+        for (const concurrency of args.concurrencies) {
+            await withSession(args, async (session) => {
+                const { stack } = session;
+                if (eventSelect === undefined) {
+                    const probePhase = newPhase(session.target.users.length + 1);
+                    const directProbe = newPhase(1);
+                    await resetEmulator(
+                        stack.emulatorUrl,
+                        phaseFixture(session.target.users, [probePhase, directProbe]),
+                    );
+                    await setGraphLatency(stack.emulatorUrl, 0);
+                    const probe = await probeGraphCalls(stack, session.target, probePhase, directProbe);
+                    log(
+                        `graph calls of a gateway cancel, first in a mailbox (request log): ${probe.firstInMailbox.join(' | ')}`,
+                    );
+                    log(`graph calls of a gateway cancel, mailbox seen before: ${probe.calls.join(' | ')}`);
+                    log('direct side sends exactly these (checked in the request log)');
+                    eventSelect = probe.eventSelect;
+                }
+                const target: LoadTarget = { ...session.target, eventSelect };
+                await warmUp(session, target, args.warmup, concurrency, latencyMs);
+                const run: Record<Side, Phase> = {
+                    direct: newPhase(args.requests, concurrency),
+                    gateway: newPhase(args.requests, concurrency),
+                };
+                await resetEmulator(stack.emulatorUrl, phaseFixture(target.users, [run.direct, run.gateway]));
+                await setGraphLatency(stack.emulatorUrl, latencyMs);
+                const direct = checked(await runLoad('direct', target, run.direct, concurrency));
+                const gateway = checked(await runLoad('gateway', target, run.gateway, concurrency));
+                comparisons.push(comparisonLine(latencyMs, direct, gateway));
+                const ratio = quantile(gateway.latenciesMs, 0.5) / quantile(direct.latenciesMs, 0.5);
+                (ratio < 1.25 ? met : missed).push(concurrency);
+            });
+        }
+        verdicts.push(
+            `graph latency ${latencyMs} ms: met at c=${met.join(',') || 'none'}, not met at c=${missed.join(',') || 'none'}`,
+        );
+    }
+    if (args.memoryRequests > 0 && eventSelect !== undefined) {
+        const concurrency = Math.max(...args.concurrencies);
+        const latencyMs = args.graphLatenciesMs[0] ?? 0;
+        const select = eventSelect;
+        memory = await withSession(args, async (session) => {
+            const target: LoadTarget = { ...session.target, eventSelect: select };
+            await warmUp(session, target, args.warmup, concurrency, latencyMs);
+            log(`memory check: ${args.memoryRequests} cancels through the gateway at c=${concurrency}...`);
+            return memoryCheck(session.stack, target, args.memoryRequests, concurrency, latencyMs);
+        });
+    }
+    figures.push(...comparisons);
+    if (memory) {
+        const growth = memory.endMiB - memory.startMiB;
+        figures.push(
+            `host memory over ${memory.cancels} cancels (c=${memory.concurrency}, graph latency ${memory.latencyMs} ms, ` +
+                `after warm-up): RSS start ${mib(memory.startMiB)}, middle ${mib(memory.middleMiB)}, end ` +
+                `${mib(memory.endMiB)}, max sampled ${mib(memory.maxMiB)}; growth start->end ${growth >= 0 ? '+' : ''}` +
+                `${mib(growth)} (${((100 * growth) / memory.startMiB).toFixed(1)}%), middle->end ` +
+                `${memory.endMiB - memory.middleMiB >= 0 ? '+' : ''}${mib(memory.endMiB - memory.middleMiB)}`,
+        );
+    }
+    figures.push(`host peak RSS (VmHWM, highest of the run's hosts): ${mib(peakRssMiB)}`);
+    figures.push(...verdicts.map((verdict) => `target gateway/direct p50 < 1.25: ${verdict}`));
+    if (args.cpuProfDir !== undefined) {
+        const profiles = cpuProfilesIn(args.cpuProfDir);
+        log(`host CPU profiles in ${args.cpuProfDir}: ${profiles.length === 0 ? 'none written' : profiles.join(', ')}`);
+        for (const file of profiles) for (const line of summarizeCpuProfile(file)) log(line);
+    }
+    log('--- figures ---');
+    for (const line of figures) log(line);
+}
+
+main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+});
