@@ -42,8 +42,16 @@ export async function performedCancellations(
     return performed;
 }
 
-/** Sets the emulator's injected faults: `faultRate` of Graph calls answered 429 or 503 (half each), some latency. */
-export async function injectGraphFaults(emulatorUrl: string, faultRate: number, retryAfterSeconds: number) {
+/**
+ * Sets the emulator's injected faults: `faultRate` of Graph calls answered 429 or 503 (half each), some latency; the
+ * draws are seeded (the order of concurrent calls still varies from run to run).
+ */
+export async function injectGraphFaults(
+    emulatorUrl: string,
+    faultRate: number,
+    retryAfterSeconds: number,
+    seed: number,
+) {
     const half = faultRate / 2;
     const rules = [
         { status: 429, retryAfterSeconds, rate: half },
@@ -55,7 +63,7 @@ export async function injectGraphFaults(emulatorUrl: string, faultRate: number, 
     const response = await fetch(`${emulatorUrl}/_emulator/faults`, {
         method: 'PUT',
         headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify(rules),
+        body: JSON.stringify({ rules, seed }),
     });
     if (!response.ok) throw new Error(`setting faults failed: ${response.status} ${await response.text()}`);
 }

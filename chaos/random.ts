@@ -1,6 +1,8 @@
+import { mulberry32 } from '../dev/graph-emulator/seededRandom';
+
 /**
  * A small seeded PRNG (mulberry32): the same `--seed` gives the same workload, the same receiver failures and the
- * same kill moments, so a failing run can be repeated. (Graph emulator faults use their own randomness.)
+ * same kill moments, so a failing run can be repeated. (The emulator's faults are seeded from it too.)
  */
 export interface Random {
     /** Uniform in [0, 1). */
@@ -13,14 +15,7 @@ export interface Random {
 }
 
 export function seededRandom(seed: number): Random {
-    let state = seed >>> 0;
-    const next = () => {
-        state = (state + 0x6d2b79f5) >>> 0;
-        let t = state;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-    };
+    const next = mulberry32(seed);
     return {
         next,
         int: (min, max) => min + Math.floor(next() * (max - min + 1)),

@@ -83,7 +83,7 @@ export async function runChaos(
             receiver.trust(plan.name, created.secret);
             subscriptions.push({ name: plan.name, id: created.id, eventTypes: plan.eventTypes });
         }
-        await injectGraphFaults(emulator.url, options.faultRate, graphRetryAfterSeconds);
+        await injectGraphFaults(emulator.url, options.faultRate, graphRetryAfterSeconds, options.seed);
 
         const kills = killSchedule(host, options.kills, tenant.targets.length, random);
         const stats = emptyWorkloadStats();

@@ -106,7 +106,7 @@ export function handleAdmin(state: EmulatorState, req: EmuRequest): EmuResponse 
             if (Array.isArray(parsed.data)) {
                 state.faults.set(parsed.data);
             } else {
-                state.faults.set(parsed.data.rules);
+                state.faults.set(parsed.data.rules, parsed.data.seed);
                 if (parsed.data.mailboxConcurrency)
                     state.faults.mailboxConcurrency = { ...parsed.data.mailboxConcurrency };
             }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { mulberry32 } from './seededRandom';
 
 /** One injected fault. A rule without `status` only adds latency. */
 export const faultRuleSchema = z
@@ -31,6 +32,13 @@ export const faultConfigSchema = z.union([
             mailboxConcurrency: z
                 .object({ enabled: z.boolean().default(true), limit: z.number().int().min(1).default(4) })
                 .strict()
+                .optional(),
+            /** Seeds the draws of `rate`, so a run with the same requests in the same order gets the same faults. */
+            seed: z
+                .number()
+                .int()
+                .min(0)
+                .max(2 ** 32 - 1)
                 .optional(),
         })
         .strict(),
@@ -69,8 +77,10 @@ export interface FaultHit {
 export class Faults {
     private rules: ActiveRule[] = [];
     mailboxConcurrency = { enabled: true, limit: 4 };
+    private random: () => number = Math.random;
 
-    set(rules: FaultRule[]): void {
+    set(rules: FaultRule[], seed?: number): void {
+        this.random = seed === undefined ? Math.random : mulberry32(seed);
         this.rules = rules.map((rule) => ({
             rule,
             regex: rule.pathRegex !== undefined ? new RegExp(rule.pathRegex, 'i') : undefined,
@@ -81,6 +91,7 @@ export class Faults {
     clear(): void {
         this.rules = [];
         this.mailboxConcurrency = { enabled: true, limit: 4 };
+        this.random = Math.random;
     }
 
     list(): Record<string, unknown>[] {
@@ -103,7 +114,7 @@ export class Faults {
                     (active.regex === undefined || active.regex.test(p)),
             );
             if (!pathOk) continue;
-            if (rule.rate < 1 && Math.random() >= rule.rate) continue;
+            if (rule.rate < 1 && this.random() >= rule.rate) continue;
             active.hits += 1;
             hit ??= { latencyMs: 0 };
             hit.latencyMs += rule.latencyMs;

@@ -57,6 +57,19 @@ describe('faults', () => {
         expect(failed).toBeLessThan(70);
     });
 
+    test('a seed makes the rate draws repeat: same requests, same faults', async () => {
+        const run = async (seed: number): Promise<number[]> => {
+            await faults({ rules: [{ path: '/v1.0/users', status: 503, rate: 0.5 }], seed });
+            const statuses: number[] = [];
+            for (let i = 0; i < 24; i++) statuses.push((await emu.client.get(`/v1.0/users/${alice}`)).status);
+            return statuses;
+        };
+        const first = await run(7);
+        expect(new Set(first)).toEqual(new Set([200, 503]));
+        expect(await run(7)).toEqual(first);
+        expect(await run(8)).not.toEqual(first);
+    });
+
     test('latency only (no status)', async () => {
         await faults([{ path: `/v1.0/users/${alice}`, latencyMs: 250 }]);
         const started = Date.now();
