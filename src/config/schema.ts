@@ -1,8 +1,13 @@
 import { z } from 'zod';
 import { parseTenantPolicy } from '../domain/access/tenantPolicy';
+import { cancelRetryDelaysMs } from '../domain/reconciliation/reconciler';
+import { retryScheduleMs } from '../domain/webhooks/delivery';
 
 const seconds = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
 const milliseconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+/** A default in the settings' own form: `[60_000, 300_000]` → `'60,300'`, so the domain's constant is the only source. */
+const asSecondsList = (delaysMs: readonly number[]): string => delaysMs.map((ms) => ms / 1000).join(',');
+
 /**
  * A comma-separated list of delays in seconds (fractions allowed, so tests and the chaos run can go fast), parsed to
  * whole milliseconds.
@@ -109,7 +114,7 @@ export const settingsSchema = z
          * When each delivery attempt is made, counted from the previous one (the first entry is the first attempt);
          * its length is the number of attempts before a delivery is parked as `failed`. Default: Svix's schedule.
          */
-        WEBHOOK_RETRY_SCHEDULE_SECONDS: secondsList('0,5,300,1800,7200,18000,36000,36000', 1, 100),
+        WEBHOOK_RETRY_SCHEDULE_SECONDS: secondsList(asSecondsList(retryScheduleMs), 1, 100),
         /** An endpoint that fails every delivery this long is disabled. */
         WEBHOOK_DISABLE_AFTER_FAILING_DAYS: z.coerce.number().int().positive().default(5),
         /** Six-field NCRONTAB (UTC) of the reconciliation timer; read by the host as `%RECONCILE_SCHEDULE%`. */
@@ -127,7 +132,7 @@ export const settingsSchema = z
         /** Cancel attempts for an unfinished (`pending`) cancellation before it is `failed`. */
         RECONCILE_MAX_CANCEL_ATTEMPTS: z.coerce.number().int().positive().default(3),
         /** Backoff before reconciliation's next cancel attempt of an unfinished or drifted item (the last repeats). */
-        RECONCILE_RETRY_DELAYS_SECONDS: secondsList('60,300,1800,7200', 1, 20),
+        RECONCILE_RETRY_DELAYS_SECONDS: secondsList(asSecondsList(cancelRetryDelaysMs), 1, 20),
     })
     .superRefine((settings, ctx) => {
         if (settings.GRAPH_CREDENTIAL === 'clientSecret' && !settings.GRAPH_CLIENT_SECRET) {
