@@ -16,6 +16,7 @@ export interface AzuriteOptions {
 export interface RunningAzurite {
     connectionString: string;
     ports: { blob: number; queue: number; table: number };
+    pid: number;
     stop(): Promise<void>;
 }
 
@@ -99,6 +100,7 @@ export async function startAzurite(options: AzuriteOptions): Promise<RunningAzur
     return {
         connectionString: azuriteConnectionString(ports),
         ports,
+        pid: child.pid ?? 0,
         stop: () =>
             new Promise<void>((resolve) => {
                 if (child.exitCode !== null) return resolve();

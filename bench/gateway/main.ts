@@ -10,7 +10,7 @@
  * GET and its POST), from just before the request is written to the answer. Runs once per emulator latency.
  * Every (latency, concurrency) run, and the memory check, gets a fresh stack and a warm-up: Azurite's in-memory
  * tables slow down as they fill, which production storage does not. The memory-flat check: the host's RSS at the
- * start, middle and end of 10,000 cancels after the warm-up.
+ * start, middle and end of 10,000 cancels after the warm-up, in chunks of 1,000 with the tables emptied in between.
  *
  * Prints the machine first and the figures as the last lines. Loopback only; starts and stops its own processes.
  * Run: `npm run bench:gateway -- [--requests N] [--concurrency 1,8,32] [--graph-latency-ms 0,50] [--cpu-prof]`.
@@ -25,7 +25,9 @@ import { describeRun, mib, ms, overhead, quantile, cancelsPerSecond } from './fi
 import { type LoadResult, type LoadTarget, runLoad, type Side } from './load';
 import { benchUsers, type Phase, phaseFixture } from './mailboxes';
 import { probeGraphCalls } from './probe';
+import { cpuMeter } from './processCpu';
 import { processMemory } from './processMemory';
+import { emptyGrowingTables } from './storageReset';
 import { type BenchStack, startBenchStack } from './stack';
 
 const log = (line: string): void => console.log(line);
@@ -59,6 +61,9 @@ function checked(result: LoadResult): LoadResult {
     return result;
 }
 
+/** Cancels per memory-check chunk; storage is emptied between chunks (see {@link emptyGrowingTables}). */
+const memoryChunkCancels = 1_000;
+
 async function memoryCheck(
     stack: BenchStack,
     target: LoadTarget,
@@ -66,37 +71,30 @@ async function memoryCheck(
     concurrency: number,
     latencyMs: number,
 ): Promise<MemoryCheck> {
-    const phase = newPhase(cancels, concurrency);
-    await resetEmulator(stack.emulatorUrl, phaseFixture(target.users, [phase]));
-    await setGraphLatency(stack.emulatorUrl, latencyMs);
-    const startMiB = processMemory(stack.hostPid).rssMiB;
+    const rss = (): number => processMemory(stack.hostPid).rssMiB;
+    const startMiB = rss();
     log(`memory check: host RSS at the start ${mib(startMiB)}`);
-    let middleMiB = Number.NaN;
     let maxMiB = startMiB;
-    const sampler = setInterval(() => {
-        maxMiB = Math.max(maxMiB, processMemory(stack.hostPid).rssMiB);
-    }, memorySampleMs);
+    const sampler = setInterval(() => (maxMiB = Math.max(maxMiB, rss())), memorySampleMs);
+    let done = 0;
+    let middleMiB = Number.NaN;
     try {
-        checked(
-            await runLoad('gateway', target, phase, concurrency, (done) => {
-                if (done !== Math.floor(phase.count / 2)) return;
-                middleMiB = processMemory(stack.hostPid).rssMiB;
-                log(`memory check: host RSS after ${done} cancels ${mib(middleMiB)}`);
-            }),
-        );
+        while (done < cancels) {
+            const chunk = newPhase(Math.min(memoryChunkCancels, cancels - done), concurrency);
+            await emptyGrowingTables(stack.storageConnectionString);
+            await resetEmulator(stack.emulatorUrl, phaseFixture(target.users, [chunk]));
+            await setGraphLatency(stack.emulatorUrl, latencyMs);
+            checked(await runLoad('gateway', target, chunk, concurrency));
+            done += chunk.count;
+            const nowMiB = rss();
+            if (Number.isNaN(middleMiB) && done >= cancels / 2) middleMiB = nowMiB;
+            log(`memory check: host RSS after ${done} cancels ${mib(nowMiB)}`);
+        }
     } finally {
         clearInterval(sampler);
     }
-    const endMiB = processMemory(stack.hostPid).rssMiB;
-    return {
-        cancels: phase.count,
-        concurrency,
-        latencyMs,
-        startMiB,
-        middleMiB,
-        endMiB,
-        maxMiB: Math.max(maxMiB, endMiB),
-    };
+    const endMiB = rss();
+    return { cancels: done, concurrency, latencyMs, startMiB, middleMiB, endMiB, maxMiB: Math.max(maxMiB, endMiB) };
 }
 
 function comparisonLine(latencyMs: number, direct: LoadResult, gateway: LoadResult): string {
@@ -189,6 +187,7 @@ async function main(): Promise<void> {
     const figures: string[] = [];
     let eventSelect: string | undefined;
     const comparisons: string[] = [];
+    const cpuFigures: string[] = [];
     const verdicts: string[] = [];
     let memory: MemoryCheck | undefined;
     for (const latencyMs of args.graphLatenciesMs) {
@@ -223,7 +222,12 @@ async function main(): Promise<void> {
                 await resetEmulator(stack.emulatorUrl, phaseFixture(target.users, [run.direct, run.gateway]));
                 await setGraphLatency(stack.emulatorUrl, latencyMs);
                 const direct = checked(await runLoad('direct', target, run.direct, concurrency));
+                // Queue work left from the direct run's set-up is done by now; the gateway run is charged its own.
+                const cpu = cpuMeter(stack.processes);
                 const gateway = checked(await runLoad('gateway', target, run.gateway, concurrency));
+                const cpuLine = `CPU ms per gateway cancel (user+system), c=${concurrency}: ${cpu.perCancel(run.gateway.count)}`;
+                log(cpuLine);
+                cpuFigures.push(`graph latency ${latencyMs} ms, ${cpuLine}`);
                 comparisons.push(comparisonLine(latencyMs, direct, gateway));
                 const ratio = quantile(gateway.latenciesMs, 0.5) / quantile(direct.latenciesMs, 0.5);
                 (ratio < 1.25 ? met : missed).push(concurrency);
@@ -244,7 +248,7 @@ async function main(): Promise<void> {
             return memoryCheck(session.stack, target, args.memoryRequests, concurrency, latencyMs);
         });
     }
-    figures.push(...comparisons);
+    figures.push(...comparisons, ...cpuFigures);
     if (memory) {
         const growth = memory.endMiB - memory.startMiB;
         figures.push(

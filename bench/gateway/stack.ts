@@ -5,6 +5,7 @@ import { freePort, type RunningAzurite, startAzurite } from '../../dev/azurite';
 import { repoRoot } from '../../dev/paths';
 import { waitForHttp } from '../../dev/processes';
 import { ensureDevTls } from '../../dev/tls/devCa';
+import type { StackProcesses } from './processCpu';
 
 /** Lines of a child's output kept to explain a failure. */
 const keptOutputLines = 200;
@@ -19,6 +20,10 @@ export interface BenchStack {
     readonly emulatorTlsUrl: string;
     /** pid of the local Functions host (the gateway) process. */
     readonly hostPid: number;
+    /** Azurite's connection string (the host's `AzureWebJobsStorage`). */
+    readonly storageConnectionString: string;
+    /** Every process of the stack by role (host, Azurite's services, the Graph emulator), for CPU accounting. */
+    readonly processes: StackProcesses;
     /** The host's recent output. */
     hostOutput(): string;
     stop(): Promise<void>;
@@ -112,6 +117,8 @@ export async function startBenchStack(cpuProfDir: string | undefined, appRoot = 
             emulatorUrl,
             emulatorTlsUrl,
             hostPid: host.process.pid!,
+            storageConnectionString: azurite.connectionString,
+            processes: { host: host.process.pid!, azurite: azurite.pid, emulator: emulator.process.pid! },
             hostOutput: () => host.output.join(''),
             stop,
         };

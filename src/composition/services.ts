@@ -22,6 +22,7 @@ import type { BookingAccessDependencies } from '../domain/access/accessDependenc
 import { cachedBookingStaffDirectory, cachedDirectory } from '../domain/access/cachedPorts';
 import { summarizePolicy } from '../domain/access/summarizePolicy';
 import { CancellationService } from '../domain/cancellation/cancellationService';
+import { NotificationRelay } from '../domain/cancellation/notificationRelay';
 import type { CancellationStore } from '../domain/cancellation/store';
 import { systemClock } from '../domain/ports/clock';
 import type { DeliverDeps } from '../domain/webhooks/deliver';
@@ -42,6 +43,8 @@ export interface Services {
     readonly tokens: TokenValidator;
     readonly access: BookingAccessDependencies;
     readonly cancellations: CancellationService;
+    /** Notifications of accepted cancellations still being sent after their answer (drained at shutdown). */
+    readonly notificationRelay: NotificationRelay;
     readonly cancellationStore: CancellationStore;
     readonly idempotency: IdempotencyOptions;
     readonly subscriptionStore: SubscriptionStore;
@@ -72,6 +75,12 @@ export function createServices(config: GatewayConfig, log: (message: string) => 
     const deliveryQueue = new StorageDeliveryQueue(new JsonQueue(storage.queue(deliveriesQueueName)));
     const { webhooks } = config;
     const notifications = new StorageNotificationQueue(storage.queue(notificationsQueueName));
+    const notificationRelay = new NotificationRelay({
+        store: cancellationStore,
+        notifications,
+        clock: systemClock,
+        log,
+    });
     // Reconciliation sees throttling itself (it knows the mailbox and its budget), so its batches are not retried here.
     const batches = new GraphBatchClient(
         new GraphHttp({
@@ -98,11 +107,12 @@ export function createServices(config: GatewayConfig, log: (message: string) => 
             policy: config.tenantPolicy,
         },
         cancellationStore,
+        notificationRelay,
         cancellations: new CancellationService({
             store: cancellationStore,
             calendar,
             bookings: calendar,
-            notifications,
+            relay: notificationRelay,
             clock: systemClock,
             newId: randomUUID,
             settings: config.cancellation,

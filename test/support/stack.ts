@@ -28,13 +28,40 @@ export interface LocalStack {
     stop(): Promise<void>;
 }
 
+const settleTimeoutMs = 3_000;
+
+/**
+ * Waits (bounded) until no cancellation still owes its notification: the host sends it just after answering, and a
+ * send that lands after the reset would leak into the next test.
+ */
+async function waitForOwedNotifications(connectionString: string): Promise<void> {
+    const client = TableClient.fromConnectionString(connectionString, 'cancellations', {
+        allowInsecureConnection: true,
+    });
+    const deadline = Date.now() + settleTimeoutMs;
+    while (Date.now() < deadline) {
+        try {
+            const owing = client.listEntities({ queryOptions: { filter: 'notificationPending eq true' } });
+            if ((await owing.next()).done) return;
+        } catch (error) {
+            if ((error as { statusCode?: number }).statusCode === 404) return; // no table yet: nothing owed
+            throw error;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+}
+
 async function emptyStorage(connectionString: string): Promise<void> {
+    await waitForOwedNotifications(connectionString);
     const options = { allowInsecureConnection: true };
     for await (const table of TableServiceClient.fromConnectionString(connectionString, options).listTables()) {
         if (!table.name) continue;
         const client = TableClient.fromConnectionString(connectionString, table.name, options);
         for await (const entity of client.listEntities<object>()) {
-            await client.deleteEntity(entity.partitionKey!, entity.rowKey!);
+            await client.deleteEntity(entity.partitionKey!, entity.rowKey!).catch((error: { statusCode?: number }) => {
+                // Already gone (the host's own functions delete rows too): that is the goal.
+                if (error.statusCode !== 404) throw error;
+            });
         }
     }
     const queues = QueueServiceClient.fromConnectionString(connectionString);

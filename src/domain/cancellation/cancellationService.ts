@@ -1,9 +1,9 @@
 import { AppError, BadRequestError, ServiceUnavailableError } from '../../errors/appError';
 import { UpstreamError } from '../../errors/upstreamError';
-import type { NotificationQueue } from '../notifications/notificationMessage';
 import type { Clock } from '../ports/clock';
-import { type OutboxDeps, saveAndNotify } from './outbox';
-import type { AppointmentSnapshot, BookingsGraph, CalendarGraph, EventLocator, EventSnapshot } from './graphPorts';
+import type { NotificationRelay } from './notificationRelay';
+import { saveOwingNotification } from './outbox';
+import type { BookingsGraph, CalendarGraph, EventLocator } from './graphPorts';
 import type { Actor, CancellationRecord, CancelledResource, RecordedError, Stored } from './record';
 import type { CancellationStore } from './store';
 
@@ -21,7 +21,8 @@ export interface CancellationDeps {
     readonly store: CancellationStore;
     readonly calendar: CalendarGraph;
     readonly bookings: BookingsGraph;
-    readonly notifications: NotificationQueue;
+    /** Sends each accepted cancellation's notification once the caller has its answer. */
+    readonly relay: NotificationRelay;
     readonly clock: Clock;
     readonly newId: () => string;
     readonly settings: CancellationSettings;
@@ -66,27 +67,15 @@ function recordedError(error: AppError): RecordedError {
  * result after, so a crash in between leaves a `pending` record that reconciliation finishes, never a lost one.
  */
 export class CancellationService {
-    private readonly outbox: OutboxDeps;
-
-    constructor(private readonly deps: CancellationDeps) {
-        this.outbox = { store: deps.store, notifications: deps.notifications, clock: deps.clock, log: deps.log };
-    }
+    constructor(private readonly deps: CancellationDeps) {}
 
     async cancelEvent(command: CancelEventCommand): Promise<CancelOutcome> {
         const resourceKey = `event|${command.mailbox}|${command.eventId}`;
-        const { done, pending: earlier } = await this.earlier(command.tenantId, resourceKey);
-        if (done) return { record: done, replayed: true };
-
-        let snapshot: EventSnapshot & { requestId: string | undefined };
-        try {
-            snapshot = await this.deps.calendar.getEvent(command.event, command.clientRequestId);
-        } catch (error) {
-            // An earlier attempt of ours that Graph did carry out leaves the item gone: finish that record.
-            if (earlier && error instanceof UpstreamError && error.status === 404) {
-                return { record: await this.accept(earlier, error.graphRequestId), replayed: true };
-            }
-            throw error;
-        }
+        const found = await this.lookUp(command.tenantId, resourceKey, () =>
+            this.deps.calendar.getEvent(command.event, command.clientRequestId),
+        );
+        if (found.outcome) return found.outcome;
+        const { earlier, snapshot } = found;
         if (!snapshot.isOrganizer) throw new BadRequestError('ErrorInvalidRequest', organizerOnlyMessage);
 
         const resource: CancelledResource = {
@@ -115,23 +104,16 @@ export class CancellationService {
     async cancelAppointment(command: CancelAppointmentCommand): Promise<CancelOutcome> {
         const businessKey = command.businessId.toLowerCase();
         const resourceKey = `bookingAppointment|${businessKey}|${command.appointmentId}`;
-        const { done, pending: earlier } = await this.earlier(command.tenantId, resourceKey);
-        if (done) return { record: done, replayed: true };
-
-        let snapshot: AppointmentSnapshot & { requestId: string | undefined };
-        try {
-            snapshot = await this.deps.bookings.getAppointment(
+        const found = await this.lookUp(command.tenantId, resourceKey, () =>
+            this.deps.bookings.getAppointment(
                 command.version,
                 command.businessId,
                 command.appointmentId,
                 command.clientRequestId,
-            );
-        } catch (error) {
-            if (earlier && error instanceof UpstreamError && error.status === 404) {
-                return { record: await this.accept(earlier, error.graphRequestId), replayed: true };
-            }
-            throw error;
-        }
+            ),
+        );
+        if (found.outcome) return found.outcome;
+        const { earlier, snapshot } = found;
         const resource: CancelledResource = {
             version: command.version,
             graphPath: `/solutions/bookingBusinesses/${encodeURIComponent(command.businessId)}/appointments/${encodeURIComponent(command.appointmentId)}`,
@@ -167,15 +149,37 @@ export class CancellationService {
     }
 
     /**
-     * What the gateway already did for this item: a finished cancellation is replayed; a `pending` one (an earlier
-     * attempt whose outcome is unknown) is carried on rather than duplicated. Failed ones are history only.
+     * What the gateway already did for this item, read while Graph is asked for the item itself (the Graph read changes
+     * nothing; it is wasted only on a replay, and it takes a Storage round trip off every first cancel). A finished
+     * cancellation is replayed; a `pending` one (an earlier attempt whose outcome is unknown) is carried on rather than
+     * duplicated, and finished as accepted when Graph says the item is gone. Failed ones are history only.
      */
-    private async earlier(tenantId: string, resourceKey: string) {
+    private async lookUp<T>(
+        tenantId: string,
+        resourceKey: string,
+        readGraph: () => Promise<T>,
+    ): Promise<
+        | { readonly outcome: CancelOutcome }
+        | {
+              readonly outcome?: undefined;
+              readonly earlier: Stored<CancellationRecord> | undefined;
+              readonly snapshot: T;
+          }
+    > {
+        const fromGraph = readGraph();
+        // Awaited below, unless the store answers first with a replay or fails: then its outcome no longer matters.
+        fromGraph.catch(() => undefined);
         const found = await this.deps.store.findByResource(tenantId, resourceKey);
-        return {
-            done: found && doneStates.has(found.value.state) ? found.value : undefined,
-            pending: found?.value.state === 'pending' ? found : undefined,
-        };
+        if (found && doneStates.has(found.value.state)) return { outcome: { record: found.value, replayed: true } };
+        const earlier = found?.value.state === 'pending' ? found : undefined;
+        try {
+            return { earlier, snapshot: await fromGraph };
+        } catch (error) {
+            if (earlier && error instanceof UpstreamError && error.status === 404) {
+                return { outcome: { record: await this.accept(earlier, error.graphRequestId), replayed: true } };
+            }
+            throw error;
+        }
     }
 
     private async recordIntent(
@@ -228,7 +232,10 @@ export class CancellationService {
         }
     }
 
-    /** Marks the record accepted and sends its notification (outbox: flag first, enqueue, then clear). */
+    /**
+     * Marks the record accepted with its notification owed, which is what the 202 waits for; the relay sends the
+     * notification (enqueue, then clear the flag) after the answer, and reconciliation does if this process dies first.
+     */
     private async accept(
         stored: Stored<CancellationRecord>,
         requestId: string | undefined,
@@ -242,7 +249,9 @@ export class CancellationService {
             lastError: undefined,
             nextCheckAt: new Date(now.getTime() + this.deps.settings.verifyDelayMs).toISOString(),
         };
-        return (await saveAndNotify(accepted, stored.etag, this.outbox)).value;
+        const flagged = await saveOwingNotification(accepted, stored.etag, this.deps);
+        this.deps.relay.send(flagged, { nextCheckAt: accepted.nextCheckAt });
+        return flagged.value;
     }
 
     private async recordFailure(pending: Stored<CancellationRecord>, requestIds: string[], error: unknown) {

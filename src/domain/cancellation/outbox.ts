@@ -33,6 +33,21 @@ export interface OutboxDeps {
 export const owedNotificationRecheckMs = 60_000;
 
 /**
+ * Saves a state change together with the notification it owes (`notificationPending`), keeping the record due soon
+ * enough for reconciliation to send it if nothing else does. Throws ConcurrencyConflict when another writer got
+ * there first. Hand the result to {@link sendPendingNotification} (now) or a NotificationRelay (after the answer).
+ */
+export async function saveOwingNotification(
+    next: CancellationRecord,
+    etag: string,
+    deps: Pick<OutboxDeps, 'store' | 'clock'>,
+): Promise<Stored<CancellationRecord>> {
+    const recheck = new Date(deps.clock.now().getTime() + owedNotificationRecheckMs).toISOString();
+    const owedAt = next.nextCheckAt !== undefined && next.nextCheckAt < recheck ? next.nextCheckAt : recheck;
+    return deps.store.update({ ...next, notificationPending: true, nextCheckAt: owedAt }, etag);
+}
+
+/**
  * Saves a state change and announces it, as an outbox: the record is written with `notificationPending` first (so a
  * crash leaves a flag reconciliation acts on), then the message is enqueued, then the flag is cleared. A failed
  * enqueue leaves the change standing and the flag set. Throws ConcurrencyConflict when another writer got there first.
@@ -42,9 +57,7 @@ export async function saveAndNotify(
     etag: string,
     deps: OutboxDeps,
 ): Promise<Stored<CancellationRecord>> {
-    const recheck = new Date(deps.clock.now().getTime() + owedNotificationRecheckMs).toISOString();
-    const owedAt = next.nextCheckAt !== undefined && next.nextCheckAt < recheck ? next.nextCheckAt : recheck;
-    const flagged = await deps.store.update({ ...next, notificationPending: true, nextCheckAt: owedAt }, etag);
+    const flagged = await saveOwingNotification(next, etag, deps);
     return sendPendingNotification(flagged, deps, { nextCheckAt: next.nextCheckAt });
 }
 

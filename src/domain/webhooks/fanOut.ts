@@ -25,6 +25,9 @@ export function deliveryId(messageId: string, subscriptionId: string): string {
  * failing endpoint never delays or repeats the others. Safe to run twice for one message.
  */
 export async function fanOut(message: NotificationMessage, deps: FanOutDeps): Promise<number> {
+    // Subscriptions first: with none to notify, the record need not be read.
+    const subscriptions = await deps.subscriptions.listMatching(message.tenantId, message.type);
+    if (subscriptions.length === 0) return 0;
     const stored = await deps.cancellations.get(message.tenantId, message.cancellationId);
     if (!stored) {
         deps.log(
@@ -32,7 +35,6 @@ export async function fanOut(message: NotificationMessage, deps: FanOutDeps): Pr
         );
         return 0;
     }
-    const subscriptions = await deps.subscriptions.listMatching(message.tenantId, message.type);
     const now = deps.clock.now().toISOString();
     let queued = 0;
     for (const subscription of subscriptions) {
