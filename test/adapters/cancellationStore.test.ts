@@ -169,6 +169,25 @@ describe('TableCancellationStore: records', () => {
         expect((await rowKeysOf(record.tenantId)).filter((k) => k.includes('failed'))).toEqual([]);
     });
 
+    test('an update that moves no index row (a flag) is still conditional and returns the next ETag', async () => {
+        const record = sampleRecord({ tenantId: tenant(), state: 'accepted', nextCheckAt: at(5) });
+        const created = await store.create({ ...record, notificationPending: true });
+        const keysBefore = await rowKeysOf(record.tenantId);
+
+        const cleared = await store.update({ ...record, notificationPending: false }, created.etag);
+        expect(cleared.etag).not.toBe(created.etag);
+        await expect(store.update({ ...record, notificationPending: true }, created.etag)).rejects.toThrow(
+            ConcurrencyConflict,
+        );
+        const again = await store.update({ ...record, comment: 'second' }, cleared.etag);
+        expect((await store.get(record.tenantId, record.id))?.value).toMatchObject({
+            notificationPending: false,
+            comment: 'second',
+        });
+        expect(again.etag).toBe((await store.get(record.tenantId, record.id))?.etag);
+        expect(await rowKeysOf(record.tenantId)).toEqual(keysBefore);
+    });
+
     test('concurrent updates from the same version: exactly one wins', async () => {
         const record = sampleRecord({ tenantId: tenant() });
         const created = await store.create(record);

@@ -111,7 +111,11 @@ export class TableCancellationStore implements CancellationStore {
             actions.push(['upsert', resourceIndexEntity(record), 'Replace']);
         }
         try {
-            const response = await client.submitTransaction(actions);
+            // Index rows unchanged (e.g. only a flag): a plain conditional update, cheaper than a one-action batch.
+            const response =
+                actions.length === 1
+                    ? { subResponses: [await client.updateEntity(entity, 'Replace', { etag })] }
+                    : await client.submitTransaction(actions);
             return this.remember(record, {
                 value: fromEntity(entity),
                 etag: await this.etagOf(client, record, response),
