@@ -5,6 +5,7 @@ import { freePort, startAzurite } from '../../dev/azurite';
 import { startGraphEmulator } from '../../dev/graph-emulator/server';
 import { mintToken, type MintOptions } from '../../dev/identity/mintToken';
 import { repoRoot } from '../../dev/paths';
+import { statusOf } from '../../src/adapters/tables/tableClients';
 import { waitForHttp } from '../../dev/processes';
 import { emulatorAdmin } from './emulatorAdmin';
 import { TableClient, TableServiceClient } from '@azure/data-tables';
@@ -44,7 +45,7 @@ async function waitForOwedNotifications(connectionString: string): Promise<void>
             const owing = client.listEntities({ queryOptions: { filter: 'notificationPending eq true' } });
             if ((await owing.next()).done) return;
         } catch (error) {
-            if ((error as { statusCode?: number }).statusCode === 404) return; // no table yet: nothing owed
+            if (statusOf(error) === 404) return; // no table yet: nothing owed
             throw error;
         }
         await new Promise((resolve) => setTimeout(resolve, 25));
@@ -58,9 +59,9 @@ async function emptyStorage(connectionString: string): Promise<void> {
         if (!table.name) continue;
         const client = TableClient.fromConnectionString(connectionString, table.name, options);
         for await (const entity of client.listEntities<object>()) {
-            await client.deleteEntity(entity.partitionKey!, entity.rowKey!).catch((error: { statusCode?: number }) => {
+            await client.deleteEntity(entity.partitionKey!, entity.rowKey!).catch((error: unknown) => {
                 // Already gone (the host's own functions delete rows too): that is the goal.
-                if (error.statusCode !== 404) throw error;
+                if (statusOf(error) !== 404) throw error;
             });
         }
     }

@@ -83,7 +83,7 @@ export class TableCancellationStore implements CancellationStore {
             const response = await client.submitTransaction(actions);
             return this.remember(record, {
                 value: fromEntity(entity),
-                etag: await this.etagOf(client, record, response),
+                etag: await this.etagOf(client, record, response.subResponses[0]?.etag),
             });
         } catch (error) {
             if (statusOf(error) === 409) throw new CancellationAlreadyExists(record.id);
@@ -112,13 +112,13 @@ export class TableCancellationStore implements CancellationStore {
         }
         try {
             // Index rows unchanged (e.g. only a flag): a plain conditional update, cheaper than a one-action batch.
-            const response =
+            const written =
                 actions.length === 1
-                    ? { subResponses: [await client.updateEntity(entity, 'Replace', { etag })] }
-                    : await client.submitTransaction(actions);
+                    ? await client.updateEntity(entity, 'Replace', { etag })
+                    : (await client.submitTransaction(actions)).subResponses[0];
             return this.remember(record, {
                 value: fromEntity(entity),
-                etag: await this.etagOf(client, record, response),
+                etag: await this.etagOf(client, record, written?.etag),
             });
         } catch (error) {
             // 412: the record changed since `etag`; 404/409: an index row another writer already moved.
@@ -249,13 +249,16 @@ export class TableCancellationStore implements CancellationStore {
         return results;
     }
 
-    /** The record's new ETag from the transaction response (the record is always its first operation). */
+    /**
+     * The record's new ETag as the write answered it (a transaction's first operation is always the record), or read
+     * back when the answer had none.
+     */
     private async etagOf(
         client: TableClient,
         record: CancellationRecord,
-        response: { subResponses: readonly { etag?: string | undefined }[] },
+        answered: string | undefined,
     ): Promise<string> {
-        const etag = response.subResponses[0]?.etag?.trim();
+        const etag = answered?.trim();
         if (etag) return etag;
         const stored = await this.readRecord(client, record.tenantId, record.id);
         if (stored === null) throw new Error(`cancellation ${record.id} vanished right after it was written`);
