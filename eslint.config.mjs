@@ -3,6 +3,12 @@ import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
+/** The local host, the emulator and the dev tools are development tools: the product never imports them. */
+const devTools = {
+    group: ['**/dev/**', '../dev', '../../dev'],
+    message: 'src/ and functions/ never import dev/ (development tools live outside the product).',
+};
+
 export default tseslint.config(
     { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.dev/**', '.azurite/**'] },
     { linterOptions: { reportUnusedDisableDirectives: 'error' } },
@@ -27,6 +33,50 @@ export default tseslint.config(
     {
         files: ['**/*.mjs', '**/*.js'],
         extends: [tseslint.configs.disableTypeChecked],
+    },
+    // Dependency rules (docs/architecture.md): imports point one way.
+    {
+        files: ['src/**/*.ts', 'functions/**/*.ts'],
+        rules: { 'no-restricted-imports': ['error', { patterns: [devTools] }] },
+    },
+    {
+        files: ['src/domain/**/*.ts'],
+        rules: {
+            'no-restricted-imports': [
+                'error',
+                {
+                    patterns: [
+                        devTools,
+                        {
+                            group: ['@azure/*', '@microsoft/*', '@opentelemetry/*', 'jose'],
+                            message: 'Domain code imports no SDK: talk to the outside through a port in src/domain.',
+                        },
+                        {
+                            group: ['**/http/**', '**/adapters/**', '**/functions/**', '**/composition/**'],
+                            message:
+                                'Domain code knows nothing of the HTTP edge, the adapters or the Functions wiring.',
+                        },
+                    ],
+                },
+            ],
+        },
+    },
+    {
+        files: ['dev/graph-emulator/**/*.ts'],
+        rules: {
+            'no-restricted-imports': [
+                'error',
+                {
+                    patterns: [
+                        {
+                            group: ['**/src/**', '**/functions/**'],
+                            message:
+                                "The Graph emulator stands in for Microsoft's service: it imports nothing of the gateway.",
+                        },
+                    ],
+                },
+            ],
+        },
     },
     {
         // Jest's asymmetric matchers (`expect.any`, `expect.arrayContaining`) are typed `any` by design.
