@@ -26,7 +26,7 @@ export interface RunResult {
     readonly latenciesMs: Float64Array;
     /** Measured cancels whose notification the healthy endpoint had not received when the run ended. */
     readonly missing: number;
-    /** Healthy receipts per second, from the first measured 202 to the last receipt. */
+    /** Healthy receipts per second, between the first and the last receipt of the measured cancels. */
     readonly deliveriesPerSecond: number;
     readonly endpoints: readonly { behaviour: Behaviour; verified: number; rejected: number }[];
 }
@@ -146,24 +146,30 @@ export async function runOnce(
         const sent = await pacedCancels(stack, users, measured, args.ratePerSecond);
         const missing = await awaitReceipts(healthy, sent.acceptedAt.keys(), drainTimeoutMs);
         const latencies: number[] = [];
-        let firstAcceptedMs = Number.POSITIVE_INFINITY;
+        let firstReceiptMs = Number.POSITIVE_INFINITY;
         let lastReceiptMs = Number.NEGATIVE_INFINITY;
         for (const [id, acceptedMs] of sent.acceptedAt) {
-            firstAcceptedMs = Math.min(firstAcceptedMs, acceptedMs);
             const receivedMs = healthy.receipts.get(id);
             if (receivedMs === undefined) continue;
             latencies.push(receivedMs - acceptedMs);
+            firstReceiptMs = Math.min(firstReceiptMs, receivedMs);
             lastReceiptMs = Math.max(lastReceiptMs, receivedMs);
         }
         return {
             label,
             behaviours,
             cancels: measured.count,
-            cancelRate: measured.count > 1 ? (measured.count - 1) / ((sent.sentMs - sent.startedMs) / 1000) : Number.NaN,
+            cancelRate:
+                measured.count > 1 ? (measured.count - 1) / ((sent.sentMs - sent.startedMs) / 1000) : Number.NaN,
             latenciesMs: Float64Array.from(latencies).sort(),
             missing,
-            deliveriesPerSecond: latencies.length / ((lastReceiptMs - firstAcceptedMs) / 1000),
-            endpoints: receivers.map((r) => ({ behaviour: r.behaviour, verified: r.verified(), rejected: r.rejected() })),
+            // Counted like the cancel rate (intervals between the first and the last), so the two compare.
+            deliveriesPerSecond: (latencies.length - 1) / ((lastReceiptMs - firstReceiptMs) / 1000),
+            endpoints: receivers.map((r) => ({
+                behaviour: r.behaviour,
+                verified: r.verified(),
+                rejected: r.rejected(),
+            })),
         };
     } finally {
         onStack(undefined);
