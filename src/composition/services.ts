@@ -7,12 +7,17 @@ import { GraphHttp } from '../adapters/graph/graphHttp';
 import { graphProbe } from '../adapters/graph/graphProbe';
 import { deliveriesQueueName, StorageDeliveryQueue } from '../adapters/queues/deliveryQueue';
 import { JsonQueue } from '../adapters/queues/jsonQueue';
-import { notificationsQueueName, StorageNotificationQueue } from '../adapters/queues/notificationQueue';
+import {
+    notificationRedriveQueue,
+    notificationsQueueName,
+    StorageNotificationQueue,
+} from '../adapters/queues/notificationQueue';
 import { storageClients } from '../adapters/storage/storageClients';
 import { storageProbe } from '../adapters/storage/storageProbe';
 import { TableCancellationStore } from '../adapters/tables/cancellationStore';
 import { TableDeliveryStore } from '../adapters/tables/deliveryStore';
 import { TableIdempotencyStore } from '../adapters/tables/idempotencyStore';
+import { TableParkedNotificationStore } from '../adapters/tables/parkedNotificationStore';
 import { TableSubscriptionStore } from '../adapters/tables/subscriptionStore';
 import { GuardedWebhookSender } from '../adapters/webhooks/guardedWebhookSender';
 import { registrationTargetCheck } from '../adapters/webhooks/registrationCheck';
@@ -28,6 +33,7 @@ import { systemClock } from '../domain/ports/clock';
 import type { DeliverDeps } from '../domain/webhooks/deliver';
 import type { DeliveryStore } from '../domain/webhooks/delivery';
 import type { FanOutDeps } from '../domain/webhooks/fanOut';
+import type { PoisonDeps } from '../domain/webhooks/poison';
 import type { SubscriptionStore } from '../domain/webhooks/subscription';
 import { SubscriptionService } from '../domain/webhooks/subscriptionService';
 import { lookupMany } from '../domain/reconciliation/graphLookups';
@@ -55,6 +61,8 @@ export interface Services {
     readonly reconcile: ReconcileDeps;
     /** Where queue messages that can never be processed go, by trigger queue. */
     readonly poison: { readonly notifications: JsonQueue; readonly deliveries: JsonQueue };
+    /** What the drains of those poison queues need: deliveries to mark failed, notifications to park and re-send. */
+    readonly poisonDrain: PoisonDeps;
 }
 
 export function createServices(config: GatewayConfig, log: (message: string) => void): Services {
@@ -179,6 +187,13 @@ export function createServices(config: GatewayConfig, log: (message: string) => 
                 pageSize: 500,
                 cancelRetryDelaysMs: config.reconcile.retryDelaysMs,
             },
+        },
+        poisonDrain: {
+            deliveries,
+            parked: new TableParkedNotificationStore(storage.table('parkednotifications')),
+            redrive: notificationRedriveQueue(notifications),
+            clock: systemClock,
+            redriveDelaysMs: webhooks.notificationRedriveDelaysMs,
         },
         poison: {
             notifications: new JsonQueue(storage.queue(`${notificationsQueueName}-poison`)),

@@ -42,6 +42,8 @@ export interface GatewayConfig {
         readonly secretGraceMs: number;
         readonly disableAfterFailingMs: number;
         readonly retryScheduleMs: readonly number[];
+        readonly deliveryRetentionMs: number;
+        readonly notificationRedriveDelaysMs: readonly number[];
     };
     readonly reconcile: {
         readonly schedule: string;
@@ -125,6 +127,8 @@ export function parseConfig(env: Record<string, string | undefined>): GatewayCon
             secretGraceMs: s.WEBHOOK_SECRET_GRACE_HOURS * 3_600_000,
             disableAfterFailingMs: s.WEBHOOK_DISABLE_AFTER_FAILING_DAYS * 86_400_000,
             retryScheduleMs: s.WEBHOOK_RETRY_SCHEDULE_SECONDS,
+            deliveryRetentionMs: s.DELIVERY_RETENTION_DAYS * 86_400_000,
+            notificationRedriveDelaysMs: s.NOTIFICATION_REDRIVE_DELAYS_SECONDS,
         },
         reconcile: {
             schedule: s.RECONCILE_SCHEDULE,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseTenantPolicy } from '../domain/access/tenantPolicy';
 import { cancelRetryDelaysMs } from '../domain/reconciliation/reconciler';
 import { retryScheduleMs } from '../domain/webhooks/delivery';
+import { notificationRedriveDelaysMs } from '../domain/webhooks/poison';
 
 const seconds = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
 const milliseconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -115,6 +116,13 @@ export const settingsSchema = z
          * its length is the number of attempts before a delivery is parked as `failed`. Default: Svix's schedule.
          */
         WEBHOOK_RETRY_SCHEDULE_SECONDS: secondsList(asSecondsList(retryScheduleMs), 1, 100),
+        /** Webhook deliveries are kept this long after they were created, then purged by the hourly timer. */
+        DELIVERY_RETENTION_DAYS: z.coerce.number().int().positive().default(30),
+        /**
+         * Delays before each re-send of a notification whose fan-out failed every try and was poisoned; its length is
+         * how often it is re-sent before it stays parked for an operator (`GET /api/parkedNotifications`).
+         */
+        NOTIFICATION_REDRIVE_DELAYS_SECONDS: secondsList(asSecondsList(notificationRedriveDelaysMs), 1, 20),
         /** An endpoint that fails every delivery this long is disabled. */
         WEBHOOK_DISABLE_AFTER_FAILING_DAYS: z.coerce.number().int().positive().default(5),
         /** Six-field NCRONTAB (UTC) of the reconciliation timer; read by the host as `%RECONCILE_SCHEDULE%`. */

@@ -4,6 +4,7 @@ import {
     type NotificationQueue,
     notificationMessageSchema,
 } from '../../domain/notifications/notificationMessage';
+import type { NotificationRedriveQueue } from '../../domain/webhooks/poison';
 import { JsonQueue } from './jsonQueue';
 
 export const notificationsQueueName = 'notifications';
@@ -35,4 +36,16 @@ export class StorageNotificationQueue implements NotificationQueue {
     async enqueue(message: NotificationMessage, options: EnqueueOptions = {}): Promise<void> {
         await this.queue.send(notificationMessageSchema.parse(message), options.visibilityTimeoutSeconds);
     }
+}
+
+const maxVisibilityMs = 7 * 24 * 3_600_000;
+
+/** {@link NotificationRedriveQueue} on the same queue: a delay becomes the message's visibility timeout (≤ 7 days). */
+export function notificationRedriveQueue(queue: StorageNotificationQueue): NotificationRedriveQueue {
+    return {
+        enqueue: (message, delayMs) =>
+            queue.enqueue(message, {
+                visibilityTimeoutSeconds: Math.ceil(Math.min(Math.max(delayMs, 0), maxVisibilityMs) / 1000),
+            }),
+    };
 }

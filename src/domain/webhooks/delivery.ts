@@ -38,6 +38,26 @@ export interface ListDeliveriesQuery {
     readonly limit: number;
 }
 
+/** One page of a listing: `continuationToken` names the next page, absent on the last. */
+export interface ListDeliveriesPageQuery extends Omit<ListDeliveriesQuery, 'limit'> {
+    /** 1..1000. */
+    readonly pageSize: number;
+    readonly continuationToken?: string | undefined;
+}
+
+export interface DeliveryPage {
+    readonly items: readonly Delivery[];
+    readonly continuationToken?: string | undefined;
+}
+
+/** What one purge run did. */
+export interface DeliveryPurgeSummary {
+    /** Deliveries created before the cutoff, deleted. */
+    readonly deleted: number;
+    /** Rows of an earlier key layout moved to the current one (see the Table store). */
+    readonly migrated: number;
+}
+
 /** Webhook deliveries (Azure Table `deliveries`), one partition per tenant, ETag concurrency. */
 export interface DeliveryStore {
     /** Inserts the delivery unless one with its id exists; returns whichever is stored. */
@@ -45,8 +65,15 @@ export interface DeliveryStore {
     /** Throws ConcurrencyConflict when the ETag no longer matches. */
     update(delivery: Delivery, etag: string): Promise<Stored<Delivery>>;
     get(tenantId: string, id: string): Promise<Stored<Delivery> | null>;
-    /** Newest first. */
+    /** Newest first, at most `limit`. */
     list(query: ListDeliveriesQuery): Promise<readonly Delivery[]>;
+    /** Newest first, a page at a time, in order however many there are. */
+    listPage(query: ListDeliveriesPageQuery): Promise<DeliveryPage>;
+    /**
+     * Deletes deliveries created before `before` (ISO 8601), at most `limit` per call, each only if it did not change
+     * meanwhile; the rest go on the next call.
+     */
+    purgeCreatedBefore(tenantId: string, before: string, limit: number): Promise<DeliveryPurgeSummary>;
 }
 
 /** A unit of work on the deliveries queue: make attempt `attempt` of one delivery. */

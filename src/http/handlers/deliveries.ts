@@ -40,22 +40,32 @@ function invalid(error: z.ZodError): BadRequestError {
     return new BadRequestError('invalidRequest', `Invalid '${issue?.path.join('.') || 'request'}': ${issue?.message}`);
 }
 
-/** `GET /api/deliveries?state=failed&subscriptionId=&since=&$top=`: webhook deliveries of the tenant, newest first. */
+/**
+ * `GET /api/deliveries?state=failed&subscriptionId=&since=&$top=&$skiptoken=`: webhook deliveries of the tenant, newest
+ * first, a page at a time (`@odata.nextLink` names the next page).
+ */
 export function listDeliveriesHandler(deps: DeliveriesDeps): EdgeHandler {
     return handle(async (request) => {
         const caller = await deps.tokens.authenticate(request.headers.get('authorization'));
         requirePermission(caller, operatorPermissions);
         const parsed = listQuery.safeParse(Object.fromEntries(request.query.entries()));
         if (!parsed.success) throw invalid(parsed.error);
-        const { state, subscriptionId, since, $top } = parsed.data;
-        const items = await deps.deliveries.list({
+        const { state, subscriptionId, since, $top, $skiptoken } = parsed.data;
+        const page = await deps.deliveries.listPage({
             tenantId: caller.tenantId,
             state,
             subscriptionId,
             since: since ? new Date(since).toISOString() : undefined,
-            limit: $top ?? 50,
+            pageSize: $top ?? 50,
+            continuationToken: $skiptoken,
         });
-        return { status: 200, jsonBody: { value: items.map(deliveryView) } };
+        const body: Record<string, unknown> = { value: page.items.map(deliveryView) };
+        if (page.continuationToken) {
+            const next = new URL(request.url);
+            next.searchParams.set('$skiptoken', page.continuationToken);
+            body['@odata.nextLink'] = next.toString();
+        }
+        return { status: 200, jsonBody: body };
     });
 }
 

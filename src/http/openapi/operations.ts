@@ -13,6 +13,9 @@ import {
     deliveriesListQuery,
     deliveryListSchema,
     deliveryViewSchema,
+    parkedNotificationListSchema,
+    parkedNotificationsListQuery,
+    parkedNotificationViewSchema,
     recoverBody,
     recoveredSchema,
     rotatedSecretSchema,
@@ -215,6 +218,36 @@ const own: Array<[HttpMethod, string, OperationInfo]> = [
             tags: ['Deliveries'],
             permissions: operators,
             success: { status: 202, description: 'The delivery, queued again.', schema: deliveryViewSchema },
+        },
+    ],
+    [
+        'GET',
+        ownRoutes.parkedNotifications,
+        {
+            operationId: 'listParkedNotifications',
+            summary: 'List notifications whose fan-out was poisoned',
+            description:
+                'Notifications the fan-out failed on every try: `redriving` (sent again later, on a bounded schedule), ' +
+                '`parked` (the schedule is used up; send it again with redrive) or `unreadable`.',
+            tags: ['Deliveries'],
+            permissions: routePermissions.admin,
+            query: parkedNotificationsListQuery,
+            success: {
+                status: 200,
+                description: 'A page of parked notifications.',
+                schema: parkedNotificationListSchema,
+            },
+        },
+    ],
+    [
+        'POST',
+        ownRoutes.parkedNotificationRedrive,
+        {
+            operationId: 'redriveParkedNotification',
+            summary: 'Send a parked notification again',
+            tags: ['Deliveries'],
+            permissions: routePermissions.admin,
+            success: { status: 202, description: 'Queued again.', schema: parkedNotificationViewSchema },
         },
     ],
     [

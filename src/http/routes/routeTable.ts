@@ -34,6 +34,8 @@ export const ownRoutes = {
     deliveries: 'deliveries',
     deliveryReplay: 'deliveries/{id}/replay',
     subscriptionRecover: 'subscriptions/{id}/recover',
+    parkedNotifications: 'parkedNotifications',
+    parkedNotificationRedrive: 'parkedNotifications/{id}/redrive',
     reconcile: 'reconcile',
 } as const;
 
@@ -50,6 +52,8 @@ export const routeTable: readonly RouteEntry[] = [
     { route: ownRoutes.subscriptionRecover, methods: ['POST'] },
     { route: ownRoutes.deliveries, methods: ['GET'] },
     { route: ownRoutes.deliveryReplay, methods: ['POST'] },
+    { route: ownRoutes.parkedNotifications, methods: ['GET'] },
+    { route: ownRoutes.parkedNotificationRedrive, methods: ['POST'] },
     { route: ownRoutes.reconcile, methods: ['POST'] },
     { route: 'openapi.json', methods: ['GET'] },
 ];

@@ -201,6 +201,7 @@ export const deliveriesListQuery = z
         subscriptionId: z.string().min(1).max(100).optional(),
         since: z.iso.datetime({ offset: true }).optional(),
         $top: z.coerce.number().int().min(1).max(200).optional(),
+        $skiptoken: z.string().min(1).max(4096).optional(),
     })
     .strict();
 
@@ -220,8 +221,37 @@ export const deliveryViewSchema = z.object({
     lastError: z.string().optional(),
 });
 
-export const deliveryListSchema = z.object({ value: z.array(deliveryViewSchema) });
+export const deliveryListSchema = z.object({
+    value: z.array(deliveryViewSchema),
+    '@odata.nextLink': z.string().optional(),
+});
 export const recoveredSchema = z.object({ replayed: z.number().int() });
+
+// ---- Parked notifications ----
+
+export const parkedNotificationsListQuery = z
+    .object({
+        $top: z.coerce.number().int().min(1).max(200).optional(),
+        $skiptoken: z.string().min(1).max(4096).optional(),
+    })
+    .strict();
+
+export const parkedNotificationViewSchema = z.object({
+    id: z.string().describe('The notification message id, or unreadable_… for a message that is no notification.'),
+    state: z.enum(['redriving', 'parked', 'unreadable']),
+    eventType: eventTypeSchema.optional(),
+    cancellationId: z.string().optional(),
+    redrives: z.number().int().describe('Times it was sent again after poisoning.'),
+    firstParkedDateTime: z.string(),
+    lastParkedDateTime: z.string(),
+    nextRedriveDateTime: z.string().optional(),
+    raw: z.string().optional().describe('The start of an unreadable message.'),
+});
+
+export const parkedNotificationListSchema = z.object({
+    value: z.array(parkedNotificationViewSchema),
+    '@odata.nextLink': z.string().optional(),
+});
 
 // ---- Errors ----
 

@@ -4,7 +4,9 @@ import type {
     Delivery,
     DeliveryJob,
     DeliveryQueue,
+    DeliveryPage,
     DeliveryStore,
+    ListDeliveriesPageQuery,
     ListDeliveriesQuery,
 } from '../../../src/domain/webhooks/delivery';
 
@@ -35,20 +37,43 @@ export class MemoryDeliveryStore implements DeliveryStore {
         return Promise.resolve(found ? structuredClone(found) : null);
     }
 
+    private matching(query: Omit<ListDeliveriesQuery, 'limit'>): Delivery[] {
+        return [...this.rows.values()]
+            .map((r) => structuredClone(r.value))
+            .filter(
+                (d) =>
+                    d.tenantId === query.tenantId &&
+                    (!query.state || d.state === query.state) &&
+                    (!query.subscriptionId || d.subscriptionId === query.subscriptionId) &&
+                    (!query.since || d.createdAt >= query.since),
+            )
+            .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.id.localeCompare(b.id));
+    }
+
     list(query: ListDeliveriesQuery) {
-        return Promise.resolve(
-            [...this.rows.values()]
-                .map((r) => r.value)
-                .filter(
-                    (d) =>
-                        d.tenantId === query.tenantId &&
-                        (!query.state || d.state === query.state) &&
-                        (!query.subscriptionId || d.subscriptionId === query.subscriptionId) &&
-                        (!query.since || d.createdAt >= query.since),
-                )
-                .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
-                .slice(0, query.limit),
-        );
+        return Promise.resolve(this.matching(query).slice(0, query.limit));
+    }
+
+    /** The token is the offset of the next page. */
+    listPage(query: ListDeliveriesPageQuery): Promise<DeliveryPage> {
+        const start = Number(query.continuationToken ?? 0);
+        const all = this.matching(query);
+        const end = start + query.pageSize;
+        return Promise.resolve({
+            items: all.slice(start, end),
+            continuationToken: end < all.length ? String(end) : undefined,
+        });
+    }
+
+    purgeCreatedBefore(tenantId: string, before: string, limit: number) {
+        let deleted = 0;
+        for (const [key, stored] of this.rows) {
+            if (deleted >= limit) break;
+            if (stored.value.tenantId !== tenantId || !(stored.value.createdAt < before)) continue;
+            this.rows.delete(key);
+            deleted++;
+        }
+        return Promise.resolve({ deleted, migrated: 0 });
     }
 }
 
