@@ -36,6 +36,9 @@ param authV1IssuerHost string = 'https://sts.windows.net'
 @description('Microsoft Graph root (/v1.0 and /beta are appended).')
 param graphBaseUrl string = 'https://graph.microsoft.com'
 
+@description('Comma-separated host names allowed as authority or Graph host besides the national clouds\' (a sovereign cloud).')
+param customCloudHosts string = ''
+
 @description('Client id of the Graph app registration; only used with graphClientSecretUri.')
 param graphClientId string = ''
 
@@ -66,6 +69,7 @@ var gatewaySettings = {
   AUTH_V1_ISSUER_HOST: authV1IssuerHost
   AUTH_CLOCK_SKEW_SECONDS: '60'
   GRAPH_BASE_URL: graphBaseUrl
+  CUSTOM_CLOUD_HOSTS: customCloudHosts
   GRAPH_CREDENTIAL: useClientSecret ? 'clientSecret' : 'managedIdentity'
   GRAPH_CLIENT_ID: useClientSecret ? graphClientId : identityClientId
   GRAPH_TIMEOUT_MS: '10000'

@@ -1,9 +1,5 @@
-import {
-    type AddressCategory,
-    classifyAddress,
-    ipv6Bytes,
-    isAddressAllowed,
-} from '../../src/adapters/webhooks/ssrfPolicy';
+import { isAddressAllowed } from '../../src/adapters/webhooks/ssrfPolicy';
+import { type AddressCategory, classifyAddress, ipv6Bytes } from '../../src/net/addressClassification';
 import {
     assertAllowedTargetUrl,
     parseTargetUrl,

@@ -1,7 +1,8 @@
 import { promises as dns } from 'node:dns';
 import { isIP } from 'node:net';
 import { WebhookTargetRefused, WebhookTransportError } from '../../domain/webhooks/sender';
-import { type AddressPolicy, classifyAddress, describeVerdict, isAddressAllowed } from './ssrfPolicy';
+import { classifyAddress } from '../../net/addressClassification';
+import { type AddressPolicy, describeVerdict, isAddressAllowed } from './ssrfPolicy';
 
 /** One address a host name resolved to. */
 export interface ResolvedAddress {
