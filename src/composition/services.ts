@@ -132,7 +132,10 @@ export function createServices(config: GatewayConfig, log: (message: string) => 
             clock: systemClock,
             newId: randomUUID,
             randomBytes: (size) => randomBytes(size),
-            validateTarget: registrationTargetCheck({ allowLoopback: webhooks.allowLoopback }),
+            validateTarget: registrationTargetCheck({
+                allowLoopback: webhooks.allowLoopback,
+                dnsTimeoutMs: webhooks.dnsTimeoutMs,
+            }),
             settings: { allowLoopback: webhooks.allowLoopback, secretGraceMs: webhooks.secretGraceMs },
         }),
         deliveries,
@@ -150,6 +153,7 @@ export function createServices(config: GatewayConfig, log: (message: string) => 
             sender: new GuardedWebhookSender({
                 allowLoopback: webhooks.allowLoopback,
                 timeoutMs: webhooks.timeoutMs,
+                dnsTimeoutMs: webhooks.dnsTimeoutMs,
                 maxResponseBytes: webhooks.maxResponseBytes,
             }),
             queue: deliveryQueue,

@@ -38,6 +38,7 @@ export interface GatewayConfig {
     readonly webhooks: {
         readonly allowLoopback: boolean;
         readonly timeoutMs: number;
+        readonly dnsTimeoutMs: number;
         readonly maxResponseBytes: number;
         readonly secretGraceMs: number;
         readonly disableAfterFailingMs: number;
@@ -121,6 +122,7 @@ export function parseConfig(env: Record<string, string | undefined>): GatewayCon
         webhooks: {
             allowLoopback: s.WEBHOOK_ALLOW_LOOPBACK,
             timeoutMs: s.WEBHOOK_TIMEOUT_MS,
+            dnsTimeoutMs: s.WEBHOOK_DNS_TIMEOUT_MS,
             maxResponseBytes: s.WEBHOOK_MAX_RESPONSE_BYTES,
             secretGraceMs: s.WEBHOOK_SECRET_GRACE_HOURS * 3_600_000,
             disableAfterFailingMs: s.WEBHOOK_DISABLE_AFTER_FAILING_DAYS * 86_400_000,

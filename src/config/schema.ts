@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defaultDnsTimeoutMs } from '../adapters/webhooks/targetRules';
 import { parseTenantPolicy } from '../domain/access/tenantPolicy';
 import { cancelRetryDelaysMs } from '../domain/reconciliation/reconciler';
 import { retryScheduleMs } from '../domain/webhooks/delivery';
@@ -133,6 +134,11 @@ export const settingsSchema = z
             .transform((value) => value === 'true'),
         /** A delivery succeeds on a 2xx within this time (Standard Webhooks: 15–30 s). */
         WEBHOOK_TIMEOUT_MS: milliseconds(15_000),
+        /**
+         * A webhook host name that has not resolved by then is refused at registration (400) and fails the delivery
+         * attempt (retried). Lookups go to DNS directly (c-ares), not through the worker's small thread pool.
+         */
+        WEBHOOK_DNS_TIMEOUT_MS: milliseconds(defaultDnsTimeoutMs),
         /** How much of an endpoint's answer is read; the rest is discarded. */
         WEBHOOK_MAX_RESPONSE_BYTES: z.coerce
             .number()
