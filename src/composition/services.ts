@@ -32,14 +32,16 @@ import type { SubscriptionStore } from '../domain/webhooks/subscription';
 import { SubscriptionService } from '../domain/webhooks/subscriptionService';
 import { lookupMany } from '../domain/reconciliation/graphLookups';
 import type { ReconcileDeps } from '../domain/reconciliation/reconciler';
-import type { HealthProbe } from '../health/checkHealth';
+import { cachedHealth } from '../health/cachedHealth';
+import type { HealthReport } from '../health/checkHealth';
 import type { IdempotencyOptions } from '../http/idempotency';
 import { log } from '../observability/logger';
 
 /** What the function handlers depend on, built once from config. */
 export interface Services {
     readonly config: GatewayConfig;
-    readonly healthProbes: readonly HealthProbe[];
+    /** Storage and Graph probed at most once per `HEALTH_CACHE_MS`, however many ask. */
+    readonly health: () => Promise<HealthReport>;
     readonly tokens: TokenValidator;
     readonly access: BookingAccessDependencies;
     readonly cancellations: CancellationService;
@@ -93,7 +95,11 @@ export function createServices(config: GatewayConfig, log: (message: string) => 
     const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
     return {
         config,
-        healthProbes: [storageProbe(storage.tableService()), graphProbe(credential, config.graph.baseUrl)],
+        health: cachedHealth([storageProbe(storage.tableService()), graphProbe(credential, config.graph.baseUrl)], {
+            probeTimeoutMs: config.health.probeTimeoutMs,
+            cacheMs: config.health.cacheMs,
+            now: () => performance.now(),
+        }),
         tokens: createTokenValidator({
             tenantId: config.tenantId,
             audiences: [config.api.clientId, config.api.appIdUri],

@@ -27,7 +27,7 @@ export interface GatewayConfig {
         readonly retryDeadlineMs: number;
     };
     readonly directoryCacheTtlMs: number;
-    readonly health: { readonly probeTimeoutMs: number };
+    readonly health: { readonly probeTimeoutMs: number; readonly cacheMs: number };
     readonly tenantPolicy: TenantPolicy;
     readonly cancellation: {
         readonly defaultBookingMessage: string;
@@ -108,7 +108,7 @@ export function parseConfig(env: Record<string, string | undefined>): GatewayCon
             retryDeadlineMs: s.GRAPH_RETRY_DEADLINE_MS,
         },
         directoryCacheTtlMs: s.DIRECTORY_CACHE_TTL_SECONDS * 1000,
-        health: { probeTimeoutMs: s.HEALTH_PROBE_TIMEOUT_MS },
+        health: { probeTimeoutMs: s.HEALTH_PROBE_TIMEOUT_MS, cacheMs: s.HEALTH_CACHE_MS },
         tenantPolicy: s.TENANT_POLICY,
         cancellation: {
             defaultBookingMessage: s.BOOKING_DEFAULT_CANCELLATION_MESSAGE,

@@ -107,6 +107,11 @@ export const settingsSchema = z
         /** Group membership and Bookings staff answers are cached this long. */
         DIRECTORY_CACHE_TTL_SECONDS: seconds(60),
         HEALTH_PROBE_TIMEOUT_MS: milliseconds(3_000),
+        /**
+         * `/api/health` probes storage and Graph at most once in this window (concurrent callers share one probe), so
+         * a flood of the anonymous endpoint cannot spend the Graph quota.
+         */
+        HEALTH_CACHE_MS: z.coerce.number().int().nonnegative().default(5_000),
         /** The tenant policy document (JSON): delegates, application access, Bookings users, drift repair. */
         TENANT_POLICY: z
             .string()
