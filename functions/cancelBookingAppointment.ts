@@ -11,7 +11,7 @@ for (const route of bookingCancelRoutes) {
         methods: ['POST'],
         authLevel: 'anonymous', // the gateway validates Entra ID bearer tokens itself
         route: route.route,
-        handler: cancelAppointmentHandler(route.form, {
+        handler: cancelAppointmentHandler(route, {
             ...services,
             defaultCancellationMessage: services.config.cancellation.defaultBookingMessage,
         }),

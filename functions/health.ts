@@ -4,11 +4,11 @@ import { getServices } from '../src/composition/services';
 import { healthHandler } from '../src/http/handlers/health';
 import { ownRoutes } from '../src/http/routes/routeTable';
 
-const { healthProbes, config } = getServices();
+const { health, tokens } = getServices();
 
 app.http('health', {
     methods: ['GET'],
-    authLevel: 'anonymous',
+    authLevel: 'anonymous', // the status is public; a valid token (checked by the gateway) adds the detail
     route: ownRoutes.health,
-    handler: healthHandler(healthProbes, config.health.probeTimeoutMs),
+    handler: healthHandler({ tokens, health }),
 });

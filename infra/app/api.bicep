@@ -36,6 +36,9 @@ param authV1IssuerHost string = 'https://sts.windows.net'
 @description('Microsoft Graph root (/v1.0 and /beta are appended).')
 param graphBaseUrl string = 'https://graph.microsoft.com'
 
+@description('Comma-separated host names allowed as authority or Graph host besides the national clouds\' (a sovereign cloud).')
+param customCloudHosts string = ''
+
 @description('Client id of the Graph app registration; only used with graphClientSecretUri.')
 param graphClientId string = ''
 
@@ -66,12 +69,14 @@ var gatewaySettings = {
   AUTH_V1_ISSUER_HOST: authV1IssuerHost
   AUTH_CLOCK_SKEW_SECONDS: '60'
   GRAPH_BASE_URL: graphBaseUrl
+  CUSTOM_CLOUD_HOSTS: customCloudHosts
   GRAPH_CREDENTIAL: useClientSecret ? 'clientSecret' : 'managedIdentity'
   GRAPH_CLIENT_ID: useClientSecret ? graphClientId : identityClientId
   GRAPH_TIMEOUT_MS: '10000'
   GRAPH_RETRY_DEADLINE_MS: '20000'
   DIRECTORY_CACHE_TTL_SECONDS: '60'
   HEALTH_PROBE_TIMEOUT_MS: '3000'
+  HEALTH_CACHE_MS: '5000'
   TENANT_POLICY: tenantPolicy
   BOOKING_DEFAULT_CANCELLATION_MESSAGE: 'Your appointment has been cancelled.'
   CANCEL_VERIFY_DELAY_SECONDS: '300'
@@ -80,6 +85,7 @@ var gatewaySettings = {
   IDEMPOTENCY_LOCK_SECONDS: '120'
   WEBHOOK_ALLOW_LOOPBACK: 'false'
   WEBHOOK_TIMEOUT_MS: '15000'
+  WEBHOOK_DNS_TIMEOUT_MS: '5000'
   WEBHOOK_MAX_RESPONSE_BYTES: '65536'
   WEBHOOK_SECRET_GRACE_HOURS: '24'
   WEBHOOK_RETRY_SCHEDULE_SECONDS: '0,5,300,1800,7200,18000,36000,36000'

@@ -38,14 +38,16 @@ import type { SubscriptionStore } from '../domain/webhooks/subscription';
 import { SubscriptionService } from '../domain/webhooks/subscriptionService';
 import { lookupMany } from '../domain/reconciliation/graphLookups';
 import type { ReconcileDeps } from '../domain/reconciliation/reconciler';
-import type { HealthProbe } from '../health/checkHealth';
+import { cachedHealth } from '../health/cachedHealth';
+import type { HealthReport } from '../health/checkHealth';
 import type { IdempotencyOptions } from '../http/idempotency';
 import { log } from '../observability/logger';
 
 /** What the function handlers depend on, built once from config. */
 export interface Services {
     readonly config: GatewayConfig;
-    readonly healthProbes: readonly HealthProbe[];
+    /** Storage and Graph probed at most once per `HEALTH_CACHE_MS`, however many ask. */
+    readonly health: () => Promise<HealthReport>;
     readonly tokens: TokenValidator;
     readonly access: BookingAccessDependencies;
     readonly cancellations: CancellationService;
@@ -101,7 +103,11 @@ export function createServices(config: GatewayConfig, log: (message: string) => 
     const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
     return {
         config,
-        healthProbes: [storageProbe(storage.tableService()), graphProbe(credential, config.graph.baseUrl)],
+        health: cachedHealth([storageProbe(storage.tableService()), graphProbe(credential, config.graph.baseUrl)], {
+            probeTimeoutMs: config.health.probeTimeoutMs,
+            cacheMs: config.health.cacheMs,
+            now: () => performance.now(),
+        }),
         tokens: createTokenValidator({
             tenantId: config.tenantId,
             audiences: [config.api.clientId, config.api.appIdUri],
@@ -140,7 +146,10 @@ export function createServices(config: GatewayConfig, log: (message: string) => 
             clock: systemClock,
             newId: randomUUID,
             randomBytes: (size) => randomBytes(size),
-            validateTarget: registrationTargetCheck({ allowLoopback: webhooks.allowLoopback }),
+            validateTarget: registrationTargetCheck({
+                allowLoopback: webhooks.allowLoopback,
+                dnsTimeoutMs: webhooks.dnsTimeoutMs,
+            }),
             settings: { allowLoopback: webhooks.allowLoopback, secretGraceMs: webhooks.secretGraceMs },
         }),
         deliveries,
@@ -158,6 +167,7 @@ export function createServices(config: GatewayConfig, log: (message: string) => 
             sender: new GuardedWebhookSender({
                 allowLoopback: webhooks.allowLoopback,
                 timeoutMs: webhooks.timeoutMs,
+                dnsTimeoutMs: webhooks.dnsTimeoutMs,
                 maxResponseBytes: webhooks.maxResponseBytes,
             }),
             queue: deliveryQueue,

@@ -27,7 +27,7 @@ export interface GatewayConfig {
         readonly retryDeadlineMs: number;
     };
     readonly directoryCacheTtlMs: number;
-    readonly health: { readonly probeTimeoutMs: number };
+    readonly health: { readonly probeTimeoutMs: number; readonly cacheMs: number };
     readonly tenantPolicy: TenantPolicy;
     readonly cancellation: {
         readonly defaultBookingMessage: string;
@@ -38,6 +38,7 @@ export interface GatewayConfig {
     readonly webhooks: {
         readonly allowLoopback: boolean;
         readonly timeoutMs: number;
+        readonly dnsTimeoutMs: number;
         readonly maxResponseBytes: number;
         readonly secretGraceMs: number;
         readonly disableAfterFailingMs: number;
@@ -109,7 +110,7 @@ export function parseConfig(env: Record<string, string | undefined>): GatewayCon
             retryDeadlineMs: s.GRAPH_RETRY_DEADLINE_MS,
         },
         directoryCacheTtlMs: s.DIRECTORY_CACHE_TTL_SECONDS * 1000,
-        health: { probeTimeoutMs: s.HEALTH_PROBE_TIMEOUT_MS },
+        health: { probeTimeoutMs: s.HEALTH_PROBE_TIMEOUT_MS, cacheMs: s.HEALTH_CACHE_MS },
         tenantPolicy: s.TENANT_POLICY,
         cancellation: {
             defaultBookingMessage: s.BOOKING_DEFAULT_CANCELLATION_MESSAGE,
@@ -123,6 +124,7 @@ export function parseConfig(env: Record<string, string | undefined>): GatewayCon
         webhooks: {
             allowLoopback: s.WEBHOOK_ALLOW_LOOPBACK,
             timeoutMs: s.WEBHOOK_TIMEOUT_MS,
+            dnsTimeoutMs: s.WEBHOOK_DNS_TIMEOUT_MS,
             maxResponseBytes: s.WEBHOOK_MAX_RESPONSE_BYTES,
             secretGraceMs: s.WEBHOOK_SECRET_GRACE_HOURS * 3_600_000,
             disableAfterFailingMs: s.WEBHOOK_DISABLE_AFTER_FAILING_DAYS * 86_400_000,

@@ -1,8 +1,16 @@
 import { z } from 'zod';
+import { defaultDnsTimeoutMs } from '../adapters/webhooks/targetRules';
 import { parseTenantPolicy } from '../domain/access/tenantPolicy';
 import { cancelRetryDelaysMs } from '../domain/reconciliation/reconciler';
 import { retryScheduleMs } from '../domain/webhooks/delivery';
 import { notificationRedriveDelaysMs } from '../domain/webhooks/poison';
+import {
+    customHostProblem,
+    entraAuthorityHosts,
+    graphHosts,
+    type HostRule,
+    productionOriginProblem,
+} from './cloudHosts';
 
 const seconds = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
 const milliseconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -36,8 +44,13 @@ const origin = (fallback: string) =>
         .default(fallback)
         .transform((value) => value.replace(/\/+$/, ''));
 
-const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
-const isLoopback = (url: string) => loopbackHosts.has(new URL(url).hostname);
+/** Which hosts each origin setting may name in production (see {@link productionOriginProblem}). */
+const productionHostRules = {
+    AUTH_AUTHORITY_HOST: { kind: 'an Entra ID authority host', known: entraAuthorityHosts },
+    // Only compared with the tokens' `iss`: nothing is sent there, so any public host will do.
+    AUTH_V1_ISSUER_HOST: { known: [] },
+    GRAPH_BASE_URL: { kind: 'a Microsoft Graph host', known: graphHosts },
+} as const satisfies Record<string, HostRule>;
 
 /**
  * Every app setting the gateway reads, by its environment-variable name. `local.settings.sample.json`
@@ -65,6 +78,25 @@ export const settingsSchema = z
         AUTH_CLOCK_SKEW_SECONDS: seconds(60),
         /** Graph root; `/v1.0` and `/beta` are appended. */
         GRAPH_BASE_URL: origin('https://graph.microsoft.com'),
+        /**
+         * Production accepts only the national clouds' Entra ID and Graph hosts as AUTH_AUTHORITY_HOST and
+         * GRAPH_BASE_URL; this comma-separated list of host names (e.g. a sovereign cloud's) adds others. Addresses
+         * that are not public (loopback, private, link-local…) are refused even here.
+         */
+        CUSTOM_CLOUD_HOSTS: z
+            .string()
+            .default('')
+            .transform((text, ctx) => {
+                const hosts = text
+                    .split(',')
+                    .map((host) => host.trim().toLowerCase())
+                    .filter((host) => host !== '');
+                for (const host of hosts) {
+                    const problem = customHostProblem(host);
+                    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+                }
+                return hosts;
+            }),
         /** `managedIdentity` in Azure; `clientSecret` where a secret is configured (locally: the emulator). */
         GRAPH_CREDENTIAL: z.enum(['managedIdentity', 'clientSecret']).default('managedIdentity'),
         /** Client id of the app the gateway calls Graph as (user-assigned identity or app registration). */
@@ -76,6 +108,11 @@ export const settingsSchema = z
         /** Group membership and Bookings staff answers are cached this long. */
         DIRECTORY_CACHE_TTL_SECONDS: seconds(60),
         HEALTH_PROBE_TIMEOUT_MS: milliseconds(3_000),
+        /**
+         * `/api/health` probes storage and Graph at most once in this window (concurrent callers share one probe), so
+         * a flood of the anonymous endpoint cannot spend the Graph quota.
+         */
+        HEALTH_CACHE_MS: z.coerce.number().int().nonnegative().default(5_000),
         /** The tenant policy document (JSON): delegates, application access, Bookings users, drift repair. */
         TENANT_POLICY: z
             .string()
@@ -103,6 +140,11 @@ export const settingsSchema = z
             .transform((value) => value === 'true'),
         /** A delivery succeeds on a 2xx within this time (Standard Webhooks: 15–30 s). */
         WEBHOOK_TIMEOUT_MS: milliseconds(15_000),
+        /**
+         * A webhook host name that has not resolved by then is refused at registration (400) and fails the delivery
+         * attempt (retried). Lookups go to DNS directly (c-ares), not through the worker's small thread pool.
+         */
+        WEBHOOK_DNS_TIMEOUT_MS: milliseconds(defaultDnsTimeoutMs),
         /** How much of an endpoint's answer is read; the rest is discarded. */
         WEBHOOK_MAX_RESPONSE_BYTES: z.coerce
             .number()
@@ -175,15 +217,13 @@ export const settingsSchema = z
                     message: 'must be false in production: webhooks go to public https endpoints only',
                 });
             }
-            for (const name of ['AUTH_AUTHORITY_HOST', 'AUTH_V1_ISSUER_HOST', 'GRAPH_BASE_URL'] as const) {
-                const value = settings[name];
-                if (isLoopback(value) || !value.startsWith('https://')) {
-                    ctx.addIssue({
-                        code: 'custom',
-                        path: [name],
-                        message: 'must be a public https origin in production (development values are refused)',
-                    });
-                }
+            for (const [name, rule] of Object.entries(productionHostRules)) {
+                const problem = productionOriginProblem(
+                    settings[name as keyof typeof productionHostRules],
+                    rule,
+                    settings.CUSTOM_CLOUD_HOSTS,
+                );
+                if (problem !== undefined) ctx.addIssue({ code: 'custom', path: [name], message: problem });
             }
         }
     });

@@ -122,24 +122,45 @@ function idempotencyScope(caller: Caller): string {
     return `${caller.tenantId}|${caller.objectId}|${caller.appId}`;
 }
 
-/** Same request = same method, path (case-insensitively, as routes match) and parameters. */
-function requestFingerprint(request: HttpRequest, parameters: Record<string, string | undefined>): string {
-    const path = new URL(request.url).pathname.toLowerCase();
-    const sorted = Object.keys(parameters)
-        .sort()
-        .map((name) => `${name}=${JSON.stringify(parameters[name] ?? null)}`);
-    return fingerprint([request.method.toUpperCase(), path, ...sorted]);
+/** The route a request came in by: its template and the values it matched, ids exactly as sent. */
+export interface MatchedRoute {
+    /** The host's route template, e.g. `{version}/me/events/{eventId}/cancel`. */
+    readonly template: string;
+    readonly values: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * Same request = same method, route and parameters. Routes match case-insensitively, so `Me/Events` and `me/events`
+ * are one route; Graph ids are case-sensitive, so the route's values (ids) are compared exactly as sent.
+ */
+export function requestFingerprint(
+    method: string,
+    route: MatchedRoute,
+    parameters: Readonly<Record<string, string | undefined>>,
+): string {
+    const named = (values: Readonly<Record<string, string | undefined>>) =>
+        Object.keys(values)
+            .sort()
+            .map((name) => `${name}=${JSON.stringify(values[name] ?? null)}`);
+    return fingerprint([
+        method.toUpperCase(),
+        route.template.toLowerCase(),
+        ...named(route.values),
+        '',
+        ...named(parameters),
+    ]);
 }
 
 /**
  * {@link withIdempotency} for a cancel request: the key from its header, scoped to the caller, with a fingerprint of
- * the route and the action's parameters.
+ * the route (ids as sent) and the action's parameters.
  */
 export function idempotentCancel(
     options: IdempotencyOptions,
     request: HttpRequest,
     caller: Caller,
     ids: RequestScope,
+    route: MatchedRoute,
     parameters: Record<string, string | undefined>,
     execute: () => Promise<HttpResponseInit>,
 ): Promise<HttpResponseInit> {
@@ -148,7 +169,7 @@ export function idempotentCancel(
         {
             key: idempotencyKey(request),
             scope: idempotencyScope(caller),
-            fingerprint: requestFingerprint(request, parameters),
+            fingerprint: requestFingerprint(request.method, route, parameters),
             ids,
         },
         execute,

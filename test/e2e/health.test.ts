@@ -1,21 +1,56 @@
+import { emulatorAdmin } from '../support/emulatorAdmin';
 import { type LocalStack, startLocalStack } from '../support/stack';
+import { until } from '../support/until';
+
+interface HealthBody {
+    status: string;
+    checks: Record<string, { status: string; durationMs?: number; reason?: string }>;
+}
+
+/** The gateway's Graph probe, as the emulator logged it. */
+const isGraphProbe = (request: { method: string; path: string }) =>
+    request.method === 'GET' && /^\/v1\.0\/users\?\$top=1/.test(decodeURIComponent(request.path));
 
 describe('local stack: GET /api/health', () => {
     let stack: LocalStack;
     beforeAll(async () => {
-        stack = await startLocalStack();
+        // A window longer than the test, so every request below falls in the one the start-up check opened.
+        stack = await startLocalStack({ HEALTH_CACHE_MS: '600000', HEALTH_PROBE_TIMEOUT_MS: '20000' });
     });
     afterAll(() => stack.stop());
 
     it('reaches the health function through the local host, with storage and Graph up', async () => {
         const response = await fetch(`${stack.gatewayUrl}/api/health`);
-        const body = (await response.json()) as { status: string; checks: Record<string, { status: string }> };
+        const body = (await response.json()) as HealthBody;
         expect(response.status).toBe(200);
-        expect(body).toMatchObject({
+        expect(body).toEqual({
             status: 'healthy',
             checks: { storage: { status: 'up' }, graph: { status: 'up' } },
         });
         expect(response.headers.get('request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    });
+
+    it('probes Graph once for any number of anonymous requests within the cache window', async () => {
+        const responses = await Promise.all(Array.from({ length: 25 }, () => fetch(`${stack.gatewayUrl}/api/health`)));
+        expect(responses.map((response) => response.status)).toEqual(responses.map(() => 200));
+        // The start-up check made the one probe; none of these 25 (nor the earlier test's) made another.
+        const probes = (await emulatorAdmin(stack.emulatorUrl).requests()).filter(isGraphProbe);
+        expect(probes).toHaveLength(1);
+    });
+
+    it('gives a caller with a valid token the detail, and answers a bad token with 401', async () => {
+        const token = stack.token();
+        const detailed = await fetch(`${stack.gatewayUrl}/api/health`, {
+            headers: { Authorization: `Bearer ${token}` },
+        });
+        expect(detailed.status).toBe(200);
+        expect(await detailed.json()).toMatchObject({
+            checks: { storage: { durationMs: expect.any(Number) }, graph: { durationMs: expect.any(Number) } },
+        });
+        const forged = await fetch(`${stack.gatewayUrl}/api/health`, { headers: { Authorization: 'Bearer x.y.z' } });
+        expect(forged.status).toBe(401);
+        expect(forged.headers.get('www-authenticate')).toMatch(/^Bearer /);
+        expect(await forged.json()).toMatchObject({ error: { code: 'InvalidAuthenticationToken' } });
     });
 
     it('answers the same over the TLS twin, trusted through the dev CA', async () => {
@@ -33,5 +68,37 @@ describe('local stack: GET /api/health', () => {
         expect(wrongMethod.status).toBe(405);
         expect(wrongMethod.headers.get('allow')).toBe('GET');
         expect(await wrongMethod.json()).toMatchObject({ error: { code: 'MethodNotAllowed' } });
+    });
+});
+
+describe('local stack: GET /api/health when Graph refuses the gateway', () => {
+    let stack: LocalStack;
+    beforeAll(async () => {
+        stack = await startLocalStack({ HEALTH_CACHE_MS: '200' });
+        await emulatorAdmin(stack.emulatorUrl).setFaults([
+            { path: '/users', method: 'GET', status: 403, message: 'Insufficient privileges: consent missing' },
+        ]);
+    });
+    afterAll(() => stack.stop());
+
+    const health = async (headers: Record<string, string> = {}) => {
+        const response = await fetch(`${stack.gatewayUrl}/api/health`, { headers });
+        return { status: response.status, body: (await response.json()) as HealthBody };
+    };
+
+    it('tells a caller with a token why Graph is down, and an anonymous caller only that it is', async () => {
+        const authorization = { Authorization: `Bearer ${stack.token()}` };
+        // Once the report the start-up check cached has expired.
+        const detailed = await until('the health report to show Graph down', async () => {
+            const answer = await health(authorization);
+            return answer.status === 503 ? answer : undefined;
+        });
+        expect(detailed.body.checks.graph).toMatchObject({ status: 'down', reason: 'Graph answered 403' });
+
+        const anonymous = await health();
+        expect(anonymous).toEqual({
+            status: 503,
+            body: { status: 'unhealthy', checks: { storage: { status: 'up' }, graph: { status: 'down' } } },
+        });
     });
 });

@@ -43,6 +43,28 @@ describe('Idempotency-Key and Graph throttling at the gateway', () => {
         expect(await reused.json()).toMatchObject({ error: { code: 'idempotencyKeyReused' } });
     });
 
+    it("answers 422 for the same key and body on an id that differs only in case (Graph's ids are case-sensitive)", async () => {
+        expect((await cancel({ comment: 'Moved' }, '"key-case-id"')).status).toBe(202);
+        const otherId = `v1.0/me/events/${demoIds.budgetReviewId.toUpperCase()}/cancel`;
+        const reused = await cancel({ comment: 'Moved' }, '"key-case-id"', aliceToken, otherId);
+        expect(reused.status).toBe(422);
+        expect(reused.headers.get('idempotent-replayed')).toBeNull();
+        expect(await reused.json()).toMatchObject({ error: { code: 'idempotencyKeyReused' } });
+    });
+
+    it("replays the same key on a path that differs only in the case of the route's own segments", async () => {
+        const first = await cancel({ comment: 'Moved' }, '"key-case-route"');
+        const again = await cancel(
+            { comment: 'Moved' },
+            '"key-case-route"',
+            aliceToken,
+            `V1.0/Me/Events/${demoIds.budgetReviewId}/Cancel`,
+        );
+        expect([first.status, again.status]).toEqual([202, 202]);
+        expect(again.headers.get('idempotent-replayed')).toBe('true');
+        expect(await graphCancels()).toHaveLength(1);
+    });
+
     it('replays a stored error too (an attendee 400 stays 400 for that key)', async () => {
         const bobToken = local.stack.token({ user: bob.userPrincipalName, scp: ['Calendars.ReadWrite'] });
         const bobCopy = (await local.admin.events(bob.userPrincipalName)).find((e) => e.subject === 'Budget review')!;

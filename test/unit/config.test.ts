@@ -41,7 +41,7 @@ describe('config', () => {
 
     it('refuses development authorities in production', () => {
         expect(() => parseConfig({ ...sample.Values, GATEWAY_ENVIRONMENT: 'production' })).toThrow(
-            /AUTH_AUTHORITY_HOST: must be a public https origin in production/,
+            /AUTH_AUTHORITY_HOST: https:\/\/localhost:7444 is not allowed in production: localhost is a loopback address/,
         );
     });
 
@@ -88,5 +88,113 @@ describe('config', () => {
         const hostSettings = ['FUNCTIONS_WORKER_RUNTIME', 'FUNCTIONS_REQUEST_BODY_SIZE_LIMIT'];
         const appSettings = Object.keys(sample.Values).filter((name) => !hostSettings.includes(name));
         expect(appSettings.sort()).toEqual(Object.keys(settingsSchema.shape).sort());
+    });
+
+    describe('Entra ID and Graph hosts in production', () => {
+        const production = {
+            AzureWebJobsStorage: 'UseDevelopmentStorage=true',
+            GATEWAY_ENVIRONMENT: 'production',
+            GATEWAY_TENANT_ID: sample.Values.GATEWAY_TENANT_ID,
+            GATEWAY_API_CLIENT_ID: sample.Values.GATEWAY_API_CLIENT_ID,
+            GATEWAY_API_APP_ID_URI: 'api://cancel-gateway',
+            GRAPH_CLIENT_ID: sample.Values.GRAPH_CLIENT_ID,
+        };
+        const problemsOf = (settings: Record<string, string>): string => {
+            try {
+                parseConfig({ ...production, ...settings });
+            } catch (error) {
+                if (error instanceof ConfigError) return error.problems.join('\n');
+                throw error;
+            }
+            return '';
+        };
+
+        it.each([
+            ['https://localhost.:7444', 'localhost. is a loopback address'],
+            ['https://app.localhost', 'app.localhost is a loopback address'],
+            ['https://127.0.0.2', '127.0.0.2 is a loopback address'],
+            ['https://0x7f000001', '127.0.0.1 is a loopback address'],
+            ['https://[::1]', '::1 is a loopback address'],
+            ['https://[::ffff:127.0.0.1]', '::ffff:7f00:1 is a loopback address'],
+            ['https://[::ffff:7f00:1]', '::ffff:7f00:1 is a loopback address'],
+            ['https://0.0.0.0', '0.0.0.0 is a unspecified address'],
+            ['https://10.1.2.3', '10.1.2.3 is a private address'],
+            ['https://192.168.0.10', '192.168.0.10 is a private address'],
+            ['https://169.254.169.254', '169.254.169.254 is a metadata address'],
+            ['https://[fd00::1]', 'fd00::1 is a unique-local address'],
+            ['http://login.microsoftonline.com', 'it must use https'],
+            ['https://login.microsoftonline.com:8443', 'default https port'],
+            ['https://user:pw@login.microsoftonline.com', 'must not carry credentials'],
+            ['https://login.microsoftonline.com/common', 'must be an origin'],
+            ['https://login.example.com', 'login.example.com is not an Entra ID authority host of a national cloud'],
+            ['https://8.8.8.8', '8.8.8.8 is not an Entra ID authority host of a national cloud'],
+        ])('refuses %s as AUTH_AUTHORITY_HOST (%s)', (value, reason) => {
+            const problems = problemsOf({ AUTH_AUTHORITY_HOST: value });
+            expect(problems).toMatch(/^AUTH_AUTHORITY_HOST: .* is not allowed in production: /m);
+            expect(problems).toContain(reason);
+        });
+
+        it.each([
+            ['https://localhost.:7444', 'loopback'],
+            ['https://127.0.0.2', 'loopback'],
+            ['https://[::ffff:127.0.0.1]', 'loopback'],
+            ['https://0.0.0.0', 'unspecified'],
+            ['https://172.16.0.1', 'private'],
+            ['https://graph.example.com', 'not a Microsoft Graph host of a national cloud'],
+            ['https://login.microsoftonline.com', 'not a Microsoft Graph host'],
+        ])('refuses %s as GRAPH_BASE_URL (%s)', (value, reason) => {
+            const problems = problemsOf({ GRAPH_BASE_URL: value });
+            expect(problems).toMatch(/^GRAPH_BASE_URL: .* is not allowed in production: /m);
+            expect(problems).toContain(reason);
+        });
+
+        it('refuses a non-public v1 issuer host, which needs no allow-list (nothing is sent there)', () => {
+            expect(problemsOf({ AUTH_V1_ISSUER_HOST: 'https://127.0.0.2' })).toMatch(
+                /^AUTH_V1_ISSUER_HOST: .*127\.0\.0\.2 is a loopback address/m,
+            );
+            expect(problemsOf({ AUTH_V1_ISSUER_HOST: 'https://sts.chinacloudapi.cn' })).toBe('');
+        });
+
+        it.each([
+            ['https://login.microsoftonline.com', 'https://graph.microsoft.com'],
+            ['https://login.microsoftonline.us', 'https://graph.microsoft.us'],
+            ['https://login.microsoftonline.us', 'https://dod-graph.microsoft.us'],
+            ['https://login.chinacloudapi.cn', 'https://microsoftgraph.chinacloudapi.cn'],
+            ['https://login.partner.microsoftonline.cn', 'https://microsoftgraph.chinacloudapi.cn/'],
+        ])('accepts the national cloud %s with %s', (authority, graph) => {
+            const config = parseConfig({ ...production, AUTH_AUTHORITY_HOST: authority, GRAPH_BASE_URL: graph });
+            expect(config.auth.authorityHost).toBe(authority);
+            expect(config.graph.baseUrl).toBe(graph.replace(/\/$/, ''));
+        });
+
+        it('accepts another host only when CUSTOM_CLOUD_HOSTS names it, and never a non-public address', () => {
+            const custom = {
+                AUTH_AUTHORITY_HOST: 'https://login.sovereign.example',
+                GRAPH_BASE_URL: 'https://graph.sovereign.example',
+            };
+            expect(problemsOf(custom)).toMatch(/name it in CUSTOM_CLOUD_HOSTS/);
+            const config = parseConfig({
+                ...production,
+                ...custom,
+                CUSTOM_CLOUD_HOSTS: ' login.sovereign.example, Graph.Sovereign.Example ',
+            });
+            expect(config.auth.authorityHost).toBe('https://login.sovereign.example');
+            expect(config.graph.baseUrl).toBe('https://graph.sovereign.example');
+            expect(problemsOf({ AUTH_AUTHORITY_HOST: 'https://127.0.0.2', CUSTOM_CLOUD_HOSTS: '127.0.0.2' })).toMatch(
+                /^CUSTOM_CLOUD_HOSTS: '127\.0\.0\.2' is a loopback address/m,
+            );
+            expect(problemsOf({ CUSTOM_CLOUD_HOSTS: 'localhost' })).toMatch(
+                /^CUSTOM_CLOUD_HOSTS: 'localhost' is a loopback/m,
+            );
+            expect(problemsOf({ CUSTOM_CLOUD_HOSTS: 'login.example.com:8443' })).toMatch(
+                /^CUSTOM_CLOUD_HOSTS: .*not a host name/m,
+            );
+        });
+
+        it('keeps accepting the emulator on localhost in development', () => {
+            const config = parseConfig(sample.Values);
+            expect(config.auth.authorityHost).toBe('https://localhost:7444');
+            expect(config.graph.baseUrl).toBe('https://localhost:7444');
+        });
     });
 });

@@ -1,5 +1,5 @@
 import type { BeginResult, IdempotencyStore, StoredResponse } from '../../src/domain/idempotency/store';
-import { withIdempotency } from '../../src/http/idempotency';
+import { requestFingerprint, withIdempotency } from '../../src/http/idempotency';
 
 /** The port, in memory; `failComplete` plays a claim taken over by a retry (or storage failing) at the last step. */
 function memoryStore(failComplete = false) {
@@ -50,5 +50,31 @@ describe('withIdempotency', () => {
         const { store, completed } = memoryStore(true);
         await expect(withIdempotency(options(store), request, () => Promise.resolve(accepted))).resolves.toBe(accepted);
         expect(completed.size).toBe(0);
+    });
+});
+
+describe('requestFingerprint', () => {
+    const route = (template: string, appointmentId: string) => ({
+        template,
+        values: { version: 'v1.0', businessId: 'Contoso@contoso.test', appointmentId },
+    });
+    const solutions = '{version}/solutions/bookingBusinesses/{businessId}/appointments/{appointmentId}/cancel';
+
+    it('keeps ids as sent: an id differing only in case is another request', () => {
+        expect(requestFingerprint('POST', route(solutions, 'AAMkAb='), {})).not.toBe(
+            requestFingerprint('POST', route(solutions, 'AAMKAB='), {}),
+        );
+    });
+
+    it("compares the route's own segments case-insensitively, as routes match", () => {
+        expect(requestFingerprint('post', route(solutions.toUpperCase(), 'AAMkAb='), {})).toBe(
+            requestFingerprint('POST', route(solutions, 'AAMkAb='), {}),
+        );
+    });
+
+    it('tells a route value from an action parameter of the same name and value', () => {
+        expect(requestFingerprint('POST', { template: 't', values: { comment: 'x' } }, {})).not.toBe(
+            requestFingerprint('POST', { template: 't', values: {} }, { comment: 'x' }),
+        );
     });
 });

@@ -11,13 +11,7 @@ import {
     WebhookTargetRefused,
     WebhookTransportError,
 } from '../../domain/webhooks/sender';
-import {
-    type Resolver,
-    resolveAllowedAddresses,
-    systemResolver,
-    type WebhookTarget,
-    parseTargetUrl,
-} from './targetRules';
+import { dnsOf, type Resolver, resolveAllowedAddresses, type WebhookTarget, parseTargetUrl } from './targetRules';
 
 export const webhookUserAgent = 'CancelGateway-Webhooks/1';
 /** At most this many characters of the response body are kept. */
@@ -31,8 +25,10 @@ export interface GuardedWebhookSenderOptions {
     /** The response body is read up to this many bytes, then the connection is closed. */
     readonly maxResponseBytes: number;
     readonly userAgent?: string | undefined;
-    /** Name resolution at connect time; the operating system's by default. */
+    /** Name resolution at connect time; DNS through c-ares by default. */
     readonly resolve?: Resolver | undefined;
+    /** A name that has not resolved by then fails the attempt (the attempt's own timeout bounds it too). */
+    readonly dnsTimeoutMs?: number | undefined;
     /** Extra trusted CA certificates (PEM) for https, e.g. the development CA; the system's are used otherwise. */
     readonly ca?: string | Buffer | undefined;
     /** Wall clock, for `Retry-After` given as an HTTP date. */
@@ -100,7 +96,7 @@ function transportError(error: unknown, url: string): Error {
  * response), is bounded by one timeout and reads at most `maxResponseBytes` of the body.
  */
 export class GuardedWebhookSender implements WebhookSender {
-    private readonly resolve: Resolver;
+    private readonly dns: { readonly resolve: Resolver; readonly dnsTimeoutMs: number };
     private readonly now: () => number;
 
     constructor(private readonly options: GuardedWebhookSenderOptions) {
@@ -110,7 +106,8 @@ export class GuardedWebhookSender implements WebhookSender {
         if (!(Number.isSafeInteger(options.maxResponseBytes) && options.maxResponseBytes >= 0)) {
             throw new RangeError('maxResponseBytes must be a non-negative integer');
         }
-        this.resolve = options.resolve ?? systemResolver;
+        const { resolve, timeoutMs } = dnsOf(options);
+        this.dns = { resolve, dnsTimeoutMs: timeoutMs };
         this.now = options.now ?? Date.now;
     }
 
@@ -209,7 +206,7 @@ export class GuardedWebhookSender implements WebhookSender {
         return (hostname: string, options: LookupOptions, callback) => {
             const checked =
                 hostname === target.host
-                    ? resolveAllowedAddresses(target, this.resolve, this.options)
+                    ? resolveAllowedAddresses(target, this.dns, this.options)
                     : Promise.reject(new WebhookTargetRefused(`unexpected lookup of ${hostname}`));
             checked.then(
                 (addresses) => {

@@ -1,7 +1,8 @@
-import { promises as dns } from 'node:dns';
 import { isIP } from 'node:net';
 import { WebhookTargetRefused, WebhookTransportError } from '../../domain/webhooks/sender';
-import { type AddressPolicy, classifyAddress, describeVerdict, isAddressAllowed } from './ssrfPolicy';
+import { classifyAddress } from '../../net/addressClassification';
+import { dnsResolver } from './dnsResolver';
+import { type AddressPolicy, describeVerdict, isAddressAllowed } from './ssrfPolicy';
 
 /** One address a host name resolved to. */
 export interface ResolvedAddress {
@@ -9,14 +10,29 @@ export interface ResolvedAddress {
     readonly family: number;
 }
 
-/** Resolves a host name to all its addresses (A and AAAA). Injected in tests so no real DNS is asked. */
-export type Resolver = (hostname: string) => Promise<readonly ResolvedAddress[]>;
+/**
+ * Resolves a host name to all its addresses (A and AAAA); `signal` aborts when the lookup is given up. Injected in
+ * tests so no real DNS is asked.
+ */
+export type Resolver = (hostname: string, signal: AbortSignal) => Promise<readonly ResolvedAddress[]>;
 
-/** The operating system's resolver (`dns.lookup` with `all: true`, as a connection would resolve the name). */
-export const systemResolver: Resolver = async (hostname) => dns.lookup(hostname, { all: true, verbatim: true });
+/** How long a webhook host name may take to resolve unless configured (`WEBHOOK_DNS_TIMEOUT_MS`). */
+export const defaultDnsTimeoutMs = 5_000;
 
-export interface TargetRuleOptions extends AddressPolicy {
+/** How a webhook host name is resolved. */
+export interface DnsOptions {
+    /** The resolver; {@link dnsResolver} (c-ares, not the thread pool) by default. */
     readonly resolve?: Resolver | undefined;
+    /** A name that has not resolved by then counts as a DNS failure, whatever the resolver is doing. */
+    readonly dnsTimeoutMs?: number | undefined;
+}
+
+export interface TargetRuleOptions extends AddressPolicy, DnsOptions {}
+
+/** The resolver and bound `options` name, with their defaults. */
+export function dnsOf(options: DnsOptions): { resolve: Resolver; timeoutMs: number } {
+    const timeoutMs = options.dnsTimeoutMs ?? defaultDnsTimeoutMs;
+    return { resolve: options.resolve ?? dnsResolver({ timeoutMs }), timeoutMs };
 }
 
 /** A webhook URL that passed the checks that need no DNS. */
@@ -76,31 +92,63 @@ export function parseTargetUrl(input: string | URL, policy: AddressPolicy): Webh
     return target;
 }
 
-/** Throws {@link WebhookTargetRefused} unless the target may be reached at `address`. */
+/**
+ * Throws {@link WebhookTargetRefused} unless the target may be reached at `address`. An address a name resolved to
+ * is never shown: which private address a name points at is not the caller's to learn.
+ */
 export function assertAllowedAddress(address: string, target: WebhookTarget, policy: AddressPolicy): void {
     const verdict = classifyAddress(address);
     const shown = `${target.protocol}//${target.url.host}`;
     if (!isAddressAllowed(verdict, policy)) {
-        refuse(shown, `${describeVerdict(verdict)} is not a public address`);
+        refuse(
+            shown,
+            target.ipLiteral
+                ? `${describeVerdict(verdict)} is not a public address`
+                : `${target.host} resolves to a non-public address`,
+        );
     }
     if (target.loopbackOnly && verdict.category !== 'loopback') {
-        refuse(shown, `http and ports other than 443 are for loopback only, not ${describeVerdict(verdict)}`);
+        refuse(
+            shown,
+            target.ipLiteral
+                ? `http and ports other than 443 are for loopback only, not ${describeVerdict(verdict)}`
+                : `http and ports other than 443 are for loopback only, and ${target.host} resolves to a non-loopback address`,
+        );
+    }
+}
+
+/** `resolve(host)`, given up after `timeoutMs` (the resolver is told through its signal). */
+async function resolveWithin(host: string, dns: { resolve: Resolver; timeoutMs: number }) {
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+            controller.abort();
+            reject(new WebhookTransportError(`could not resolve ${host}: no answer within ${dns.timeoutMs} ms`));
+        }, dns.timeoutMs);
+    });
+    try {
+        return await Promise.race([dns.resolve(host, controller.signal), timedOut]);
+    } finally {
+        clearTimeout(timer);
     }
 }
 
 /**
- * Resolves `hostname` with `resolve` and checks every address; throws {@link WebhookTargetRefused} when one is not
- * allowed or the name does not exist, {@link WebhookTransportError} when DNS itself failed.
+ * Resolves the target's host within the DNS bound and checks every address; throws {@link WebhookTargetRefused}
+ * when one is not allowed or the name does not exist, {@link WebhookTransportError} when DNS itself failed or did
+ * not answer in time.
  */
 export async function resolveAllowedAddresses(
     target: WebhookTarget,
-    resolve: Resolver,
+    options: DnsOptions,
     policy: AddressPolicy,
 ): Promise<readonly ResolvedAddress[]> {
     let addresses: readonly ResolvedAddress[];
     try {
-        addresses = await resolve(target.host);
+        addresses = await resolveWithin(target.host, dnsOf(options));
     } catch (error) {
+        if (error instanceof WebhookTransportError) throw error;
         const code = (error as NodeJS.ErrnoException | undefined)?.code;
         if (code !== undefined && notFoundCodes.has(code)) refuse(target.url.host, `${target.host} does not resolve`);
         throw new WebhookTransportError(`could not resolve ${target.host}: ${String(error)}`, { cause: error });
@@ -119,6 +167,6 @@ export async function assertAllowedTargetUrl(url: string | URL, options: TargetR
     if (target.ipLiteral) {
         return { ...target, addresses: [{ address: target.host, family: isIP(target.host) }] };
     }
-    const addresses = await resolveAllowedAddresses(target, options.resolve ?? systemResolver, options);
+    const addresses = await resolveAllowedAddresses(target, options, options);
     return { ...target, addresses };
 }

@@ -1,5 +1,6 @@
 import { BadRequestError } from '../../errors/appError';
 import { notificationEventTypes, type NotificationEventType } from '../notifications/notificationMessage';
+import { classifyHost } from '../../net/addressClassification';
 
 export const maxNotificationUrlLength = 2048;
 export const maxClientStateLength = 128;
@@ -61,16 +62,9 @@ function refuseUnknown(body: Readonly<Record<string, unknown>>, allowed: Readonl
     }
 }
 
-/** Whether a URL's host is a loopback name or address (as the WHATWG parser normalized it). */
+/** Whether a URL's host is a loopback name or address (as the WHATWG parser normalized it), by the shared rules. */
 export function isLoopbackHost(hostname: string): boolean {
-    const host = hostname.toLowerCase();
-    return (
-        host === 'localhost' ||
-        host.endsWith('.localhost') ||
-        /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) ||
-        host === '[::1]' ||
-        host === '[::ffff:7f00:1]'
-    );
+    return classifyHost(hostname).category === 'loopback';
 }
 
 /**

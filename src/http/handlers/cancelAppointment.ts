@@ -26,7 +26,11 @@ export type BookingRouteForm = 'solutions' | 'legacyBeta';
  * `POST /api/v1.0/solutions/bookingBusinesses/{id}/appointments/{id}/cancel` (and beta), and the older
  * `beta/bookingBusinesses/…` form, which Graph's beta served before `/solutions`.
  */
-export function cancelAppointmentHandler(form: BookingRouteForm, deps: CancelAppointmentDeps): EdgeHandler {
+export function cancelAppointmentHandler(
+    route: { readonly route: string; readonly form: BookingRouteForm },
+    deps: CancelAppointmentDeps,
+): EdgeHandler {
+    const { form } = route;
     return handle(async (request, _context, scope) => {
         const caller = await deps.tokens.authenticate(request.headers.get('authorization'));
         requirePermission(caller, routePermissions.bookingCancel);
@@ -45,17 +49,26 @@ export function cancelAppointmentHandler(form: BookingRouteForm, deps: CancelApp
         const message = cancellationMessage?.trim() ? cancellationMessage : deps.defaultCancellationMessage;
 
         await authorizeBookingBusiness(caller, businessId, deps.access);
-        return idempotentCancel(deps.idempotency, request, caller, scope, { cancellationMessage }, async () => {
-            const outcome = await deps.cancellations.cancelAppointment({
-                tenantId: caller.tenantId,
-                actor: actorOf(caller),
-                version,
-                businessId,
-                appointmentId,
-                cancellationMessage: message,
-                clientRequestId: scope.requestId,
-            });
-            return cancelledResponse(outcome, 204);
-        });
+        const matched = { template: route.route, values: { version, businessId, appointmentId } };
+        return idempotentCancel(
+            deps.idempotency,
+            request,
+            caller,
+            scope,
+            matched,
+            { cancellationMessage },
+            async () => {
+                const outcome = await deps.cancellations.cancelAppointment({
+                    tenantId: caller.tenantId,
+                    actor: actorOf(caller),
+                    version,
+                    businessId,
+                    appointmentId,
+                    cancellationMessage: message,
+                    clientRequestId: scope.requestId,
+                });
+                return cancelledResponse(outcome, 204);
+            },
+        );
     });
 }

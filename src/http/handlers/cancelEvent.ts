@@ -42,7 +42,8 @@ export function cancelEventHandler(route: EventCancelRoute, deps: CancelEventDep
 
         const mailbox = await authorizeMailbox(caller, target, deps.access);
         const owner = mailbox.kind === 'user' ? mailbox.userId : mailbox.groupId;
-        return idempotentCancel(deps.idempotency, request, caller, scope, { comment }, async () => {
+        const matched = { template: route.route, values: { version, owner: params.owner, ...ids } };
+        return idempotentCancel(deps.idempotency, request, caller, scope, matched, { comment }, async () => {
             const outcome = await deps.cancellations.cancelEvent({
                 tenantId: caller.tenantId,
                 actor: actorOf(caller),

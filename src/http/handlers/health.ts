@@ -1,14 +1,39 @@
-import { checkHealth, type HealthProbe } from '../../health/checkHealth';
+import type { TokenValidator } from '../../auth/tokenValidator';
+import type { HealthReport, ProbeResult } from '../../health/checkHealth';
 import { type EdgeHandler, handle } from '../handle';
 
-/** `GET /api/health`: 200 when storage and Graph answer, 503 naming the one that did not. */
-export function healthHandler(probes: readonly HealthProbe[], probeTimeoutMs: number): EdgeHandler {
-    return handle(async () => {
-        const report = await checkHealth(probes, probeTimeoutMs);
+export interface HealthDeps {
+    readonly tokens: TokenValidator;
+    /** The (cached) report of every dependency. */
+    readonly health: () => Promise<HealthReport>;
+}
+
+/** What anonymous callers see: up or down per dependency, not why. */
+interface HealthStatus {
+    readonly status: HealthReport['status'];
+    readonly checks: Readonly<Record<string, { readonly status: ProbeResult['status'] }>>;
+}
+
+/** Drops each probe's reason (credential or network error text) and timing. */
+function withoutDetail(report: HealthReport): HealthStatus {
+    const checks = Object.fromEntries(Object.entries(report.checks).map(([name, { status }]) => [name, { status }]));
+    return { status: report.status, checks };
+}
+
+/**
+ * `GET /api/health`: 200 when storage and Graph answer, 503 naming the one that did not. Anonymous callers (load
+ * balancers, uptime checks) get the status only; any valid token of the tenant for this API also gets each probe's
+ * duration and reason. A token that is sent must be valid (401 otherwise, as on every route).
+ */
+export function healthHandler(deps: HealthDeps): EdgeHandler {
+    return handle(async (request) => {
+        const authorization = request.headers.get('authorization');
+        if (authorization !== null) await deps.tokens.authenticate(authorization);
+        const report = await deps.health();
         return {
             status: report.status === 'healthy' ? 200 : 503,
             headers: { 'Cache-Control': 'no-store' },
-            jsonBody: report,
+            jsonBody: authorization === null ? withoutDetail(report) : report,
         };
     });
 }

@@ -84,7 +84,10 @@ const own: Array<[HttpMethod, string, OperationInfo]> = [
         {
             operationId: 'health',
             summary: 'Health of the gateway',
-            description: '200 when storage and Graph answer, 503 naming the one that did not.',
+            description:
+                '200 when storage and Graph answer, 503 naming the one that did not; they are probed at most once per ' +
+                '`HEALTH_CACHE_MS`. Anonymous: the status only. With a valid token of the tenant (no permission ' +
+                "needed): each probe's duration and reason; a token that is sent must be valid (401 otherwise).",
             tags: ['Operations'],
             permissions: [],
             success: { status: 200, description: 'Healthy.' },
