@@ -210,6 +210,7 @@ const own: Array<[HttpMethod, string, OperationInfo]> = [
         {
             operationId: 'listDeliveries',
             summary: 'List webhook deliveries',
+            description: "Deliveries of the caller's own subscriptions, or of every subscription for administrators.",
             tags: ['Deliveries'],
             ...operators,
             query: deliveriesListQuery,
@@ -222,6 +223,8 @@ const own: Array<[HttpMethod, string, OperationInfo]> = [
         {
             operationId: 'replayDelivery',
             summary: 'Send a delivery again',
+            description:
+                "A delivery of someone else's subscription is not found (404) unless the caller is an administrator.",
             tags: ['Deliveries'],
             ...operators,
             success: { status: 202, description: 'The delivery, queued again.', schema: deliveryViewSchema },
