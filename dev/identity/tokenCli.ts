@@ -5,12 +5,14 @@ const usage = `Mints a development access token for the Cancel Gateway's dev ten
 
   npm run --silent token -- --user alice@contoso.test --scp Calendars.ReadWrite
   npm run --silent token -- --app <clientId> --roles Calendars.ReadWrite,Cancellations.Admin
+  npm run --silent token -- --user carol@contoso.test --scp Subscriptions.ReadWrite.All --roles Cancellations.Admin
 
 Options:
   --user <upn>         delegated token for this user (default alice@contoso.test)
   --scp <a,b>          delegated scopes (comma or space separated)
   --app <clientId>     app-only token for this client id
-  --roles <a,b>        app roles
+  --roles <a,b>        app roles: an app's, or with --user the user's app-role assignments (Cancellations.Admin
+                       makes an administrator; a --scp of that name does not)
   --tenant <guid>      tenant id (default: the dev tenant)
   --aud <audience>     audience (default: the gateway API)
   --expires-in <sec>   lifetime in seconds; negative for an expired token (default 3600)

@@ -18,11 +18,14 @@ const allEvents = [
     'cancellation.drifted',
     'cancellation.failed',
 ];
-/** The demo app the sample tenant policy knows; subscriptions need `Subscriptions.ReadWrite.All`. */
+/**
+ * The demo app the sample tenant policy knows. With the `Cancellations.Admin` app role its subscription is tenant-wide
+ * (every cancellation, whoever made it); with `Subscriptions.ReadWrite.All` alone it would receive only the app's own.
+ */
 const demoAppId = 'ca9ce1a7-0000-4000-8000-0000000000d4';
 
 async function subscribe(gateway: string, url: string, events: string[]): Promise<{ id: string; secret: string }> {
-    const token = mintToken({ app: demoAppId, roles: ['Subscriptions.ReadWrite.All'] });
+    const token = mintToken({ app: demoAppId, roles: ['Subscriptions.ReadWrite.All', 'Cancellations.Admin'] });
     const response = await fetch(`${gateway}/api/subscriptions`, {
         method: 'POST',
         headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },

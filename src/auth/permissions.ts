@@ -14,6 +14,12 @@ export const Permission = {
 export type PermissionName = (typeof Permission)[keyof typeof Permission];
 
 /**
+ * The app role that makes a caller an administrator of the tenant's records, subscriptions and deliveries. It is
+ * never a route permission like the others: see {@link isAdministrator}.
+ */
+export const administratorRole = Permission.cancellationsAdmin;
+
+/**
  * Which permission each kind of route needs: any one of the list, as a delegated scope for a user or as
  * an application role for an app (DESIGN.md "Authorization").
  */
@@ -25,7 +31,6 @@ export const routePermissions = {
         Permission.bookingsManageAll,
     ],
     subscriptions: [Permission.subscriptionsReadWriteAll],
-    admin: [Permission.cancellationsAdmin],
 } as const satisfies Record<string, readonly PermissionName[]>;
 
 /**
@@ -52,4 +57,28 @@ export function requirePermission(caller: Caller, anyOf: readonly string[]): str
     const what = caller.kind === 'user' ? 'delegated permission (scope)' : 'application permission (role)';
     const names = anyOf.length === 1 ? (anyOf[0] ?? '') : `one of ${anyOf.join(', ')}`;
     throw new ForbiddenError(`Access is denied. This request needs the ${what} ${names}.`);
+}
+
+/**
+ * Whether the caller administers the tenant: it holds {@link administratorRole} as an APP ROLE, in an app-only
+ * token's `roles` or in a user's `roles` (an app-role assignment an administrator made for that user). A delegated
+ * scope of that name never counts: every user of a client the tenant consented for it would get it.
+ */
+export function isAdministrator(caller: Caller): boolean {
+    const wanted = administratorRole.toLowerCase();
+    return [...caller.roles].some((role) => role.toLowerCase() === wanted);
+}
+
+/** Throws {@link ForbiddenError} (403) unless the caller {@link isAdministrator}. */
+export function requireAdministrator(caller: Caller): void {
+    if (isAdministrator(caller)) return;
+    throw new ForbiddenError(
+        `Access is denied. This request needs the app role ${administratorRole}, assigned to the app or to the ` +
+            'user (an app-role assignment); a delegated scope of that name does not grant it.',
+    );
+}
+
+/** Lets administrators through; anyone else needs one of `anyOf` ({@link requirePermission}). */
+export function requirePermissionOrAdministrator(caller: Caller, anyOf: readonly string[]): void {
+    if (!isAdministrator(caller)) requirePermission(caller, anyOf);
 }

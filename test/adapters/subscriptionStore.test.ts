@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { TableClient } from '@azure/data-tables';
-import { SubscriptionAlreadyExists, TableSubscriptionStore } from '../../src/adapters/tables/subscriptionStore';
+import {
+    partitionKeyOf,
+    rowKeyOf,
+    SubscriptionAlreadyExists,
+    TableSubscriptionStore,
+} from '../../src/adapters/tables/subscriptionStore';
 import { createTableClient } from '../../src/adapters/tables/tableClients';
 import { ConcurrencyConflict } from '../../src/domain/cancellation/store';
 import type { Subscription } from '../../src/domain/webhooks/subscription';
@@ -20,15 +25,17 @@ afterAll(async () => {
 });
 
 function subscription(overrides: Partial<Subscription> = {}): Subscription {
+    const tenantId = overrides.tenantId ?? randomUUID();
     return {
         id: randomUUID(),
-        tenantId: randomUUID(),
+        tenantId,
         notificationUrl: 'https://hooks.example.com/a?sig=x%2Fy&api-version=1',
         eventTypes: ['event.cancelled', 'cancellation.failed'],
         enabled: true,
         createdAt: '2026-03-01T10:00:00.000Z',
         updatedAt: '2026-03-01T10:00:00.000Z',
-        createdBy: { objectId: randomUUID(), appId: randomUUID() },
+        owner: { kind: 'user', tenantId, objectId: randomUUID(), appId: randomUUID() },
+        scope: 'owner',
         secrets: [{ secret: 'whsec_' + Buffer.alloc(32, 7).toString('base64'), createdAt: '2026-03-01T10:00:00.000Z' }],
         ...overrides,
     };
@@ -49,6 +56,7 @@ describe('TableSubscriptionStore', () => {
             description: 'Ünïcode description — ✓',
             enabled: false,
             disabledReason: 'failing',
+            scope: 'tenant',
             failingSince: '2026-02-20T00:00:00.000Z',
             secrets: [
                 { secret: 'whsec_bmV3', createdAt: '2026-03-02T00:00:00.000Z' },
@@ -57,6 +65,30 @@ describe('TableSubscriptionStore', () => {
         });
         await store.create(full);
         expect((await store.get(full.tenantId, full.id))?.value).toEqual(full);
+    });
+
+    test('an app owner and a tenant-wide scope round-trip', async () => {
+        const tenantId = randomUUID();
+        const s = subscription({
+            tenantId,
+            owner: { kind: 'app', tenantId, objectId: randomUUID(), appId: randomUUID() },
+            scope: 'tenant',
+        });
+        await store.create(s);
+        expect((await store.get(tenantId, s.id))?.value).toEqual(s);
+    });
+
+    test("a row stored before owners and scopes (createdBy only) reads as its creator's, owner-scoped", async () => {
+        const s = subscription();
+        await store.create(s);
+        const row = await client.getEntity<Record<string, unknown>>(partitionKeyOf(s.tenantId), rowKeyOf(s.id));
+        const { ownerKind: _kind, scope: _scope, etag: _etag, timestamp: _timestamp, ...legacy } = row;
+        await client.upsertEntity({ ...legacy, partitionKey: row.partitionKey!, rowKey: row.rowKey! }, 'Replace');
+        expect((await store.get(s.tenantId, s.id))?.value).toEqual({
+            ...s,
+            owner: { tenantId: s.tenantId, objectId: s.owner.objectId, appId: s.owner.appId },
+            scope: 'owner',
+        });
     });
 
     test('get of a missing id is null, delete of a missing id is fine', async () => {

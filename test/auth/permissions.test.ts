@@ -1,4 +1,11 @@
-import { grantedPermission, requirePermission, routePermissions } from '../../src/auth/permissions';
+import {
+    grantedPermission,
+    isAdministrator,
+    requireAdministrator,
+    requirePermission,
+    requirePermissionOrAdministrator,
+    routePermissions,
+} from '../../src/auth/permissions';
 import { ForbiddenError } from '../../src/errors/appError';
 import { alice, appCaller, reportingAppId, userCaller } from './fakes';
 
@@ -37,9 +44,9 @@ describe('requirePermission', () => {
     });
 
     it("does not count a user's app roles as delegated scopes", () => {
-        const caller = userCaller(alice, [], ['Calendars.ReadWrite', 'Cancellations.Admin']);
+        const caller = userCaller(alice, [], ['Calendars.ReadWrite', 'Subscriptions.ReadWrite.All']);
         expect(() => requirePermission(caller, routePermissions.eventCancel)).toThrow(ForbiddenError);
-        expect(() => requirePermission(caller, routePermissions.admin)).toThrow(ForbiddenError);
+        expect(() => requirePermission(caller, routePermissions.subscriptions)).toThrow(ForbiddenError);
     });
 
     it("does not count an app's scopes (it has none) or a scope-like role on a user", () => {
@@ -52,15 +59,6 @@ describe('requirePermission', () => {
         ).toBe('Subscriptions.ReadWrite.All');
     });
 
-    it('admin routes need Cancellations.Admin; the cancel permission is not enough', () => {
-        expect(() => requirePermission(userCaller(alice, ['Calendars.ReadWrite']), routePermissions.admin)).toThrow(
-            /Cancellations\.Admin/,
-        );
-        expect(requirePermission(appCaller(reportingAppId, ['Cancellations.Admin']), routePermissions.admin)).toBe(
-            'Cancellations.Admin',
-        );
-    });
-
     it('the 403 has status 403 and the Graph code ErrorAccessDenied', () => {
         try {
             requirePermission(userCaller(alice, []), routePermissions.eventCancel);
@@ -68,5 +66,38 @@ describe('requirePermission', () => {
         } catch (error) {
             expect(error).toMatchObject({ status: 403, code: 'ErrorAccessDenied' });
         }
+    });
+});
+
+describe('isAdministrator: the Cancellations.Admin app role, never the scope', () => {
+    it('an app-only token with the role is an administrator', () => {
+        expect(isAdministrator(appCaller(reportingAppId, ['Cancellations.Admin']))).toBe(true);
+        expect(() => requireAdministrator(appCaller(reportingAppId, ['Cancellations.Admin']))).not.toThrow();
+    });
+
+    it('a user whose token carries the role (an app-role assignment) is an administrator, any case', () => {
+        expect(isAdministrator(userCaller(alice, ['Calendars.ReadWrite'], ['Cancellations.Admin']))).toBe(true);
+        expect(isAdministrator(userCaller(alice, [], ['cancellations.admin']))).toBe(true);
+    });
+
+    it('a user with the delegated scope Cancellations.Admin is NOT an administrator (403 naming the app role)', () => {
+        const scoped = userCaller(alice, ['Calendars.ReadWrite', 'Cancellations.Admin']);
+        expect(isAdministrator(scoped)).toBe(false);
+        expect(() => requireAdministrator(scoped)).toThrow(ForbiddenError);
+        expect(() => requireAdministrator(scoped)).toThrow(/app role Cancellations\.Admin/);
+    });
+
+    it('the cancel permission is not enough either', () => {
+        expect(isAdministrator(userCaller(alice, ['Calendars.ReadWrite']))).toBe(false);
+        expect(isAdministrator(appCaller(reportingAppId, ['Calendars.ReadWrite']))).toBe(false);
+    });
+
+    it('requirePermissionOrAdministrator lets administrators through without the permission', () => {
+        const adminUser = userCaller(alice, ['User.Read'], ['Cancellations.Admin']);
+        expect(() => requirePermissionOrAdministrator(adminUser, routePermissions.subscriptions)).not.toThrow();
+        const scoped = userCaller(alice, ['Cancellations.Admin']);
+        expect(() => requirePermissionOrAdministrator(scoped, routePermissions.subscriptions)).toThrow(
+            /Subscriptions\.ReadWrite\.All/,
+        );
     });
 });

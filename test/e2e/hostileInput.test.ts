@@ -562,12 +562,9 @@ describe('hostile input (issue 3 item 7): never a 5xx, always Graph-shaped, noth
         });
         adminToken = stack.token({
             user: alice.userPrincipalName,
-            scp: [
-                'Calendars.ReadWrite',
-                'BookingsAppointment.ReadWrite.All',
-                'Subscriptions.ReadWrite.All',
-                'Cancellations.Admin',
-            ],
+            scp: ['Calendars.ReadWrite', 'BookingsAppointment.ReadWrite.All', 'Subscriptions.ReadWrite.All'],
+            // An administrator: the app role through an app-role assignment (a scope of that name counts for nothing).
+            roles: ['Cancellations.Admin'],
         });
         const created = await send(stack.gatewayUrl, {
             method: 'POST',

@@ -33,6 +33,8 @@ describe('webhook subscriptions API through the gateway', () => {
             id: expect.any(String),
             notificationUrl: receiver,
             eventTypes: ['event.cancelled', 'bookingAppointment.cancelled'],
+            // A user without the Cancellations.Admin app role: the subscription receives her own cancellations.
+            scope: 'owner',
             clientState: 'flow-42',
             description: 'Ops flow',
             enabled: true,
@@ -52,6 +54,7 @@ describe('webhook subscriptions API through the gateway', () => {
             id,
             notificationUrl: receiver,
             eventTypes: ['event.cancelled', 'bookingAppointment.cancelled'],
+            scope: 'owner',
             clientState: 'flow-42',
             description: 'Ops flow',
             enabled: true,

@@ -1,5 +1,3 @@
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { QueueClient } from '@azure/storage-queue';
 import { Webhook } from 'standardwebhooks';
 import { demoIds } from '../../dev/graph-emulator/demoTenant';
@@ -7,33 +5,12 @@ import { devTenant } from '../../dev/identity/devTenant';
 import { TableDeliveryStore } from '../../src/adapters/tables/deliveryStore';
 import { useLocalStack } from '../support/stack';
 import { until } from '../support/until';
+import { webhookReceiver as receiver } from '../support/webhookReceiver';
 
 const [alice] = devTenant.users;
 const appId = 'ca9ce1a7-0000-4000-8000-0000000000d4';
-
-interface Received {
-    headers: Record<string, string>;
-    body: string;
-}
-
-/** A webhook endpoint on loopback that records what it receives and answers from a script. */
-async function receiver(answer: (n: number) => number = () => 204) {
-    const received: Received[] = [];
-    const server = http.createServer((req, res) => {
-        const chunks: Buffer[] = [];
-        req.on('data', (c: Buffer) => chunks.push(c));
-        req.on('end', () => {
-            received.push({
-                headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)])),
-                body: Buffer.concat(chunks).toString('utf8'),
-            });
-            res.writeHead(answer(received.length)).end();
-        });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-    return { url, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
+/** An operator app: its subscriptions are tenant-wide (every cancellation), its deliveries listing the tenant's. */
+const operatorRoles = ['Subscriptions.ReadWrite.All', 'Cancellations.Admin'];
 
 describe('webhook notifications end to end (gateway → queue functions → signed POST)', () => {
     const local = useLocalStack();
@@ -46,7 +23,7 @@ describe('webhook notifications end to end (gateway → queue functions → sign
         const response = await fetch(`${local.stack.gatewayUrl}/api/subscriptions`, {
             method: 'POST',
             headers: {
-                Authorization: `Bearer ${local.stack.token({ app: appId, roles: ['Subscriptions.ReadWrite.All'] })}`,
+                Authorization: `Bearer ${local.stack.token({ app: appId, roles: operatorRoles })}`,
                 'Content-Type': 'application/json',
             },
             body: JSON.stringify({ notificationUrl, eventTypes, clientState: 'state-42' }),
@@ -132,7 +109,7 @@ describe('webhook notifications end to end (gateway → queue functions → sign
             customers: [{ name: 'Pat Customer', address: 'pat@fabrikam.test', phone: '+1 555 0101', type: 'customer' }],
         });
 
-        const token = local.stack.token({ app: appId, roles: ['Subscriptions.ReadWrite.All'] });
+        const token = local.stack.token({ app: appId, roles: operatorRoles });
         const list = await until('the delivery to be recorded as succeeded', async () => {
             const response = await fetch(`${local.stack.gatewayUrl}/api/deliveries?state=succeeded`, {
                 headers: { Authorization: `Bearer ${token}` },

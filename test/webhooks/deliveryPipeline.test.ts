@@ -52,7 +52,8 @@ function subscription(id: string, overrides: Partial<Subscription> = {}): Subscr
         enabled: true,
         createdAt: '2026-11-01T00:00:00.000Z',
         updatedAt: '2026-11-01T00:00:00.000Z',
-        createdBy: { objectId: 'o', appId: 'a' },
+        owner: { kind: 'app', tenantId, objectId: 'o', appId: 'a' },
+        scope: 'tenant',
         secrets: [{ secret, createdAt: '2026-11-01T00:00:00.000Z' }],
         ...overrides,
     };

@@ -6,7 +6,7 @@ import type { Resolver } from '../../src/adapters/webhooks/targetRules';
 import { SubscriptionService } from '../../src/domain/webhooks/subscriptionService';
 import { AppError } from '../../src/errors/appError';
 import { MemorySubscriptionStore } from './memorySubscriptionStore';
-import { creator, t0, tenantId } from './subscriptionFixture';
+import { creator, t0 } from './subscriptionFixture';
 
 /** Subscription registration with the real target check over the given resolver (a fake at the DNS port). */
 function registration(options: { resolve: Resolver; dnsTimeoutMs: number }) {
@@ -22,7 +22,7 @@ function registration(options: { resolve: Resolver; dnsTimeoutMs: number }) {
     return {
         store,
         register: (notificationUrl: string) =>
-            service.create(tenantId, creator, { notificationUrl, eventTypes: ['event.cancelled'] }).then(
+            service.create(creator, { notificationUrl, eventTypes: ['event.cancelled'] }).then(
                 () => {
                     throw new Error('expected a refusal');
                 },

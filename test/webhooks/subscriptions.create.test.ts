@@ -1,6 +1,6 @@
 import { AppError } from '../../src/errors/appError';
 import { notificationEventTypes } from '../../src/domain/notifications/notificationMessage';
-import { creator, otherTenantId, subscriptionFixture, t0, tenantId, validBody } from './subscriptionFixture';
+import { creator, otherTenantCreator, subscriptionFixture, t0, tenantId, validBody } from './subscriptionFixture';
 
 async function refusal(promise: Promise<unknown>): Promise<AppError> {
     try {
@@ -15,7 +15,7 @@ async function refusal(promise: Promise<unknown>): Promise<AppError> {
 describe('SubscriptionService.create', () => {
     it('stores an enabled subscription with one fresh secret and calls validateTarget last', async () => {
         const f = subscriptionFixture();
-        const { subscription, secret } = await f.service.create(tenantId, creator, {
+        const { subscription, secret } = await f.service.create(creator, {
             ...validBody,
             eventTypes: ['event.cancelled', 'bookingAppointment.cancelled'],
             clientState: 'opaque-state-123',
@@ -31,7 +31,8 @@ describe('SubscriptionService.create', () => {
             enabled: true,
             createdAt: t0.toISOString(),
             updatedAt: t0.toISOString(),
-            createdBy: creator,
+            owner: creator.owner,
+            scope: 'owner',
             secrets: [{ secret, createdAt: t0.toISOString() }],
         });
         expect(f.targets).toEqual([validBody.notificationUrl]);
@@ -40,7 +41,7 @@ describe('SubscriptionService.create', () => {
 
     it('accepts every known event type and null optional properties', async () => {
         const f = subscriptionFixture();
-        const { subscription } = await f.service.create(tenantId, creator, {
+        const { subscription } = await f.service.create(creator, {
             ...validBody,
             eventTypes: [...notificationEventTypes],
             clientState: null,
@@ -77,7 +78,7 @@ describe('SubscriptionService.create', () => {
         const f = subscriptionFixture();
         const body: Record<string, unknown> = { eventTypes: ['event.cancelled'] };
         if (notificationUrl !== undefined) body.notificationUrl = notificationUrl;
-        const error = await refusal(f.service.create(tenantId, creator, body));
+        const error = await refusal(f.service.create(creator, body));
         expect(error).toMatchObject({ status: 400, code: 'invalidNotificationUrl' });
         expect(error.message).toMatch(/notificationUrl/);
         expect(f.targets).toEqual([]);
@@ -88,18 +89,18 @@ describe('SubscriptionService.create', () => {
         const f = subscriptionFixture();
         const url = 'https://hooks.example.com/';
         const notificationUrl = url + 'a'.repeat(2048 - url.length);
-        await expect(f.service.create(tenantId, creator, { ...validBody, notificationUrl })).resolves.toBeDefined();
+        await expect(f.service.create(creator, { ...validBody, notificationUrl })).resolves.toBeDefined();
     });
 
     it('accepts http to loopback only when allowLoopback is set, and still not to other hosts', async () => {
         const dev = subscriptionFixture({ allowLoopback: true });
         for (const url of ['http://127.0.0.1:9000/hook', 'http://localhost:8080/a', 'http://[::1]:81/b']) {
             await expect(
-                dev.service.create(tenantId, creator, { notificationUrl: url, eventTypes: ['cancellation.failed'] }),
+                dev.service.create(creator, { notificationUrl: url, eventTypes: ['cancellation.failed'] }),
             ).resolves.toBeDefined();
         }
         const error = await refusal(
-            dev.service.create(tenantId, creator, { ...validBody, notificationUrl: 'http://hooks.example.com/x' }),
+            dev.service.create(creator, { ...validBody, notificationUrl: 'http://hooks.example.com/x' }),
         );
         expect(error).toMatchObject({ status: 400, code: 'invalidNotificationUrl' });
         expect(error.message).toMatch(/loopback/);
@@ -109,7 +110,7 @@ describe('SubscriptionService.create', () => {
         const f = subscriptionFixture();
         const notificationUrl =
             'https://prod-01.westeurope.logic.azure.com:443/workflows/abc/triggers/manual/paths/invoke?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sig=Xy_z-0';
-        const { subscription } = await f.service.create(tenantId, creator, { ...validBody, notificationUrl });
+        const { subscription } = await f.service.create(creator, { ...validBody, notificationUrl });
         expect(subscription.notificationUrl).toBe(notificationUrl);
     });
 
@@ -130,7 +131,7 @@ describe('SubscriptionService.create', () => {
     it.each(badEventTypes)('refuses eventTypes that are %s', async (_name, eventTypes, message) => {
         const f = subscriptionFixture();
         const error = await refusal(
-            f.service.create(tenantId, creator, { notificationUrl: validBody.notificationUrl, eventTypes }),
+            f.service.create(creator, { notificationUrl: validBody.notificationUrl, eventTypes }),
         );
         expect(error).toMatchObject({ status: 400, code: 'invalidEventTypes' });
         expect(error.message).toMatch(message);
@@ -150,14 +151,14 @@ describe('SubscriptionService.create', () => {
     ];
     it.each(badOptional)('refuses %s', async (_name, extra, code) => {
         const f = subscriptionFixture();
-        const error = await refusal(f.service.create(tenantId, creator, { ...validBody, ...extra }));
+        const error = await refusal(f.service.create(creator, { ...validBody, ...extra }));
         expect(error).toMatchObject({ status: 400, code });
         expect(f.store.rows.size).toBe(0);
     });
 
     it('accepts the longest clientState and description', async () => {
         const f = subscriptionFixture();
-        const { subscription } = await f.service.create(tenantId, creator, {
+        const { subscription } = await f.service.create(creator, {
             ...validBody,
             clientState: '~'.repeat(128),
             description: 'é'.repeat(256),
@@ -167,12 +168,12 @@ describe('SubscriptionService.create', () => {
 
     it('refuses a duplicate (same URL, overlapping event types) naming the existing subscription', async () => {
         const f = subscriptionFixture();
-        await f.service.create(tenantId, creator, {
+        await f.service.create(creator, {
             ...validBody,
             eventTypes: ['event.cancelled', 'cancellation.failed'],
         });
         const error = await refusal(
-            f.service.create(tenantId, creator, {
+            f.service.create(creator, {
                 notificationUrl: 'HTTPS://Hooks.Example.com:443/cancel-gateway',
                 eventTypes: ['cancellation.failed', 'cancellation.verified'],
             }),
@@ -185,26 +186,26 @@ describe('SubscriptionService.create', () => {
 
     it('counts a disabled subscription as a duplicate too', async () => {
         const f = subscriptionFixture();
-        await f.service.create(tenantId, creator, validBody);
-        await f.service.disable(tenantId, 'sub-1');
-        await expect(f.service.create(tenantId, creator, validBody)).rejects.toMatchObject({
+        await f.service.create(creator, validBody);
+        await f.service.disable(creator, 'sub-1');
+        await expect(f.service.create(creator, validBody)).rejects.toMatchObject({
             code: 'duplicateSubscription',
         });
     });
 
     it('allows the same URL for other event types, another URL, and another tenant', async () => {
         const f = subscriptionFixture();
-        await f.service.create(tenantId, creator, validBody);
-        await f.service.create(tenantId, creator, { ...validBody, eventTypes: ['bookingAppointment.cancelled'] });
-        await f.service.create(tenantId, creator, { ...validBody, notificationUrl: 'https://hooks.example.com/other' });
-        await f.service.create(otherTenantId, creator, validBody);
+        await f.service.create(creator, validBody);
+        await f.service.create(creator, { ...validBody, eventTypes: ['bookingAppointment.cancelled'] });
+        await f.service.create(creator, { ...validBody, notificationUrl: 'https://hooks.example.com/other' });
+        await f.service.create(otherTenantCreator, validBody);
         expect(f.store.rows.size).toBe(4);
     });
 
     it('passes a refusal of validateTarget through and stores nothing', async () => {
         const f = subscriptionFixture();
         f.refuseTargets('hooks.example.com resolves to a private address (10.0.0.5).');
-        await expect(f.service.create(tenantId, creator, validBody)).rejects.toMatchObject({
+        await expect(f.service.create(creator, validBody)).rejects.toMatchObject({
             status: 400,
             code: 'notificationUrlNotAllowed',
             message: expect.stringContaining('10.0.0.5'),
@@ -214,11 +215,11 @@ describe('SubscriptionService.create', () => {
 
     it('caps the subscriptions of one tenant', async () => {
         const f = subscriptionFixture({ maxPerTenant: 2 });
-        await f.service.create(tenantId, creator, { ...validBody, notificationUrl: 'https://a.example.com/' });
-        await f.service.create(tenantId, creator, { ...validBody, notificationUrl: 'https://b.example.com/' });
+        await f.service.create(creator, { ...validBody, notificationUrl: 'https://a.example.com/' });
+        await f.service.create(creator, { ...validBody, notificationUrl: 'https://b.example.com/' });
         await expect(
-            f.service.create(tenantId, creator, { ...validBody, notificationUrl: 'https://c.example.com/' }),
+            f.service.create(creator, { ...validBody, notificationUrl: 'https://c.example.com/' }),
         ).rejects.toMatchObject({ status: 400, code: 'subscriptionLimitReached' });
-        await expect(f.service.create(otherTenantId, creator, validBody)).resolves.toBeDefined();
+        await expect(f.service.create(otherTenantCreator, validBody)).resolves.toBeDefined();
     });
 });

@@ -131,10 +131,13 @@ function toEntity(subscription: Subscription): TableEntity<Record<string, unknow
         enabled: subscription.enabled,
         createdAt: subscription.createdAt,
         updatedAt: subscription.updatedAt,
-        createdByObjectId: subscription.createdBy.objectId,
-        createdByAppId: subscription.createdBy.appId,
+        // The owner keeps the `createdBy…` column names of the rows stored before it had a kind and a scope.
+        createdByObjectId: subscription.owner.objectId,
+        createdByAppId: subscription.owner.appId,
+        scope: subscription.scope,
         secrets: JSON.stringify(subscription.secrets),
     };
+    if (subscription.owner.kind !== undefined) entity.ownerKind = subscription.owner.kind;
     if (subscription.clientState !== undefined) entity.clientState = subscription.clientState;
     if (subscription.description !== undefined) entity.description = subscription.description;
     if (subscription.disabledReason !== undefined) entity.disabledReason = subscription.disabledReason;
@@ -155,6 +158,7 @@ function optionalText(entity: Readonly<Record<string, unknown>>, name: string): 
 
 function fromEntity(entity: Readonly<Record<string, unknown>>): Subscription {
     const disabledReason = optionalText(entity, 'disabledReason');
+    const ownerKind = optionalText(entity, 'ownerKind');
     const secrets = secretsSchema
         .parse(JSON.parse(text(entity, 'secrets')))
         .map(({ secret, createdAt, expiresAt }) =>
@@ -174,7 +178,15 @@ function fromEntity(entity: Readonly<Record<string, unknown>>): Subscription {
                 : undefined,
         createdAt: text(entity, 'createdAt'),
         updatedAt: text(entity, 'updatedAt'),
-        createdBy: { objectId: text(entity, 'createdByObjectId'), appId: text(entity, 'createdByAppId') },
+        owner: {
+            kind: ownerKind === 'user' || ownerKind === 'app' ? ownerKind : undefined,
+            tenantId: text(entity, 'tenantId'),
+            objectId: text(entity, 'createdByObjectId'),
+            appId: text(entity, 'createdByAppId'),
+        },
+        // A row from before scopes existed was made when any caller's subscription saw the whole tenant; it now gets
+        // its owner's records only, and an administrator creates a tenant-wide one where that is wanted.
+        scope: optionalText(entity, 'scope') === 'tenant' ? 'tenant' : 'owner',
         secrets,
         failingSince: optionalText(entity, 'failingSince'),
     };

@@ -5,6 +5,7 @@ import type { Clock } from '../ports/clock';
 import type { Delivery, DeliveryQueue, DeliveryStore } from './delivery';
 import { webhookPayload } from './payload';
 import type { SubscriptionStore } from './subscription';
+import { subscriptionReceives } from './subscriptionAccess';
 
 export interface FanOutDeps {
     readonly cancellations: CancellationStore;
@@ -22,7 +23,9 @@ export function deliveryId(messageId: string, subscriptionId: string): string {
 
 /**
  * One notification becomes one delivery per matching subscription, each on its own queue message, so a slow or
- * failing endpoint never delays or repeats the others. Safe to run twice for one message.
+ * failing endpoint never delays or repeats the others. A subscription matches when it wants the event type and
+ * receives the record (tenant-wide, or its owner made the record: `subscriptionReceives`). Safe to run twice for one
+ * message.
  */
 export async function fanOut(message: NotificationMessage, deps: FanOutDeps): Promise<number> {
     // Subscriptions first: with none to notify, the record need not be read.
@@ -38,6 +41,7 @@ export async function fanOut(message: NotificationMessage, deps: FanOutDeps): Pr
     const now = deps.clock.now().toISOString();
     let queued = 0;
     for (const subscription of subscriptions) {
+        if (!subscriptionReceives(subscription, stored.value)) continue;
         const delivery: Delivery = {
             id: deliveryId(message.messageId, subscription.id),
             tenantId: message.tenantId,

@@ -11,6 +11,26 @@ export interface SigningSecret {
 
 export type DisabledReason = 'gone' | 'failing' | 'manual';
 
+/**
+ * Who created a subscription, from the validated token: a user (tenant + object id) or an app (tenant + its service
+ * principal's object id, and its app id). The owner manages it; what it receives follows its {@link SubscriptionScope}.
+ */
+export interface SubscriptionOwner {
+    /** Absent on subscriptions stored before the owner's kind was recorded (only `createdBy` was). */
+    readonly kind?: 'user' | 'app' | undefined;
+    readonly tenantId: string;
+    readonly objectId: string;
+    readonly appId: string;
+}
+
+export const subscriptionScopes = ['tenant', 'owner'] as const;
+
+/**
+ * What a subscription receives: `tenant`, every record's notifications (administrators only); `owner`, only those
+ * about records its owner may read (the owner made them).
+ */
+export type SubscriptionScope = (typeof subscriptionScopes)[number];
+
 /** A webhook endpoint that wants some event types of one tenant. */
 export interface Subscription {
     readonly id: string;
@@ -23,8 +43,9 @@ export interface Subscription {
     readonly disabledReason?: DisabledReason | undefined;
     readonly createdAt: string;
     readonly updatedAt: string;
-    /** Who created it (object id and app id from the token). */
-    readonly createdBy: { readonly objectId: string; readonly appId: string };
+    /** Who created it, and so who may see and manage it besides administrators. */
+    readonly owner: SubscriptionOwner;
+    readonly scope: SubscriptionScope;
     /** Current secret first; a rotated-out one follows until it expires. */
     readonly secrets: readonly SigningSecret[];
     /** Start of the current unbroken run of failed deliveries; cleared by a success. */

@@ -1,6 +1,7 @@
 import { BadRequestError } from '../../errors/appError';
 import { notificationEventTypes, type NotificationEventType } from '../notifications/notificationMessage';
 import { classifyHost } from '../../net/addressClassification';
+import { subscriptionScopes, type SubscriptionScope } from './subscription';
 
 export const maxNotificationUrlLength = 2048;
 export const maxClientStateLength = 128;
@@ -12,6 +13,8 @@ export interface CreateSubscriptionInput {
     readonly eventTypes: readonly NotificationEventType[];
     readonly clientState?: string | undefined;
     readonly description?: string | undefined;
+    /** Absent: the default for the caller (tenant-wide for administrators, the owner's records otherwise). */
+    readonly scope?: SubscriptionScope | undefined;
 }
 
 /** What a caller may change (`PATCH`); `null` clears `clientState` or `description`. */
@@ -26,13 +29,14 @@ export interface UrlRules {
     readonly allowLoopback: boolean;
 }
 
-const createProperties = new Set(['notificationUrl', 'eventTypes', 'clientState', 'description']);
+const createProperties = new Set(['notificationUrl', 'eventTypes', 'clientState', 'description', 'scope']);
 const updateProperties = new Set(['enabled', 'clientState', 'description']);
 /** Properties of the view that a PATCH cannot change. */
 const readOnlyProperties = new Set([
     'id',
     'notificationUrl',
     'eventTypes',
+    'scope',
     'disabledReason',
     'createdDateTime',
     'lastModifiedDateTime',
@@ -184,6 +188,13 @@ function checkDescription(value: unknown): string {
     return value;
 }
 
+function checkScope(value: unknown): SubscriptionScope {
+    if (!(subscriptionScopes as readonly unknown[]).includes(value)) {
+        throw invalid('invalidScope', `'scope' must be one of: ${subscriptionScopes.join(', ')}.`);
+    }
+    return value as SubscriptionScope;
+}
+
 /** Validates a create request body; a missing or `null` optional property is absent. */
 export function parseCreateInput(body: Readonly<Record<string, unknown>>, rules: UrlRules): CreateSubscriptionInput {
     refuseUnknown(body, createProperties, 'create');
@@ -193,6 +204,7 @@ export function parseCreateInput(body: Readonly<Record<string, unknown>>, rules:
         eventTypes: checkEventTypes(body.eventTypes),
         clientState: body.clientState == null ? undefined : checkClientState(body.clientState),
         description: body.description == null ? undefined : checkDescription(body.description),
+        scope: body.scope == null ? undefined : checkScope(body.scope),
     };
 }
 

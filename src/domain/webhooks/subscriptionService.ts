@@ -1,9 +1,11 @@
 import { ConcurrencyConflict } from '../cancellation/store';
 import type { Stored } from '../cancellation/record';
-import { AppError, BadRequestError, NotFoundError } from '../../errors/appError';
+import { administratorRole } from '../../auth/permissions';
+import { AppError, BadRequestError, ForbiddenError, NotFoundError } from '../../errors/appError';
 import type { Clock } from '../ports/clock';
 import { newSigningSecret, type RandomBytes, rotateSecrets } from './signingSecret';
 import type { Subscription, SubscriptionStore } from './subscription';
+import { mayManageSubscription, type SubscriptionManager } from './subscriptionAccess';
 import { comparableUrl, parseCreateInput, parseUpdateInput } from './subscriptionRules';
 
 /**
@@ -30,12 +32,6 @@ export interface SubscriptionServiceDeps {
     readonly settings: SubscriptionSettings;
 }
 
-/** Who creates a subscription, from the validated token. */
-export interface SubscriptionCreator {
-    readonly objectId: string;
-    readonly appId: string;
-}
-
 export interface CreatedSubscription {
     readonly subscription: Subscription;
     /** The signing secret, handed out once. */
@@ -55,27 +51,34 @@ const maxRounds = 5;
 
 /**
  * Webhook subscriptions of a tenant: create (validated, with a fresh `whsec_` secret), list, get, delete, rotate the
- * secret with a grace window, and enable/disable. Every operation is scoped to the caller's tenant; a subscription
- * of another tenant does not exist for it.
+ * secret with a grace window, and enable/disable. Every operation is scoped to the manager's tenant and, unless the
+ * manager is an administrator, to the subscriptions they own: any other does not exist for them (404, as an unknown
+ * id), so ids reveal nothing.
  */
 export class SubscriptionService {
     constructor(private readonly deps: SubscriptionServiceDeps) {}
 
     /** Validates `body` (a JSON object as the caller sent it) and stores a new, enabled subscription. */
-    async create(
-        tenantId: string,
-        creator: SubscriptionCreator,
-        body: Readonly<Record<string, unknown>>,
-    ): Promise<CreatedSubscription> {
+    async create(manager: SubscriptionManager, body: Readonly<Record<string, unknown>>): Promise<CreatedSubscription> {
         const { settings } = this.deps;
+        const { tenantId } = manager.owner;
         const input = parseCreateInput(body, { allowLoopback: settings.allowLoopback });
+        if (input.scope === 'tenant' && !manager.administrator) {
+            throw new ForbiddenError(
+                "Access is denied. A subscription with scope 'tenant' receives every record of the tenant and needs " +
+                    `the app role ${administratorRole}; without it a subscription receives your own records only.`,
+            );
+        }
         const existing = await this.deps.store.list(tenantId);
         const url = comparableUrl(input.notificationUrl);
-        const duplicate = existing.find(
-            (other) =>
-                comparableUrl(other.notificationUrl) === url &&
-                other.eventTypes.some((type) => input.eventTypes.includes(type)),
-        );
+        // Only among the manager's own: another user's subscription to the same URL is theirs to know about.
+        const duplicate = existing
+            .filter((other) => mayManageSubscription(manager, other))
+            .find(
+                (other) =>
+                    comparableUrl(other.notificationUrl) === url &&
+                    other.eventTypes.some((type) => input.eventTypes.includes(type)),
+            );
         if (duplicate) {
             throw new BadRequestError(
                 'duplicateSubscription',
@@ -105,36 +108,39 @@ export class SubscriptionService {
             enabled: true,
             createdAt: now.toISOString(),
             updatedAt: now.toISOString(),
-            createdBy: { objectId: creator.objectId, appId: creator.appId },
+            owner: manager.owner,
+            scope: input.scope ?? (manager.administrator ? 'tenant' : 'owner'),
             secrets: [secret],
         };
         const stored = await this.deps.store.create(subscription);
         return { subscription: stored.value, secret: secret.secret };
     }
 
-    /** The tenant's subscriptions, oldest first. */
-    async list(tenantId: string): Promise<readonly Subscription[]> {
-        const all = await this.deps.store.list(tenantId);
-        return [...all].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+    /** The subscriptions the manager may see (an administrator's: the tenant's), oldest first. */
+    async list(manager: SubscriptionManager): Promise<readonly Subscription[]> {
+        const all = await this.deps.store.list(manager.owner.tenantId);
+        return all
+            .filter((subscription) => mayManageSubscription(manager, subscription))
+            .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
     }
 
-    async get(tenantId: string, id: string): Promise<Subscription> {
-        return (await this.read(tenantId, id)).value;
+    async get(manager: SubscriptionManager, id: string): Promise<Subscription> {
+        return (await this.read(manager, id)).value;
     }
 
-    /** Deletes it; 404 when the tenant has no such subscription. */
-    async delete(tenantId: string, id: string): Promise<void> {
-        await this.read(tenantId, id);
-        await this.deps.store.delete(tenantId, id);
+    /** Deletes it; 404 when the manager has no such subscription. */
+    async delete(manager: SubscriptionManager, id: string): Promise<void> {
+        await this.read(manager, id);
+        await this.deps.store.delete(manager.owner.tenantId, id);
     }
 
     /**
      * A new secret signs first; the previous one keeps signing until `now + secretGraceMs` (both signatures are
      * sent meanwhile), and secrets whose grace has run out are dropped.
      */
-    async rotateSecret(tenantId: string, id: string): Promise<RotatedSecret> {
+    async rotateSecret(manager: SubscriptionManager, id: string): Promise<RotatedSecret> {
         let result: { secret: string; previousSecretExpiresAt: string } | undefined;
-        const subscription = await this.change(tenantId, id, (current, now) => {
+        const subscription = await this.change(manager, id, (current, now) => {
             const fresh = newSigningSecret(this.deps.randomBytes, now);
             const rotated = rotateSecrets(current.secrets, fresh, now, this.deps.settings.secretGraceMs);
             result = { secret: fresh.secret, previousSecretExpiresAt: rotated.previousExpiresAt };
@@ -149,12 +155,16 @@ export class SubscriptionService {
      * it); `enabled: true` enables and clears the reason and the failure run; `clientState`/`description` change,
      * `null` clears them. An empty body changes nothing.
      */
-    async update(tenantId: string, id: string, body: Readonly<Record<string, unknown>>): Promise<Subscription> {
+    async update(
+        manager: SubscriptionManager,
+        id: string,
+        body: Readonly<Record<string, unknown>>,
+    ): Promise<Subscription> {
         const input = parseUpdateInput(body);
         if (input.enabled === undefined && input.clientState === undefined && input.description === undefined) {
-            return this.get(tenantId, id);
+            return this.get(manager, id);
         }
-        return this.change(tenantId, id, (current) => {
+        return this.change(manager, id, (current) => {
             let next: Subscription = { ...current };
             if (input.enabled === true) {
                 next = { ...next, enabled: true, disabledReason: undefined, failingSince: undefined };
@@ -168,17 +178,18 @@ export class SubscriptionService {
     }
 
     /** Shorthands for {@link update}. */
-    enable(tenantId: string, id: string): Promise<Subscription> {
-        return this.update(tenantId, id, { enabled: true });
+    enable(manager: SubscriptionManager, id: string): Promise<Subscription> {
+        return this.update(manager, id, { enabled: true });
     }
 
-    disable(tenantId: string, id: string): Promise<Subscription> {
-        return this.update(tenantId, id, { enabled: false });
+    disable(manager: SubscriptionManager, id: string): Promise<Subscription> {
+        return this.update(manager, id, { enabled: false });
     }
 
-    private async read(tenantId: string, id: string): Promise<Stored<Subscription>> {
-        const stored = await this.deps.store.get(tenantId, id);
-        if (!stored || stored.value.tenantId !== tenantId) {
+    /** The subscription if the manager may see it; 404 otherwise, the same answer as for an unknown id. */
+    private async read(manager: SubscriptionManager, id: string): Promise<Stored<Subscription>> {
+        const stored = await this.deps.store.get(manager.owner.tenantId, id);
+        if (!stored || !mayManageSubscription(manager, stored.value)) {
             throw new NotFoundError(`Subscription '${id}' was not found.`, 'itemNotFound');
         }
         return stored;
@@ -186,12 +197,12 @@ export class SubscriptionService {
 
     /** Read, change, write with the ETag; another writer in between means reading again. */
     private async change(
-        tenantId: string,
+        manager: SubscriptionManager,
         id: string,
         apply: (current: Subscription, now: Date) => Subscription,
     ): Promise<Subscription> {
         for (let round = 0; round < maxRounds; round++) {
-            const stored = await this.read(tenantId, id);
+            const stored = await this.read(manager, id);
             const now = this.deps.clock.now();
             const next: Subscription = { ...apply(stored.value, now), updatedAt: now.toISOString() };
             try {

@@ -1,8 +1,8 @@
-import type { Caller } from '../../auth/caller';
-import { grantedPermission, routePermissions, requirePermission } from '../../auth/permissions';
+import { isAdministrator, requirePermissionOrAdministrator, routePermissions } from '../../auth/permissions';
 import type { TokenValidator } from '../../auth/tokenValidator';
 import { type CancellationRecord } from '../../domain/cancellation/record';
 import type { CancellationStore } from '../../domain/cancellation/store';
+import { mayReadRecord } from '../../domain/access/readRules';
 import { BadRequestError, NotFoundError } from '../../errors/appError';
 import { cancellationView } from '../cancellationView';
 import { type EdgeHandler, handle } from '../handle';
@@ -15,23 +15,15 @@ export interface CancellationsDeps {
 }
 
 const cancelPermissions = [...routePermissions.eventCancel, ...routePermissions.bookingCancel];
-const isAdmin = (caller: Caller) => grantedPermission(caller, routePermissions.admin) !== undefined;
-
-/** A caller may read a record they made with the permission that made it; admins may read any. */
-function mayRead(caller: Caller, record: CancellationRecord): boolean {
-    if (isAdmin(caller)) return true;
-    const needed = record.kind === 'event' ? routePermissions.eventCancel : routePermissions.bookingCancel;
-    return record.actor.objectId === caller.objectId && grantedPermission(caller, needed) !== undefined;
-}
 
 /** `GET /api/cancellations/{id}`. Someone else's record answers 404, so ids reveal nothing. */
 export function getCancellationHandler(deps: CancellationsDeps): EdgeHandler {
     return handle(async (request) => {
         const caller = await deps.tokens.authenticate(request.headers.get('authorization'));
-        requirePermission(caller, [...cancelPermissions, ...routePermissions.admin]);
+        requirePermissionOrAdministrator(caller, cancelPermissions);
         const id = routeId(request.params.id);
         const stored = await deps.store.get(caller.tenantId, id);
-        if (!stored || !mayRead(caller, stored.value)) {
+        if (!stored || !mayReadRecord(caller, stored.value)) {
             throw new NotFoundError(`Cancellation '${id}' was not found.`, 'itemNotFound');
         }
         return { status: 200, jsonBody: cancellationView(stored.value) };
@@ -42,7 +34,7 @@ export function getCancellationHandler(deps: CancellationsDeps): EdgeHandler {
 export function listCancellationsHandler(deps: CancellationsDeps): EdgeHandler {
     return handle(async (request) => {
         const caller = await deps.tokens.authenticate(request.headers.get('authorization'));
-        requirePermission(caller, [...cancelPermissions, ...routePermissions.admin]);
+        requirePermissionOrAdministrator(caller, cancelPermissions);
         const parsed = listQuery.safeParse(Object.fromEntries(request.query.entries()));
         if (!parsed.success) {
             const issue = parsed.error.issues[0];
@@ -54,7 +46,7 @@ export function listCancellationsHandler(deps: CancellationsDeps): EdgeHandler {
         const query = parsed.data;
         const page = await deps.store.list({
             tenantId: caller.tenantId,
-            actorObjectId: isAdmin(caller) ? undefined : caller.objectId,
+            actorObjectId: isAdministrator(caller) ? undefined : caller.objectId,
             state: query.state as CancellationRecord['state'] | undefined,
             since: query.since ? new Date(query.since).toISOString() : undefined,
             pageSize: query.$top ?? defaultPageSize,

@@ -1,22 +1,14 @@
 import type { z } from 'zod';
-import type { Caller } from '../../auth/caller';
-import { grantedPermission, routePermissions } from '../../auth/permissions';
+import { requireAdministrator } from '../../auth/permissions';
 import type { TokenValidator } from '../../auth/tokenValidator';
 import { type ParkedNotification, type PoisonDeps, redriveParkedNotification } from '../../domain/webhooks/poison';
-import { BadRequestError, ForbiddenError, NotFoundError } from '../../errors/appError';
+import { BadRequestError, NotFoundError } from '../../errors/appError';
 import { type EdgeHandler, handle } from '../handle';
 import { routeId } from '../ids';
 import { parkedNotificationsListQuery as listQuery } from '../schemas';
 
 export interface ParkedNotificationsDeps extends Pick<PoisonDeps, 'parked' | 'redrive' | 'clock'> {
     readonly tokens: TokenValidator;
-}
-
-/** The one admin check of these routes: parked notifications span every subscription and record of the tenant. */
-function requireAdmin(caller: Caller): void {
-    if (grantedPermission(caller, routePermissions.admin) === undefined) {
-        throw new ForbiddenError(`Access is denied. This request needs the ${routePermissions.admin.join(', ')} role.`);
-    }
 }
 
 function parkedView(parked: ParkedNotification) {
@@ -42,7 +34,7 @@ function invalid(error: z.ZodError): BadRequestError {
 export function listParkedNotificationsHandler(deps: ParkedNotificationsDeps): EdgeHandler {
     return handle(async (request) => {
         const caller = await deps.tokens.authenticate(request.headers.get('authorization'));
-        requireAdmin(caller);
+        requireAdministrator(caller);
         const parsed = listQuery.safeParse(Object.fromEntries(request.query.entries()));
         if (!parsed.success) throw invalid(parsed.error);
         const page = await deps.parked.list(caller.tenantId, parsed.data.$top ?? 50, parsed.data.$skiptoken);
@@ -60,7 +52,7 @@ export function listParkedNotificationsHandler(deps: ParkedNotificationsDeps): E
 export function redriveParkedNotificationHandler(deps: ParkedNotificationsDeps): EdgeHandler {
     return handle(async (request) => {
         const caller = await deps.tokens.authenticate(request.headers.get('authorization'));
-        requireAdmin(caller);
+        requireAdministrator(caller);
         const id = routeId(request.params.id);
         const stored = await deps.parked.get(caller.tenantId, id);
         if (!stored) throw new NotFoundError(`Parked notification '${id}' was not found.`, 'itemNotFound');

@@ -1,8 +1,8 @@
 import type { HttpRequest } from '@azure/functions';
-import type { Caller } from '../../auth/caller';
-import { requirePermission, routePermissions } from '../../auth/permissions';
+import { requirePermissionOrAdministrator, routePermissions } from '../../auth/permissions';
 import type { TokenValidator } from '../../auth/tokenValidator';
 import type { Subscription } from '../../domain/webhooks/subscription';
+import { subscriptionManager, type SubscriptionManager } from '../../domain/webhooks/subscriptionAccess';
 import type { SubscriptionService } from '../../domain/webhooks/subscriptionService';
 import { BadRequestError } from '../../errors/appError';
 import { readJsonObject } from '../body';
@@ -30,6 +30,7 @@ export function subscriptionView(subscription: Subscription) {
         id: subscription.id,
         notificationUrl: subscription.notificationUrl,
         eventTypes: [...subscription.eventTypes],
+        scope: subscription.scope,
         clientState: subscription.clientState ?? null,
         description: subscription.description ?? null,
         enabled: subscription.enabled,
@@ -49,10 +50,11 @@ function createdView(subscription: Subscription) {
     return view;
 }
 
-async function authorized(deps: SubscriptionsDeps, request: HttpRequest): Promise<Caller> {
+/** Subscriptions.ReadWrite.All, or an administrator; who they are decides which subscriptions they see. */
+async function authorized(deps: SubscriptionsDeps, request: HttpRequest): Promise<SubscriptionManager> {
     const caller = await deps.tokens.authenticate(request.headers.get('authorization'));
-    requirePermission(caller, routePermissions.subscriptions);
-    return caller;
+    requirePermissionOrAdministrator(caller, routePermissions.subscriptions);
+    return subscriptionManager(caller);
 }
 
 /** The absolute URL of a new subscription: the request's own URL (scheme, host, route prefix) plus its id. */
@@ -65,9 +67,9 @@ function locationOf(request: HttpRequest, id: string): string {
 /** `POST /api/subscriptions` → 201 with `Location` and the signing secret (the only time it is shown). */
 export function createSubscriptionHandler(deps: SubscriptionsDeps): EdgeHandler {
     return handle(async (request) => {
-        const caller = await authorized(deps, request);
+        const manager = await authorized(deps, request);
         const body = await readJsonObject(request);
-        const { subscription, secret } = await deps.subscriptions.create(caller.tenantId, caller, body);
+        const { subscription, secret } = await deps.subscriptions.create(manager, body);
         return {
             status: 201,
             headers: { Location: locationOf(request, subscription.id), ...noStore },
@@ -76,11 +78,11 @@ export function createSubscriptionHandler(deps: SubscriptionsDeps): EdgeHandler 
     });
 }
 
-/** `GET /api/subscriptions` → `{value: [...]}` of the caller's tenant. */
+/** `GET /api/subscriptions` → `{value: [...]}`: the caller's own, or every one of the tenant for administrators. */
 export function listSubscriptionsHandler(deps: SubscriptionsDeps): EdgeHandler {
     return handle(async (request) => {
-        const caller = await authorized(deps, request);
-        const all = await deps.subscriptions.list(caller.tenantId);
+        const manager = await authorized(deps, request);
+        const all = await deps.subscriptions.list(manager);
         return { status: 200, jsonBody: { value: all.map(subscriptionView) } };
     });
 }
@@ -88,8 +90,8 @@ export function listSubscriptionsHandler(deps: SubscriptionsDeps): EdgeHandler {
 /** `GET /api/subscriptions/{id}`. */
 export function getSubscriptionHandler(deps: SubscriptionsDeps): EdgeHandler {
     return handle(async (request) => {
-        const caller = await authorized(deps, request);
-        const subscription = await deps.subscriptions.get(caller.tenantId, routeId(request.params.id));
+        const manager = await authorized(deps, request);
+        const subscription = await deps.subscriptions.get(manager, routeId(request.params.id));
         return { status: 200, jsonBody: subscriptionView(subscription) };
     });
 }
@@ -97,10 +99,10 @@ export function getSubscriptionHandler(deps: SubscriptionsDeps): EdgeHandler {
 /** `PATCH /api/subscriptions/{id}` `{enabled?, clientState?, description?}` → 200 with the view. */
 export function updateSubscriptionHandler(deps: SubscriptionsDeps): EdgeHandler {
     return handle(async (request) => {
-        const caller = await authorized(deps, request);
+        const manager = await authorized(deps, request);
         const id = routeId(request.params.id);
         const body = await readJsonObject(request);
-        const subscription = await deps.subscriptions.update(caller.tenantId, id, body);
+        const subscription = await deps.subscriptions.update(manager, id, body);
         return { status: 200, jsonBody: subscriptionView(subscription) };
     });
 }
@@ -108,8 +110,8 @@ export function updateSubscriptionHandler(deps: SubscriptionsDeps): EdgeHandler 
 /** `DELETE /api/subscriptions/{id}` → 204 (the Location a Power Automate trigger deletes). */
 export function deleteSubscriptionHandler(deps: SubscriptionsDeps): EdgeHandler {
     return handle(async (request) => {
-        const caller = await authorized(deps, request);
-        await deps.subscriptions.delete(caller.tenantId, routeId(request.params.id));
+        const manager = await authorized(deps, request);
+        await deps.subscriptions.delete(manager, routeId(request.params.id));
         return { status: 204 };
     });
 }
@@ -117,7 +119,7 @@ export function deleteSubscriptionHandler(deps: SubscriptionsDeps): EdgeHandler 
 /** `POST /api/subscriptions/{id}/rotateSecret` (empty body) → 200 `{secret, previousSecretExpiresDateTime}`. */
 export function rotateSubscriptionSecretHandler(deps: SubscriptionsDeps): EdgeHandler {
     return handle(async (request) => {
-        const caller = await authorized(deps, request);
+        const manager = await authorized(deps, request);
         const id = routeId(request.params.id);
         const body = await readJsonObject(request);
         const extra = Object.keys(body)[0];
@@ -127,7 +129,7 @@ export function rotateSubscriptionSecretHandler(deps: SubscriptionsDeps): EdgeHa
                 `The property '${extra.slice(0, 100)}' is not a valid property of a rotateSecret request.`,
             );
         }
-        const rotated = await deps.subscriptions.rotateSecret(caller.tenantId, id);
+        const rotated = await deps.subscriptions.rotateSecret(manager, id);
         return {
             status: 200,
             headers: noStore,

@@ -53,6 +53,7 @@ function annotate(name: DefinitionName, schema: JsonSchema): JsonSchema {
         Object.assign(p.eventTypes!, { 'x-ms-summary': 'Event types', 'x-ms-visibility': 'important' });
         Object.assign(p.clientState!, { 'x-ms-summary': 'Client state', 'x-ms-visibility': 'advanced' });
         Object.assign(p.description!, { 'x-ms-summary': 'Description', 'x-ms-visibility': 'advanced' });
+        Object.assign(p.scope!, { 'x-ms-summary': 'Scope', 'x-ms-visibility': 'advanced' });
     }
     return schema;
 }

@@ -5,12 +5,14 @@ export const routePrefix = 'api';
 export const authorizeUrl = 'https://login.microsoftonline.com/common/oauth2/v2.0/authorize';
 export const tokenUrl = 'https://login.microsoftonline.com/common/oauth2/v2.0/token';
 
-/** What each permission lets a caller do (the scope / role descriptions of the API app). */
+/**
+ * What each delegated scope lets a caller do (the API app's scopes; the same names are app roles). `Cancellations.Admin`
+ * is an app role only (see `isAdministrator`): as a scope, every user of a consented client would hold it.
+ */
 export const permissionDescriptions: Record<string, string> = {
     'Calendars.ReadWrite': 'Cancel events in mailboxes the caller may manage.',
     'BookingsAppointment.ReadWrite.All': 'Cancel booking appointments.',
     'Bookings.ReadWrite.All': 'Cancel booking appointments.',
     'Bookings.Manage.All': 'Cancel booking appointments.',
     'Subscriptions.ReadWrite.All': 'Manage webhook subscriptions.',
-    'Cancellations.Admin': 'Read every cancellation of the tenant and run operations.',
 };

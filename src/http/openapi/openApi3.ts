@@ -1,4 +1,5 @@
 import type { OpenAPIV3 } from 'openapi-types';
+import { administratorRole } from '../../auth/permissions';
 import { type z } from 'zod';
 import { routeTable, type RouteEntry } from '../routes/routeTable';
 import { graphErrorSchema } from '../schemas';
@@ -46,6 +47,22 @@ function queryParameters(query: z.ZodObject): OpenAPIV3.ParameterObject[] {
     }));
 }
 
+const administratorRoleText = `the ${administratorRole} app role (an app's role, or a user's app-role assignment; never a delegated scope)`;
+
+/** Who may call the operation, in words. */
+function whoMay(info: OperationInfo): string {
+    if (info.administrators === 'only') return `Needs ${administratorRoleText}.`;
+    const needs = `Needs one of: ${info.permissions.join(', ')} (delegated scope for users, application role for apps)`;
+    return info.administrators === 'also' ? `${needs}, or ${administratorRoleText}.` : `${needs}.`;
+}
+
+/** The OAuth scopes a token for the operation carries: the delegated ones, or `.default` (app roles) alone. */
+function entraScopes(info: OperationInfo): string[] {
+    return info.permissions.length === 0
+        ? [`${apiAppIdUri}/.default`]
+        : info.permissions.map((p) => `${apiAppIdUri}/${p}`);
+}
+
 function operation(entry: RouteEntry, info: OperationInfo): OpenAPIV3.OperationObject {
     const success: OpenAPIV3.ResponseObject = { description: info.success.description };
     if (info.success.schema) {
@@ -55,7 +72,8 @@ function operation(entry: RouteEntry, info: OperationInfo): OpenAPIV3.OperationO
     }
     if (info.location) success.headers = { Location: { description: info.location, schema: { type: 'string' } } };
     const responses: OpenAPIV3.ResponsesObject = { [String(info.success.status)]: success };
-    const statuses = info.permissions.length === 0 ? ['500', '503'] : Object.keys(errorStatuses);
+    const anonymous = info.permissions.length === 0 && info.administrators === undefined;
+    const statuses = anonymous ? ['500', '503'] : Object.keys(errorStatuses);
     for (const status of statuses) responses[status] = { $ref: `#/components/responses/Error${status}` };
     if (info.body) {
         responses['413'] = { $ref: '#/components/responses/Error413' };
@@ -70,14 +88,11 @@ function operation(entry: RouteEntry, info: OperationInfo): OpenAPIV3.OperationO
             ...(info.query ? queryParameters(info.query) : []),
         ],
         responses,
-        security:
-            info.permissions.length === 0
-                ? []
-                : [{ bearer: [] }, { entra: info.permissions.map((p) => `${apiAppIdUri}/${p}`) }],
+        security: anonymous ? [] : [{ bearer: [] }, { entra: entraScopes(info) }],
     };
     if (info.description) op.description = info.description;
-    if (info.permissions.length > 0) {
-        op.description = `${info.description ?? ''}${info.description ? '\n\n' : ''}Needs one of: ${info.permissions.join(', ')} (delegated scope for users, application role for apps).`;
+    if (!anonymous) {
+        op.description = `${info.description ?? ''}${info.description ? '\n\n' : ''}${whoMay(info)}`;
     }
     if (info.body) {
         op.requestBody = {

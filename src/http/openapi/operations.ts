@@ -32,8 +32,13 @@ export interface OperationInfo {
     readonly summary: string;
     readonly description?: string;
     readonly tags: readonly string[];
-    /** Any one of these, as a delegated scope or an application role; none: anonymous. */
+    /** Any one of these, as a delegated scope or an application role; none (and no `administrators`): anonymous. */
     readonly permissions: readonly string[];
+    /**
+     * Whether the `Cancellations.Admin` app role (an app's, or a user's app-role assignment; never a delegated scope)
+     * grants it too (`also`) or alone does (`only`). Administrators see the whole tenant where others see their own.
+     */
+    readonly administrators?: 'also' | 'only';
     readonly query?: z.ZodObject;
     readonly body?: z.ZodType;
     readonly success: { readonly status: number; readonly description: string; readonly schema?: z.ZodType };
@@ -41,8 +46,9 @@ export interface OperationInfo {
 }
 
 const cancelPermissions = [...routePermissions.eventCancel, ...routePermissions.bookingCancel];
-const readRecords = [...cancelPermissions, ...routePermissions.admin];
-const operators = [...routePermissions.subscriptions, ...routePermissions.admin];
+const readRecords = { permissions: cancelPermissions, administrators: 'also' } as const;
+const operators = { permissions: routePermissions.subscriptions, administrators: 'also' } as const;
+const administratorsOnly = { permissions: [], administrators: 'only' } as const;
 
 const key = (method: HttpMethod, route: string) => `${method} ${route}`;
 
@@ -100,7 +106,7 @@ const own: Array<[HttpMethod, string, OperationInfo]> = [
             operationId: 'getCancellation',
             summary: 'Get a cancellation',
             tags: ['Cancellations'],
-            permissions: readRecords,
+            ...readRecords,
             success: { status: 200, description: 'The record.', schema: cancellationViewSchema },
         },
     ],
@@ -112,7 +118,7 @@ const own: Array<[HttpMethod, string, OperationInfo]> = [
             summary: 'List cancellations',
             description: "The caller's own records, or every record of the tenant for admins, newest first.",
             tags: ['Cancellations'],
-            permissions: readRecords,
+            ...readRecords,
             query: cancellationsListQuery,
             success: { status: 200, description: 'A page of records.', schema: cancellationListSchema },
         },
@@ -123,9 +129,10 @@ const own: Array<[HttpMethod, string, OperationInfo]> = [
         {
             operationId: 'listSubscriptions',
             summary: 'List webhook subscriptions',
+            description: "The caller's own subscriptions, or every one of the tenant for administrators.",
             tags: ['Subscriptions'],
-            permissions: routePermissions.subscriptions,
-            success: { status: 200, description: 'The subscriptions of the tenant.', schema: subscriptionListSchema },
+            ...operators,
+            success: { status: 200, description: 'The subscriptions.', schema: subscriptionListSchema },
         },
     ],
     [
@@ -134,9 +141,12 @@ const own: Array<[HttpMethod, string, OperationInfo]> = [
         {
             operationId: 'createSubscription',
             summary: 'Create a webhook subscription',
-            description: 'Answers 201 with `Location` and the signing secret, shown this once.',
+            description:
+                'Answers 201 with `Location` and the signing secret, shown this once. The subscription belongs to ' +
+                "the caller; it receives the caller's own cancellations, or every one of the tenant (`scope: " +
+                'tenant`, for administrators only and their default).',
             tags: ['Subscriptions'],
-            permissions: routePermissions.subscriptions,
+            ...operators,
             body: subscriptionCreateBody,
             success: { status: 201, description: 'Created.', schema: subscriptionCreatedSchema },
             location: 'The absolute URL of the subscription; DELETE it to unsubscribe.',
@@ -149,7 +159,7 @@ const own: Array<[HttpMethod, string, OperationInfo]> = [
             operationId: 'getSubscription',
             summary: 'Get a webhook subscription',
             tags: ['Subscriptions'],
-            permissions: routePermissions.subscriptions,
+            ...operators,
             success: { status: 200, description: 'The subscription.', schema: subscriptionViewSchema },
         },
     ],
@@ -160,7 +170,7 @@ const own: Array<[HttpMethod, string, OperationInfo]> = [
             operationId: 'updateSubscription',
             summary: 'Enable, disable or relabel a webhook subscription',
             tags: ['Subscriptions'],
-            permissions: routePermissions.subscriptions,
+            ...operators,
             body: subscriptionUpdateBody,
             success: { status: 200, description: 'The subscription.', schema: subscriptionViewSchema },
         },
@@ -172,7 +182,7 @@ const own: Array<[HttpMethod, string, OperationInfo]> = [
             operationId: 'deleteSubscription',
             summary: 'Delete a webhook subscription',
             tags: ['Subscriptions'],
-            permissions: routePermissions.subscriptions,
+            ...operators,
             success: { status: 204, description: 'Deleted.' },
         },
     ],
@@ -184,7 +194,7 @@ const own: Array<[HttpMethod, string, OperationInfo]> = [
             summary: 'Rotate the signing secret',
             description: 'The previous secret stays valid for the grace period.',
             tags: ['Subscriptions'],
-            permissions: routePermissions.subscriptions,
+            ...operators,
             success: { status: 200, description: 'The new secret.', schema: rotatedSecretSchema },
         },
     ],
@@ -195,7 +205,7 @@ const own: Array<[HttpMethod, string, OperationInfo]> = [
             operationId: 'recoverSubscription',
             summary: 'Resend failed deliveries of a subscription',
             tags: ['Deliveries'],
-            permissions: operators,
+            ...operators,
             body: recoverBody,
             success: { status: 202, description: 'How many deliveries were resent.', schema: recoveredSchema },
         },
@@ -206,8 +216,9 @@ const own: Array<[HttpMethod, string, OperationInfo]> = [
         {
             operationId: 'listDeliveries',
             summary: 'List webhook deliveries',
+            description: "Deliveries of the caller's own subscriptions, or of every subscription for administrators.",
             tags: ['Deliveries'],
-            permissions: operators,
+            ...operators,
             query: deliveriesListQuery,
             success: { status: 200, description: 'Deliveries, newest first.', schema: deliveryListSchema },
         },
@@ -218,8 +229,10 @@ const own: Array<[HttpMethod, string, OperationInfo]> = [
         {
             operationId: 'replayDelivery',
             summary: 'Send a delivery again',
+            description:
+                "A delivery of someone else's subscription is not found (404) unless the caller is an administrator.",
             tags: ['Deliveries'],
-            permissions: operators,
+            ...operators,
             success: { status: 202, description: 'The delivery, queued again.', schema: deliveryViewSchema },
         },
     ],
@@ -233,7 +246,7 @@ const own: Array<[HttpMethod, string, OperationInfo]> = [
                 'Notifications the fan-out failed on every try: `redriving` (sent again later, on a bounded schedule), ' +
                 '`parked` (the schedule is used up; send it again with redrive) or `unreadable`.',
             tags: ['Deliveries'],
-            permissions: routePermissions.admin,
+            ...administratorsOnly,
             query: parkedNotificationsListQuery,
             success: {
                 status: 200,
@@ -249,7 +262,7 @@ const own: Array<[HttpMethod, string, OperationInfo]> = [
             operationId: 'redriveParkedNotification',
             summary: 'Send a parked notification again',
             tags: ['Deliveries'],
-            permissions: routePermissions.admin,
+            ...administratorsOnly,
             success: { status: 202, description: 'Queued again.', schema: parkedNotificationViewSchema },
         },
     ],
@@ -260,7 +273,7 @@ const own: Array<[HttpMethod, string, OperationInfo]> = [
             operationId: 'reconcile',
             summary: 'Run reconciliation now',
             tags: ['Operations'],
-            permissions: routePermissions.admin,
+            ...administratorsOnly,
             success: { status: 200, description: 'The summary of the pass.' },
         },
     ],

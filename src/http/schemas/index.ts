@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { cancellationStates } from '../../domain/cancellation/record';
 import { notificationEventTypes } from '../../domain/notifications/notificationMessage';
+import { subscriptionScopes } from '../../domain/webhooks/subscription';
 import {
     maxClientStateLength,
     maxDescriptionLength,
@@ -123,6 +124,8 @@ export const cancellationListSchema = z.object({
 
 export const eventTypeSchema = z.enum(notificationEventTypes);
 
+export const subscriptionScopeSchema = z.enum(subscriptionScopes);
+
 /** `POST /api/subscriptions` body (validated by `parseCreateInput`, which gives Graph-style error codes). */
 export const subscriptionCreateBody = z
     .object({
@@ -139,6 +142,14 @@ export const subscriptionCreateBody = z
             .optional()
             .describe('Echoed in every notification.'),
         description: z.string().max(maxDescriptionLength).nullable().optional(),
+        scope: subscriptionScopeSchema
+            .nullable()
+            .optional()
+            .describe(
+                "'owner': notifications about your own cancellations only (the default without the " +
+                    "Cancellations.Admin app role); 'tenant': every cancellation of the tenant (needs that app role, " +
+                    'and is its default).',
+            ),
     })
     .strict();
 
@@ -147,6 +158,7 @@ export const subscriptionViewSchema = z.object({
     id: z.string(),
     notificationUrl: z.string(),
     eventTypes: z.array(eventTypeSchema),
+    scope: subscriptionScopeSchema,
     clientState: z.string().nullable(),
     description: z.string().nullable(),
     enabled: z.boolean(),
