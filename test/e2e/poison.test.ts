@@ -50,7 +50,8 @@ describe('poison queues are drained into visible, recoverable state', () => {
     const operator = () => local.stack.token({ app: appId, roles: ['Subscriptions.ReadWrite.All'] });
     const admin = () => local.stack.token({ app: appId, roles: ['Cancellations.Admin'] });
     const subscribe = async (notificationUrl: string) => {
-        const response = await api('subscriptions', operator(), {
+        // A tenant-wide subscription (an administrator's): it receives alice's cancellations too.
+        const response = await api('subscriptions', admin(), {
             method: 'POST',
             body: JSON.stringify({ notificationUrl, eventTypes: ['event.cancelled'] }),
         });
