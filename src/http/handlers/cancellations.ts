@@ -1,7 +1,7 @@
 import type { Caller } from '../../auth/caller';
 import { grantedPermission, routePermissions, requirePermission } from '../../auth/permissions';
 import type { TokenValidator } from '../../auth/tokenValidator';
-import { type CancellationRecord } from '../../domain/cancellation/record';
+import { type CancellationRecord, isRequester } from '../../domain/cancellation/record';
 import type { CancellationStore } from '../../domain/cancellation/store';
 import { BadRequestError, NotFoundError } from '../../errors/appError';
 import { cancellationView } from '../cancellationView';
@@ -17,11 +17,14 @@ export interface CancellationsDeps {
 const cancelPermissions = [...routePermissions.eventCancel, ...routePermissions.bookingCancel];
 const isAdmin = (caller: Caller) => grantedPermission(caller, routePermissions.admin) !== undefined;
 
-/** A caller may read a record they made with the permission that made it; admins may read any. */
+/**
+ * A caller may read a record they asked for (its performing actor, or the caller of any attempt it keeps) with the
+ * permission that made it; admins may read any.
+ */
 function mayRead(caller: Caller, record: CancellationRecord): boolean {
     if (isAdmin(caller)) return true;
     const needed = record.kind === 'event' ? routePermissions.eventCancel : routePermissions.bookingCancel;
-    return record.actor.objectId === caller.objectId && grantedPermission(caller, needed) !== undefined;
+    return isRequester(record, caller.objectId) && grantedPermission(caller, needed) !== undefined;
 }
 
 /** `GET /api/cancellations/{id}`. Someone else's record answers 404, so ids reveal nothing. */
