@@ -1,12 +1,7 @@
 import { AppError, BadRequestError, ServiceUnavailableError } from '../../errors/appError';
 import { UpstreamError } from '../../errors/upstreamError';
 import type { Clock } from '../ports/clock';
-import {
-    defaultInFlightLockMs,
-    defaultWaitForOtherAttemptMs,
-    isBusy,
-    waitForOtherAttempt,
-} from './concurrentAttempt';
+import { defaultInFlightLockMs, defaultWaitForOtherAttemptMs, isBusy, waitForOtherAttempt } from './concurrentAttempt';
 import type { NotificationRelay } from './notificationRelay';
 import { type OutboxDeps, saveAndNotify, saveOwingNotification } from './outbox';
 import type { BookingsGraph, CalendarGraph, EventLocator, GraphReceipt } from './graphPorts';

@@ -126,7 +126,10 @@ export function historyOf(record: CancellationRecord): readonly CancelAttempt[] 
 
 /** Whether `objectId` asked for this cancellation: its current actor or the caller of any kept attempt. */
 export function isRequester(record: CancellationRecord, objectId: string): boolean {
-    return record.actor.objectId === objectId || (record.history ?? []).some((attempt) => attempt.actor.objectId === objectId);
+    return (
+        record.actor.objectId === objectId ||
+        (record.history ?? []).some((attempt) => attempt.actor.objectId === objectId)
+    );
 }
 
 export interface CancellationRecord {
