@@ -32,6 +32,7 @@ export function cancellationView(record: CancellationRecord) {
             comment: attempt.comment,
             cancellationMessage: attempt.cancellationMessage,
             dateTime: attempt.at,
+            by: attempt.by,
             outcome: attempt.outcome,
         })),
         lastError: record.lastError,

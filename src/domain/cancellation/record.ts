@@ -80,6 +80,8 @@ export interface CancelAttempt {
     /** When the attempt started (ISO 8601 UTC). */
     readonly at: string;
     readonly outcome: AttemptOutcome;
+    /** Set when reconciliation made the attempt on the record's behalf (`actor` is then the record's actor). */
+    readonly by?: 'reconciliation' | undefined;
 }
 
 /** How many attempts a record keeps: the first (who started it) and the newest ones. */

@@ -99,6 +99,10 @@ const attemptView = z
         comment: z.string().optional(),
         cancellationMessage: z.string().optional(),
         dateTime: z.string(),
+        by: z
+            .enum(['reconciliation'])
+            .optional()
+            .describe("Set when reconciliation made the attempt on the record's behalf."),
         outcome: z
             .enum(['inFlight', 'accepted', 'foundDone', 'refused', 'unknown'])
             .describe(
