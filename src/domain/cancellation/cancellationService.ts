@@ -114,6 +114,28 @@ function recordedError(error: AppError): RecordedError {
 
 const isNotFound = (error: unknown) => error instanceof UpstreamError && error.status === 404;
 
+/** A write made before this request's Graph call lost to another writer (so deciding again is safe). */
+class AnotherWriterFirst extends Error {
+    constructor(readonly lost: Error) {
+        super(lost.message);
+        this.name = 'AnotherWriterFirst';
+    }
+}
+
+function unwrap(error: unknown): unknown {
+    return error instanceof AnotherWriterFirst ? error.lost : error;
+}
+
+/** Runs a write that precedes any Graph call, marking a lost race so the caller may decide again. */
+async function beforeGraph<T>(write: () => Promise<T>): Promise<T> {
+    try {
+        return await write();
+    } catch (error) {
+        if (error instanceof ItemClaimed || error instanceof ConcurrencyConflict) throw new AnotherWriterFirst(error);
+        throw error;
+    }
+}
+
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -231,10 +253,9 @@ export class CancellationService {
             try {
                 return await this.decide(request, found, await fromGraph);
             } catch (error) {
-                // Another request created the item's record or claimed this one first: its attempt is waited for.
-                if (!(error instanceof ItemClaimed || error instanceof ConcurrencyConflict) || round >= maxRounds) {
-                    throw error;
-                }
+                // Another request created the item's record or changed this one first (before any Graph call of
+                // this request): decide again on the record as it is now, waiting for its attempt if one runs.
+                if (!(error instanceof AnotherWriterFirst) || round >= maxRounds) throw unwrap(error);
                 found = await this.deps.store.findByResource(request.tenantId, request.resourceKey);
             }
         }
@@ -256,22 +277,24 @@ export class CancellationService {
                   ? 'gone'
                   : await request.readRecordPath(earlier.value);
             if (earlier && (state === 'gone' || state === 'cancelled')) {
-                return this.finishFound(earlier, request, graphRequestId);
+                return beforeGraph(() => this.finishFound(earlier, request, graphRequestId));
             }
             // No record, or its item is still there (or Graph could not say): Graph's 404 for this path stands, and
             // the record is left to reconciliation.
             throw read.error;
         }
         const snapshot = read.value;
-        if (earlier && request.isCancelled(snapshot)) return this.finishFound(earlier, request, snapshot.requestId);
+        if (earlier && request.isCancelled(snapshot)) {
+            return beforeGraph(() => this.finishFound(earlier, request, snapshot.requestId));
+        }
         request.mayCancel(snapshot);
         if (!earlier) {
-            const created = await this.recordIntent(request, snapshot, found?.value.id);
+            const created = await beforeGraph(() => this.recordIntent(request, snapshot, found?.value.id));
             return this.callGraph(created, snapshot.requestId, request.cancel, 'accepted');
         }
         const record = earlier.value;
         if (record.state === 'pending' || record.state === 'drifted') {
-            const claimed = await this.deps.store.update(this.claim(record, request), earlier.etag);
+            const claimed = await beforeGraph(() => this.deps.store.update(this.claim(record, request), earlier.etag));
             return this.callGraph(
                 claimed,
                 snapshot.requestId,
@@ -281,10 +304,8 @@ export class CancellationService {
         }
         // A finished cancellation whose item is active again has drifted: announced and re-cancelled as
         // reconciliation does (`drifted` → `repaired`), in one conditional write that also claims the attempt.
-        const drifted = await saveAndNotify(
-            { ...this.claim(record, request), state: 'drifted' },
-            earlier.etag,
-            this.deps,
+        const drifted = await beforeGraph(() =>
+            saveAndNotify({ ...this.claim(record, request), state: 'drifted' }, earlier.etag, this.deps),
         );
         return this.callGraph(drifted, snapshot.requestId, request.cancel, 'repaired');
     }
