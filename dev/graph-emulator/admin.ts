@@ -113,6 +113,10 @@ export function handleAdmin(state: EmulatorState, req: EmuRequest): EmuResponse 
         }
         return jsonResponse(200, { value: state.faults.list(), mailboxConcurrency: state.faults.mailboxConcurrency });
     }
+    if (first === 'faults' && lower[1] === 'release' && segs.length === 2) {
+        method(req, ['POST']);
+        return jsonResponse(200, { released: state.faults.release() });
+    }
     if (first === 'keys' && segs.length === 1) {
         method(req, ['GET']);
         return jsonResponse(200, { value: currentKeys().map((k) => k.publicJwk) });

@@ -16,6 +16,8 @@ export const faultRuleSchema = z
         /** Probability 0..1 that a matching request is hit (default 1). */
         rate: z.number().min(0).max(1).default(1),
         latencyMs: z.number().int().min(0).max(60_000).default(0),
+        /** Hold a matching request (after any latency) until `POST /_emulator/faults/release`, a reset or a clear. */
+        hold: z.boolean().default(false),
         /** Apply to at most this many requests, then stop. */
         count: z.number().int().min(1).optional(),
         /** `any` (default), `only` batch items, or `never` batch items. */
@@ -71,6 +73,7 @@ const defaultMessages: Record<number, [string, string]> = {
 
 export interface FaultHit {
     latencyMs: number;
+    hold: boolean;
     error?: { status: number; code: string; message: string; headers: Record<string, string> };
 }
 
@@ -78,6 +81,21 @@ export class Faults {
     private rules: ActiveRule[] = [];
     mailboxConcurrency = { enabled: true, limit: 4 };
     private random: () => number = Math.random;
+    /** Requests held by a `hold` rule, each waiting for its release. */
+    private held: Array<() => void> = [];
+
+    /** Resolves when the held requests are released. */
+    waitForRelease(): Promise<void> {
+        return new Promise((resolve) => this.held.push(resolve));
+    }
+
+    /** Lets every held request go on; returns how many there were. */
+    release(): number {
+        const held = this.held;
+        this.held = [];
+        for (const resume of held) resume();
+        return held.length;
+    }
 
     set(rules: FaultRule[], seed?: number): void {
         this.random = seed === undefined ? Math.random : mulberry32(seed);
@@ -89,6 +107,7 @@ export class Faults {
     }
 
     clear(): void {
+        this.release();
         this.rules = [];
         this.mailboxConcurrency = { enabled: true, limit: 4 };
         this.random = Math.random;
@@ -116,8 +135,9 @@ export class Faults {
             if (!pathOk) continue;
             if (rule.rate < 1 && this.random() >= rule.rate) continue;
             active.hits += 1;
-            hit ??= { latencyMs: 0 };
+            hit ??= { latencyMs: 0, hold: false };
             hit.latencyMs += rule.latencyMs;
+            hit.hold ||= rule.hold;
             if (rule.status !== undefined && !hit.error) {
                 const [code, message] = defaultMessages[rule.status] ?? ['UnknownError', 'Injected fault.'];
                 hit.error = {

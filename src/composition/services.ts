@@ -127,9 +127,11 @@ export function createServices(config: GatewayConfig, log: (message: string) => 
             calendar,
             bookings: calendar,
             relay: notificationRelay,
+            notifications,
             clock: systemClock,
             newId: randomUUID,
-            settings: config.cancellation,
+            // An attempt in flight longer than the longest request is one a dead process left: take it over then.
+            settings: { ...config.cancellation, inFlightLockMs: config.idempotency.lockMs },
             log,
         }),
         idempotency: {

@@ -1,4 +1,4 @@
-import type { CancellationRecord } from '../domain/cancellation/record';
+import { type CancellationRecord, historyOf } from '../domain/cancellation/record';
 
 /** A cancellation record as `GET /api/cancellations…` shows it (storage bookkeeping left out). */
 export function cancellationView(record: CancellationRecord) {
@@ -27,6 +27,14 @@ export function cancellationView(record: CancellationRecord) {
         recipients: record.audience,
         graphRequestIds: record.graphRequestIds,
         attempts: record.attempts,
+        attemptHistory: historyOf(record).map((attempt) => ({
+            requestedBy: attempt.actor,
+            comment: attempt.comment,
+            cancellationMessage: attempt.cancellationMessage,
+            dateTime: attempt.at,
+            by: attempt.by,
+            outcome: attempt.outcome,
+        })),
         lastError: record.lastError,
     };
 }

@@ -4,7 +4,7 @@ import { createTableClient } from '../../src/adapters/tables/tableClients';
 import { CancellationAlreadyExists, TableCancellationStore } from '../../src/adapters/tables/cancellationStore';
 import { partitionKeyOf, recordRowKey } from '../../src/adapters/tables/cancellationEntity';
 import type { CancellationRecord, Recipient } from '../../src/domain/cancellation/record';
-import { ConcurrencyConflict } from '../../src/domain/cancellation/store';
+import { ConcurrencyConflict, ItemClaimed } from '../../src/domain/cancellation/store';
 import { BadRequestError } from '../../src/errors/appError';
 import { testStorageConnectionString } from '../support/storage';
 import { at, countReads, forEachLimited, type ReadCounter, sampleRecord, uniqueName } from './fixtures';
@@ -234,18 +234,59 @@ describe('TableCancellationStore: records', () => {
     });
 });
 
-describe('TableCancellationStore: findByResource', () => {
-    test('returns the newest record for an item, scoped to the tenant', async () => {
+describe('TableCancellationStore: findByResource and the item pointer', () => {
+    test('the pointer names the item record, scoped to the tenant; a new record replaces it only as asked', async () => {
         const tenantId = tenant();
         const resourceKey = 'users/u1/events/AAMk/+=?#';
         const first = sampleRecord({ tenantId, createdAt: at(0) });
         const second = sampleRecord({ tenantId, createdAt: at(1) });
         await store.create({ ...first, resource: { ...first.resource, resourceKey } });
         expect((await store.findByResource(tenantId, resourceKey))?.value.id).toBe(first.id);
-        await store.create({ ...second, resource: { ...second.resource, resourceKey } });
+        // Another record may not take the item while the first holds it: nothing is written.
+        await expect(store.create({ ...second, resource: { ...second.resource, resourceKey } })).rejects.toBeInstanceOf(
+            ItemClaimed,
+        );
+        expect(await store.get(tenantId, second.id)).toBeNull();
+        // Superseding the record the pointer names (e.g. a failed one) moves the pointer.
+        await store.create({ ...second, resource: { ...second.resource, resourceKey } }, first.id);
         expect((await store.findByResource(tenantId, resourceKey))?.value.id).toBe(second.id);
+        const third = sampleRecord({ tenantId, createdAt: at(2) });
+        // Superseding a record the pointer no longer names fails (someone else superseded it first).
+        await expect(
+            store.create({ ...third, resource: { ...third.resource, resourceKey } }, first.id),
+        ).rejects.toBeInstanceOf(ItemClaimed);
         expect(await store.findByResource(tenantId, 'users/u1/events/other')).toBeNull();
         expect(await store.findByResource(tenant(), resourceKey)).toBeNull();
+    });
+
+    test('of two concurrent first records for one item exactly one is written', async () => {
+        const tenantId = tenant();
+        const resourceKey = 'event|user:u1|AAMk-race';
+        const candidates = [0, 1, 2].map((i) => {
+            const record = sampleRecord({ tenantId, createdAt: at(i) });
+            return { ...record, resource: { ...record.resource, resourceKey } };
+        });
+        const results = await Promise.allSettled(candidates.map((record) => store.create(record)));
+        const written = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value.value.id] : []));
+        expect(written).toHaveLength(1);
+        for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(ItemClaimed);
+        expect((await store.findByResource(tenantId, resourceKey))?.value.id).toBe(written[0]);
+        expect((await rowKeysOf(tenantId)).filter((k) => k.startsWith('rec_'))).toHaveLength(1);
+    });
+
+    test("a record's actor may change: its per-caller list rows move in the same transaction", async () => {
+        const tenantId = tenant();
+        const record = sampleRecord({ tenantId, state: 'pending' });
+        const created = await store.create(record);
+        const bob = { kind: 'user' as const, objectId: 'bob-oid', appId: 'app' };
+        const moved = await store.update({ ...record, actor: bob, state: 'accepted' }, created.etag);
+        const listQuery = { tenantId, pageSize: 10 };
+        expect((await store.list({ ...listQuery, actorObjectId: record.actor.objectId })).items).toEqual([]);
+        expect((await store.list({ ...listQuery, actorObjectId: 'bob-oid' })).items).toEqual([moved.value]);
+        expect((await store.list({ ...listQuery, actorObjectId: 'bob-oid', state: 'accepted' })).items).toEqual([
+            moved.value,
+        ]);
+        expect(await rowKeysOf(tenantId)).toHaveLength(6); // record, res, all, byActor, byState, byActorState
     });
 });
 

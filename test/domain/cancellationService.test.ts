@@ -30,7 +30,7 @@ const meeting: EventSnapshot = {
 class ScriptedGraph implements CalendarGraph, BookingsGraph {
     calls: string[] = [];
     gets: Array<() => EventSnapshot> = [];
-    cancels: Array<() => void> = [];
+    cancels: Array<() => void | Promise<void>> = [];
     appointment: AppointmentSnapshot | undefined;
 
     getEvent(locator: EventLocator) {
@@ -41,7 +41,10 @@ class ScriptedGraph implements CalendarGraph, BookingsGraph {
     cancelEvent(locator: EventLocator, comment: string | undefined) {
         this.calls.push(`POST ${locator.path}/cancel ${comment ?? ''}`);
         const next = this.cancels.shift() ?? (() => undefined);
-        return Promise.resolve().then(() => (next(), { requestId: `cancel-${this.calls.length}` }));
+        const requestId = `cancel-${this.calls.length}`;
+        return Promise.resolve()
+            .then(next)
+            .then(() => ({ requestId }));
     }
     getAppointment(_v: string, businessId: string, appointmentId: string) {
         this.calls.push(`GET ${businessId}/${appointmentId}`);
@@ -81,15 +84,24 @@ function setup() {
     let nowMs = Date.parse('2026-11-22T09:00:00Z');
     const clock = { now: () => new Date(nowMs) };
     const relay = new NotificationRelay({ store, notifications: queue, clock, log: () => undefined });
+    /** Called each time a request waits for another request's attempt (before the wait). */
+    let onWait = (): void => undefined;
     const service = new CancellationService({
         store,
         calendar: graph,
         bookings: graph,
         relay,
+        notifications: queue,
         clock,
         newId: () => `c${++ids}`,
         settings: { verifyDelayMs: 60_000, pendingGraceMs: 600_000 },
         log: () => undefined,
+        // A wait moves the fake clock and lets every other pending step run first.
+        sleep: (ms) => {
+            nowMs += ms;
+            onWait();
+            return new Promise<void>((resolve) => setImmediate(resolve));
+        },
     });
     const command = { tenantId, actor, event, mailbox: 'user:a11ce', eventId: 'EV1', comment: 'Sorry' };
     return {
@@ -108,6 +120,7 @@ function setup() {
             return release;
         },
         advance: (ms: number) => (nowMs += ms),
+        whenWaiting: (then: () => void) => (onWait = then),
     };
 }
 
@@ -180,9 +193,12 @@ describe('CancellationService.cancelEvent', () => {
         const first = await service.cancelEvent(command);
         graph.calls = [];
         await relayed();
+        graph.gets.push(() => {
+            throw notFound();
+        });
         const again = await service.cancelEvent(command);
         expect(again).toEqual({ record: { ...first.record, notificationPending: false }, replayed: true });
-        // The item was read while the store was (a first cancel saves that round trip); never cancelled twice.
+        // Graph is asked whether the item is still gone; it is never cancelled twice.
         expect(graph.calls).toEqual(['GET /users/a11ce/events/EV1']);
         await relayed();
         expect(sent).toHaveLength(1);
@@ -229,6 +245,160 @@ describe('CancellationService.cancelEvent', () => {
         breakQueue();
         const { record } = await service.cancelEvent(command);
         expect(record).toMatchObject({ state: 'accepted', notificationPending: true });
+    });
+});
+
+const unavailable = () => new UpstreamError(503, 'serviceNotAvailable', 'try later', 'unknown', 'g-503');
+const bob = { kind: 'user' as const, objectId: 'b0b', userPrincipalName: 'bob@contoso.test', appId: 'app' };
+
+describe('CancellationService: integrity of records', () => {
+    it("leaves a pending record pending when a retry's 404 is for another path, and the record's item is active", async () => {
+        const { service, graph, store, sent, command, relayed } = setup();
+        graph.cancels.push(() => {
+            throw unavailable();
+        });
+        await expect(service.cancelEvent(command)).rejects.toMatchObject({ status: 503 });
+        graph.calls = [];
+        // The retry addresses the item through another calendar, where Graph does not find it.
+        const otherCalendar = { version: 'v1.0' as const, path: '/users/a11ce/calendars/CAL2/events/EV1' };
+        graph.gets.push(() => {
+            throw notFound();
+        });
+        await expect(service.cancelEvent({ ...command, event: otherCalendar })).rejects.toMatchObject({
+            status: 404,
+            code: 'ErrorItemNotFound',
+        });
+        // Graph is asked about the record's own item, which is still there: nothing is claimed or cancelled.
+        expect(graph.calls).toEqual(['GET /users/a11ce/calendars/CAL2/events/EV1', 'GET /users/a11ce/events/EV1']);
+        const [stored] = [...store.records.values()];
+        expect(stored?.value.state).toBe('pending');
+        await relayed();
+        expect(sent).toEqual([]);
+    });
+
+    it("finishes a pending record on a retry through another path when the record's own item is gone", async () => {
+        const { service, graph, store, command } = setup();
+        graph.cancels.push(() => {
+            throw unavailable();
+        });
+        await expect(service.cancelEvent(command)).rejects.toMatchObject({ status: 503 });
+        const other = { version: 'v1.0' as const, path: '/users/a11ce/calendar/events/EV1' };
+        graph.gets.push(
+            () => {
+                throw notFound();
+            },
+            () => {
+                throw notFound();
+            },
+        );
+        const retry = await service.cancelEvent({ ...command, event: other });
+        expect(retry).toMatchObject({ replayed: true, record: { state: 'accepted' } });
+        expect(store.records.size).toBe(1);
+    });
+
+    it('cancels again, as drift, an item it cancelled that is active again', async () => {
+        const { service, graph, store, sent, command, relayed } = setup();
+        const first = await service.cancelEvent(command);
+        await relayed();
+        graph.calls = [];
+        // Graph shows the meeting active again (restored with the same id).
+        const again = await service.cancelEvent({ ...command, comment: 'Still off' });
+        expect(again.replayed).toBe(false);
+        expect(graph.calls).toEqual(['GET /users/a11ce/events/EV1', 'POST /users/a11ce/events/EV1/cancel Still off']);
+        expect(again.record).toMatchObject({ id: first.record.id, state: 'repaired', comment: 'Still off' });
+        expect(again.record.nextCheckAt).toBeUndefined();
+        await relayed();
+        // As reconciliation announces a drift it finds; its repair is not announced again.
+        expect(sent.map((m) => m.type)).toEqual(['event.cancelled', 'cancellation.drifted']);
+        expect(store.records.size).toBe(1);
+        expect((await store.findByResource(tenantId, first.record.resource.resourceKey))?.value.id).toBe(
+            first.record.id,
+        );
+        // Gone again: replayed.
+        graph.calls = [];
+        graph.gets.push(() => {
+            throw notFound();
+        });
+        expect(await service.cancelEvent(command)).toMatchObject({ replayed: true, record: { state: 'repaired' } });
+        expect(graph.calls.filter((c) => c.startsWith('POST'))).toEqual([]);
+    });
+
+    it('replays a finished record while Graph shows the item cancelled, and refuses an attendee of an active one', async () => {
+        const { service, graph, command } = setup();
+        await service.cancelEvent(command);
+        graph.gets.push(() => ({ ...meeting, isCancelled: true }));
+        expect(await service.cancelEvent(command)).toMatchObject({ replayed: true, record: { state: 'accepted' } });
+        graph.gets.push(() => ({ ...meeting, isOrganizer: false }));
+        await expect(service.cancelEvent(command)).rejects.toMatchObject({ status: 400 });
+        expect(graph.calls.filter((c) => c.startsWith('POST'))).toHaveLength(1);
+    });
+
+    it('sends two identical concurrent cancels to Graph once; the second replays the first', async () => {
+        const { service, graph, store, command, whenWaiting } = setup();
+        let release = (): void => undefined;
+        const held = new Promise<void>((resolve) => (release = resolve));
+        graph.cancels.push(() => held);
+        // Graph answers the first cancel only once the second request is waiting for it.
+        whenWaiting(release);
+        const [first, second] = await Promise.all([service.cancelEvent(command), service.cancelEvent(command)]);
+        expect(graph.calls.filter((c) => c.startsWith('POST'))).toEqual(['POST /users/a11ce/events/EV1/cancel Sorry']);
+        expect(first).toMatchObject({ replayed: false, record: { state: 'accepted' } });
+        expect(second).toMatchObject({ replayed: true, record: { id: first.record.id, state: 'accepted' } });
+        expect(store.records.size).toBe(1);
+        expect((await store.findByResource(tenantId, first.record.resource.resourceKey))?.value.id).toBe(
+            first.record.id,
+        );
+    });
+
+    it('answers 409 with Retry-After when the other attempt is still running after the wait', async () => {
+        const { service, graph, command } = setup();
+        let release = (): void => undefined;
+        graph.cancels.push(() => new Promise<void>((resolve) => (release = resolve)));
+        const first = service.cancelEvent(command);
+        await expect(service.cancelEvent(command)).rejects.toMatchObject({
+            status: 409,
+            code: 'cancellationInProgress',
+            headers: { 'Retry-After': '5' },
+        });
+        release();
+        await expect(first).resolves.toMatchObject({ replayed: false });
+        expect(graph.calls.filter((c) => c.startsWith('POST'))).toHaveLength(1);
+    });
+
+    it('supersedes a failed record with a new one, conditionally on the pointer', async () => {
+        const { service, graph, store, command } = setup();
+        graph.cancels.push(() => {
+            throw new UpstreamError(403, 'ErrorAccessDenied', 'Access is denied.', 'rejected', 'g-403');
+        });
+        await expect(service.cancelEvent(command)).rejects.toMatchObject({ status: 403 });
+        const second = await service.cancelEvent(command);
+        expect(second.record).toMatchObject({ id: 'c2', state: 'accepted' });
+        expect((await store.findByResource(tenantId, second.record.resource.resourceKey))?.value.id).toBe('c2');
+    });
+
+    it('records who performed a retried cancel, with their comment, and keeps the earlier attempt', async () => {
+        const { service, graph, sent, command, relayed } = setup();
+        graph.cancels.push(() => {
+            throw unavailable();
+        });
+        await expect(service.cancelEvent(command)).rejects.toMatchObject({ status: 503 });
+        const retry = await service.cancelEvent({ ...command, actor: bob, comment: 'Bob: room is gone' });
+        expect(graph.calls.filter((c) => c.startsWith('POST'))).toEqual([
+            'POST /users/a11ce/events/EV1/cancel Sorry',
+            'POST /users/a11ce/events/EV1/cancel Bob: room is gone',
+        ]);
+        expect(retry.record).toMatchObject({
+            state: 'accepted',
+            actor: { objectId: 'b0b' },
+            comment: 'Bob: room is gone',
+            attempts: 2,
+            history: [
+                { actor: { objectId: 'a11ce' }, comment: 'Sorry', outcome: 'unknown' },
+                { actor: { objectId: 'b0b' }, comment: 'Bob: room is gone', outcome: 'accepted' },
+            ],
+        });
+        await relayed();
+        expect(sent).toEqual([expect.objectContaining({ type: 'event.cancelled', cancellationId: retry.record.id })]);
     });
 });
 

@@ -310,6 +310,24 @@ describe('reconcile: pending records the HTTP path left', () => {
         expect(t.types()).toEqual(['event.cancelled']);
     });
 
+    it('records its own cancel attempt in the history, and leaves alone a record a request is cancelling now', async () => {
+        const t = setup();
+        const asked = { actor: eventRecord('x').actor, at: iso(t0), outcome: 'unknown' as const };
+        await t.seed(
+            eventRecord('p1', { history: [asked] }),
+            eventRecord('p2', { history: [{ ...asked, outcome: 'inFlight' }] }),
+        );
+        t.lookups.set(active, 'p1', 'p2');
+
+        await t.run();
+        expect(t.graph.calls).toEqual(['cancelEvent v1.0 /users/a11ce/events/p1 comment=Sorry']);
+        expect((await t.state('p1')).history).toEqual([
+            asked,
+            expect.objectContaining({ by: 'reconciliation', at: iso(t0), outcome: 'accepted' }),
+        ]);
+        expect(await t.state('p2')).toMatchObject({ state: 'pending', attempts: 1 });
+    });
+
     it('treats a booking that still answers 200 as active (isCancelled is only read for events)', async () => {
         const t = setup();
         await t.seed(bookingRecord('b1', { attempts: 0 }));

@@ -60,6 +60,9 @@ export function emulatorAdmin(emulatorUrl: string) {
         clearRequests: async () => {
             await fetch(`${admin}/requests`, { method: 'DELETE' });
         },
+        /** Lets the requests a `hold` fault rule is holding go on; how many there were. */
+        releaseHeld: async () =>
+            (await json<{ released: number }>(await fetch(`${admin}/faults/release`, { method: 'POST' }))).released,
         setFaults: async (rules: unknown[]) => {
             await json(
                 await fetch(`${admin}/faults`, {

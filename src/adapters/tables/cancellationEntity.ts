@@ -1,6 +1,7 @@
 import type { TableEntity } from '@azure/data-tables';
 import type {
     Actor,
+    CancelAttempt,
     CancellationKind,
     CancellationRecord,
     CancellationState,
@@ -137,6 +138,7 @@ export function toEntity(record: CancellationRecord): TableEntity<Record<string,
         putText(entity, 'cancellationMessage', record.cancellationMessage);
         putText(entity, 'audience', JSON.stringify(audience));
         putText(entity, 'graphRequestIds', JSON.stringify(record.graphRequestIds));
+        putText(entity, 'history', record.history === undefined ? undefined : JSON.stringify(record.history));
         if (record.lastError !== undefined) entity.lastError = JSON.stringify(record.lastError);
         if (record.nextCheckAt !== undefined) entity.nextCheckAt = record.nextCheckAt;
         return entity;
@@ -173,6 +175,7 @@ export function fromEntity(entity: Readonly<Record<string, unknown>>): Cancellat
         return typeof value === 'string' ? value : undefined;
     };
     const lastError = optionalString('lastError');
+    const history = getText(entity, 'history');
     const record: CancellationRecord = {
         id: text('id'),
         tenantId: text('tenantId'),
@@ -187,6 +190,7 @@ export function fromEntity(entity: Readonly<Record<string, unknown>>): Cancellat
         audience: JSON.parse(text('audience')) as Recipient[],
         graphRequestIds: JSON.parse(text('graphRequestIds')) as string[],
         attempts: typeof entity.attempts === 'number' ? entity.attempts : 0,
+        history: history === undefined ? undefined : (JSON.parse(history) as CancelAttempt[]),
         lastError: lastError === undefined ? undefined : (JSON.parse(lastError) as RecordedError),
         notificationPending: entity.notificationPending === true,
         nextCheckAt: optionalString('nextCheckAt'),

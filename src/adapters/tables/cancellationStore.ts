@@ -4,6 +4,7 @@ import {
     type CancellationPage,
     type CancellationStore,
     ConcurrencyConflict,
+    ItemClaimed,
     type ListCancellationsQuery,
 } from '../../domain/cancellation/store';
 import { BadRequestError } from '../../errors/appError';
@@ -48,7 +49,6 @@ interface WrittenVersion {
     readonly indexRowKeys: readonly string[];
     readonly resourceKey: string;
     readonly createdAt: string;
-    readonly actorObjectId: string;
 }
 
 type Entity = TableEntityResult<Record<string, unknown>>;
@@ -71,13 +71,14 @@ export class TableCancellationStore implements CancellationStore {
         return new TableCancellationStore(createTableClient(connectionString, tableName));
     }
 
-    async create(record: CancellationRecord): Promise<Stored<CancellationRecord>> {
+    async create(record: CancellationRecord, replaces?: string): Promise<Stored<CancellationRecord>> {
         const client = await this.table.get();
         const entity = toEntity(record);
+        const pointer = resourceIndexEntity(record);
         const actions: TransactionAction[] = [
             ['create', entity],
             ...indexEntities(record).map((row): TransactionAction => ['create', row]),
-            ['upsert', resourceIndexEntity(record), 'Replace'],
+            await this.pointerAction(client, record, pointer, replaces),
         ];
         try {
             const response = await client.submitTransaction(actions);
@@ -86,17 +87,45 @@ export class TableCancellationStore implements CancellationStore {
                 etag: await this.etagOf(client, record, response.subResponses[0]?.etag),
             });
         } catch (error) {
-            if (statusOf(error) === 409) throw new CancellationAlreadyExists(record.id);
+            const status = statusOf(error);
+            // 412/404: the pointer moved since it was read; 409: the id exists, or another record inserted the pointer.
+            if (status === 412 || status === 404) throw new ItemClaimed(record.resource.resourceKey);
+            if (status === 409) {
+                const holder = await getEntityOrNull(client, entity.partitionKey, pointer.rowKey);
+                if (holder !== null && holder.recordId !== record.id && holder.recordId !== replaces) {
+                    throw new ItemClaimed(record.resource.resourceKey);
+                }
+                throw new CancellationAlreadyExists(record.id);
+            }
             throw error;
         }
+    }
+
+    /**
+     * Insert the item's pointer, or replace it only while it names `replaces` (If-Match on the pointer as read), so a
+     * concurrent first cancel of the same item fails the whole transaction instead of overwriting the winner's pointer.
+     */
+    private async pointerAction(
+        client: TableClient,
+        record: CancellationRecord,
+        pointer: ReturnType<typeof resourceIndexEntity>,
+        replaces: string | undefined,
+    ): Promise<TransactionAction> {
+        if (replaces === undefined) return ['create', pointer];
+        const current = await getEntityOrNull(client, pointer.partitionKey, pointer.rowKey);
+        if (current === null) return ['create', pointer];
+        if (current.recordId !== replaces) throw new ItemClaimed(record.resource.resourceKey);
+        return ['update', pointer, 'Replace', { etag: etagOfEntity(current) }];
     }
 
     async update(record: CancellationRecord, etag: string): Promise<Stored<CancellationRecord>> {
         const client = await this.table.get();
         const before = await this.versionBefore(client, record, etag);
-        if (before.createdAt !== record.createdAt || before.actorObjectId !== record.actor.objectId) {
-            throw new Error(`cancellation ${record.id}: createdAt and actor cannot change`);
+        if (before.createdAt !== record.createdAt) {
+            throw new Error(`cancellation ${record.id}: createdAt cannot change`);
         }
+        // The actor may change (a retry performed by another caller): its per-caller list rows move below, in the
+        // same transaction as the record.
 
         const entity = toEntity(record);
         const oldRows = new Set(before.indexRowKeys);
@@ -276,7 +305,6 @@ function describeVersion(record: CancellationRecord, etag: string): WrittenVersi
         indexRowKeys: indexEntities(record).map((row) => row.rowKey),
         resourceKey: record.resource.resourceKey,
         createdAt: record.createdAt,
-        actorObjectId: record.actor.objectId,
     };
 }
 

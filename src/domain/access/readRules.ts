@@ -1,6 +1,6 @@
 import { type Caller } from '../../auth/caller';
 import { grantedPermission, isAdministrator, routePermissions } from '../../auth/permissions';
-import { type CancellationRecord } from '../cancellation/record';
+import { type CancellationRecord, isRequester } from '../cancellation/record';
 
 /** A principal of the tenant: a user, or an app's service principal, by object id. */
 export interface Principal {
@@ -9,16 +9,17 @@ export interface Principal {
 }
 
 /**
- * Whether `principal` made the record. Object ids are unique across the tenant's users and service principals, so
- * tenant + object id names one user or one app without looking at the kind.
+ * Whether `principal` asked for the record: it performed the cancel, or made one of the attempts the record keeps.
+ * Object ids are unique across the tenant's users and service principals, so tenant + object id names one user or one
+ * app without looking at the kind.
  */
 export function isOwnRecord(principal: Principal, record: CancellationRecord): boolean {
-    return record.tenantId === principal.tenantId && record.actor.objectId === principal.objectId;
+    return record.tenantId === principal.tenantId && isRequester(record, principal.objectId);
 }
 
 /**
  * Who may read a cancellation record (`GET /api/cancellations/{id}`, list, and the notifications of an owner's
- * subscription): an administrator any record; anyone else their own records, while holding the permission that
+ * subscription): an administrator any record; anyone else the records they asked for, while holding the permission that
  * made them (the event or the booking cancel permission).
  */
 export function mayReadRecord(caller: Caller, record: CancellationRecord): boolean {

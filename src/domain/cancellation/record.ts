@@ -64,6 +64,76 @@ export interface RecordedError {
     readonly message: string;
 }
 
+/**
+ * What became of one request's try at the item: `inFlight` while its Graph call runs (another request waits for it
+ * instead of calling Graph too), `accepted` (Graph said 202/204), `foundDone` (Graph showed the item gone or
+ * cancelled, so an earlier attempt had done it), `refused` (Graph's definite error) or `unknown` (no answer).
+ */
+export type AttemptOutcome = 'inFlight' | 'accepted' | 'foundDone' | 'refused' | 'unknown';
+
+/** One caller's request to cancel the item, as the record keeps it (oldest first). */
+export interface CancelAttempt {
+    readonly actor: Actor;
+    /** The event comment or booking message this caller sent. */
+    readonly comment?: string | undefined;
+    readonly cancellationMessage?: string | undefined;
+    /** When the attempt started (ISO 8601 UTC). */
+    readonly at: string;
+    readonly outcome: AttemptOutcome;
+    /** Set when reconciliation made the attempt on the record's behalf (`actor` is then the record's actor). */
+    readonly by?: 'reconciliation' | undefined;
+}
+
+/** How many attempts a record keeps: the first (who started it) and the newest ones. */
+export const maxKeptAttempts = 20;
+
+/** The history with `attempt` appended, keeping the first and the newest within {@link maxKeptAttempts}. */
+export function withAttempt(
+    history: readonly CancelAttempt[] | undefined,
+    attempt: CancelAttempt,
+): readonly CancelAttempt[] {
+    const all = [...(history ?? []), attempt];
+    if (all.length <= maxKeptAttempts) return all;
+    return [...all.slice(0, 1), ...all.slice(all.length - maxKeptAttempts + 1)];
+}
+
+/** The history with its newest attempt's outcome set (the attempt this request started). */
+export function withOutcome(
+    history: readonly CancelAttempt[] | undefined,
+    outcome: AttemptOutcome,
+): readonly CancelAttempt[] | undefined {
+    const last = history?.[history.length - 1];
+    return last === undefined ? history : [...(history ?? []).slice(0, -1), { ...last, outcome }];
+}
+
+/** The record's history, or for a record written before histories were kept, its one known attempt. */
+export function historyOf(record: CancellationRecord): readonly CancelAttempt[] {
+    if (record.history !== undefined) return record.history;
+    const outcome =
+        record.state === 'failed'
+            ? 'refused'
+            : record.state === 'pending' || record.state === 'drifted'
+              ? 'unknown'
+              : 'accepted';
+    return [
+        {
+            actor: record.actor,
+            comment: record.comment,
+            cancellationMessage: record.cancellationMessage,
+            at: record.createdAt,
+            outcome,
+        },
+    ];
+}
+
+/** Whether `objectId` asked for this cancellation: its current actor or the caller of any kept attempt. */
+export function isRequester(record: CancellationRecord, objectId: string): boolean {
+    return (
+        record.actor.objectId === objectId ||
+        (record.history ?? []).some((attempt) => attempt.actor.objectId === objectId)
+    );
+}
+
 export interface CancellationRecord {
     readonly id: string;
     readonly tenantId: string;
@@ -72,17 +142,20 @@ export interface CancellationRecord {
     /** ISO 8601 UTC. */
     readonly createdAt: string;
     readonly updatedAt: string;
+    /** Who performed the cancel: the caller of the newest attempt that went to Graph. */
     readonly actor: Actor;
     readonly resource: CancelledResource;
-    /** Event cancel comment as the caller gave it. */
+    /** Event cancel comment as the performing caller gave it. */
     readonly comment?: string | undefined;
     /** Booking cancellation message as sent to Graph. */
     readonly cancellationMessage?: string | undefined;
     readonly audience: readonly Recipient[];
     /** Graph `request-id`s of the calls made for this cancellation, oldest first. */
     readonly graphRequestIds: readonly string[];
-    /** Graph cancel attempts so far. */
+    /** Graph cancel attempts so far (reconciliation's included). */
     readonly attempts: number;
+    /** Each request to cancel the item, oldest first (absent on records written before it was kept). */
+    readonly history?: readonly CancelAttempt[] | undefined;
     readonly lastError?: RecordedError | undefined;
     /** Whether the notification for the current state still has to be enqueued (outbox flag). */
     readonly notificationPending: boolean;

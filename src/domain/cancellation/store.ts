@@ -22,12 +22,17 @@ export interface CancellationPage {
  * make the due set readable without scanning history, and use ETags for optimistic concurrency.
  */
 export interface CancellationStore {
-    /** Inserts a new record; fails with a conflict if the id exists. */
-    create(record: CancellationRecord): Promise<Stored<CancellationRecord>>;
+    /**
+     * Inserts a new record and makes it the item's record (the pointer {@link findByResource} follows), in one
+     * transaction. The pointer is inserted when the item has none, or replaced when it still names `replaces` (a
+     * record the caller read and supersedes, e.g. a `failed` one); when another record holds it, nothing is written
+     * and {@link ItemClaimed} is thrown, so of two concurrent first cancels of one item only one goes on to Graph.
+     */
+    create(record: CancellationRecord, replaces?: string): Promise<Stored<CancellationRecord>>;
     /** Replaces a record if its ETag still matches; throws {@link ConcurrencyConflict} otherwise. */
     update(record: CancellationRecord, etag: string): Promise<Stored<CancellationRecord>>;
     get(tenantId: string, id: string): Promise<Stored<CancellationRecord> | null>;
-    /** The newest record for an item (`resource.resourceKey`), if this gateway ever recorded one. */
+    /** The record the item's pointer names (the newest one made for it) (`resource.resourceKey`), if this gateway ever recorded one. */
     findByResource(tenantId: string, resourceKey: string): Promise<Stored<CancellationRecord> | null>;
     /** Newest first. */
     list(query: ListCancellationsQuery): Promise<CancellationPage>;
@@ -40,5 +45,13 @@ export class ConcurrencyConflict extends Error {
     constructor(readonly recordId: string) {
         super(`cancellation ${recordId} was changed by another writer`);
         this.name = 'ConcurrencyConflict';
+    }
+}
+
+/** Another record is the item's record (another request created it first): nothing was written. */
+export class ItemClaimed extends Error {
+    constructor(readonly resourceKey: string) {
+        super(`another cancellation already holds item ${resourceKey}`);
+        this.name = 'ItemClaimed';
     }
 }

@@ -7,7 +7,8 @@ import {
     saveAndNotify,
     sendPendingNotification,
 } from '../cancellation/outbox';
-import type { CancellationRecord, Stored } from '../cancellation/record';
+import { defaultInFlightLockMs, isBusy } from '../cancellation/concurrentAttempt';
+import { type CancellationRecord, historyOf, type Stored, withAttempt, withOutcome } from '../cancellation/record';
 import { ConcurrencyConflict } from '../cancellation/store';
 import type { Clock } from '../ports/clock';
 import type { ItemLookup, LookupAnswer, LookupOptions, LookupReport } from './graphLookups';
@@ -186,6 +187,10 @@ async function settle(
     const record = current.value;
     const base = { ...record, updatedAt: now.toISOString() };
 
+    if (isBusy(record, now, defaultInFlightLockMs)) {
+        // A request is calling Graph for this item right now: its answer, not this pass, settles the record.
+        return;
+    }
     if (state === 'unknown') {
         // Graph could not say (an error, or no answer before the budget ran out): look again later.
         await deps.store.update({ ...base, nextCheckAt: at(deps.settings.verifyDelayMs) }, current.etag);
@@ -261,6 +266,14 @@ async function cancelAgain(
         {
             ...stored.value,
             attempts,
+            history: withAttempt(historyOf(stored.value), {
+                actor: stored.value.actor,
+                comment: stored.value.comment,
+                cancellationMessage: stored.value.cancellationMessage,
+                at: claimedAt.toISOString(),
+                outcome: 'inFlight',
+                by: 'reconciliation',
+            }),
             updatedAt: claimedAt.toISOString(),
             nextCheckAt: new Date(claimedAt.getTime() + retryDelayMs(deps.settings, attempts)).toISOString(),
         },
@@ -291,7 +304,14 @@ async function cancelAgain(
     }
     const now = deps.clock.now();
     const graphRequestIds = requestId ? [...record.graphRequestIds, requestId] : record.graphRequestIds;
-    const base = { ...record, graphRequestIds, updatedAt: now.toISOString() };
+    const refused = error instanceof UpstreamError && error.outcome === 'rejected';
+    const outcome = !error ? 'accepted' : refused ? 'refused' : 'unknown';
+    const base = {
+        ...record,
+        graphRequestIds,
+        history: withOutcome(record.history, outcome),
+        updatedAt: now.toISOString(),
+    };
     if (!error) {
         const next = { ...base, state: success, lastError: undefined };
         if (success === 'accepted') {
@@ -308,7 +328,6 @@ async function cancelAgain(
         return;
     }
     const lastError = { status: error.status, code: error.code, message: error.message };
-    const refused = error instanceof UpstreamError && error.outcome === 'rejected';
     if (refused || attempts >= deps.settings.maxCancelAttempts) {
         await saveAndNotify({ ...base, state: 'failed', lastError, nextCheckAt: undefined }, claim.etag, deps);
         summary.failed++;

@@ -94,6 +94,24 @@ const resourceView = z.object({
     end: z.string().optional(),
 });
 
+const attemptView = z
+    .object({
+        requestedBy: actor,
+        comment: z.string().optional(),
+        cancellationMessage: z.string().optional(),
+        dateTime: z.string(),
+        by: z
+            .enum(['reconciliation'])
+            .optional()
+            .describe("Set when reconciliation made the attempt on the record's behalf."),
+        outcome: z
+            .enum(['inFlight', 'accepted', 'foundDone', 'refused', 'unknown'])
+            .describe(
+                'inFlight: Graph is being called; accepted: Graph accepted the cancel; foundDone: Graph showed the item already gone or cancelled; refused: Graph refused; unknown: no answer.',
+            ),
+    })
+    .describe('One request to cancel the item.');
+
 const recordedError = z.object({ status: z.number().int(), code: z.string(), message: z.string() });
 
 /** A cancellation record as `GET /api/cancellations…` shows it (`cancellationView`). */
@@ -111,6 +129,11 @@ export const cancellationViewSchema = z
         recipients: z.array(recipient),
         graphRequestIds: z.array(z.string()),
         attempts: z.number().int(),
+        attemptHistory: z
+            .array(attemptView)
+            .describe(
+                'Each request to cancel the item, oldest first. requestedBy and comment are those of the request that performed the cancel.',
+            ),
         lastError: recordedError.optional(),
     })
     .describe('A cancellation the gateway recorded.');

@@ -3,12 +3,15 @@ import {
     type CancellationPage,
     type CancellationStore,
     ConcurrencyConflict,
+    ItemClaimed,
     type ListCancellationsQuery,
 } from '../../../src/domain/cancellation/store';
 
 /** An in-memory CancellationStore for unit tests of the domain (the Table one is tested on Azurite). */
 export class MemoryCancellationStore implements CancellationStore {
     readonly records = new Map<string, Stored<CancellationRecord>>();
+    /** The item pointer: tenant + resourceKey → the id of the item's record, as the Table store keeps it. */
+    readonly pointers = new Map<string, string>();
     private version = 0;
 
     private save(record: CancellationRecord): Stored<CancellationRecord> {
@@ -17,8 +20,14 @@ export class MemoryCancellationStore implements CancellationStore {
         return stored;
     }
 
-    create(record: CancellationRecord) {
+    create(record: CancellationRecord, replaces?: string) {
         if (this.records.has(`${record.tenantId}/${record.id}`)) return Promise.reject(new Error('exists'));
+        const pointer = `${record.tenantId}/${record.resource.resourceKey}`;
+        const holder = this.pointers.get(pointer);
+        if (holder !== undefined && holder !== replaces) {
+            return Promise.reject(new ItemClaimed(record.resource.resourceKey));
+        }
+        this.pointers.set(pointer, record.id);
         return Promise.resolve(this.save(record));
     }
 
@@ -33,10 +42,14 @@ export class MemoryCancellationStore implements CancellationStore {
     }
 
     findByResource(tenantId: string, resourceKey: string) {
-        const matches = [...this.records.values()]
-            .filter((r) => r.value.tenantId === tenantId && r.value.resource.resourceKey === resourceKey)
-            .sort((a, b) => b.value.createdAt.localeCompare(a.value.createdAt));
-        return Promise.resolve(matches[0] ?? null);
+        const id = this.pointers.get(`${tenantId}/${resourceKey}`);
+        return Promise.resolve(id === undefined ? null : (this.records.get(`${tenantId}/${id}`) ?? null));
+    }
+
+    /** Stores a record as it is (a test's starting state), pointing its item at it. */
+    seed(record: CancellationRecord): Stored<CancellationRecord> {
+        this.pointers.set(`${record.tenantId}/${record.resource.resourceKey}`, record.id);
+        return this.save(record);
     }
 
     list(query: ListCancellationsQuery): Promise<CancellationPage> {
