@@ -183,7 +183,8 @@ describe('webhook notifications end to end (gateway → queue functions → sign
                 updatedAt: at,
             });
         }
-        const token = local.stack.token({ app: appId, roles: ['Subscriptions.ReadWrite.All'] });
+        // An administrator: every delivery of the tenant, whoever's subscription it belongs to.
+        const token = local.stack.token({ app: appId, roles: ['Cancellations.Admin'] });
         const seen: string[][] = [];
         let next: string | undefined = `${local.stack.gatewayUrl}/api/deliveries?state=failed&$top=2`;
         while (next !== undefined) {
