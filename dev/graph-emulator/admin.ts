@@ -85,6 +85,10 @@ export function handleAdmin(state: EmulatorState, req: EmuRequest): EmuResponse 
         }
         return jsonResponse(200, { value: state.log.list() });
     }
+    if (first === 'faults' && lower[1] === 'release' && segs.length === 2) {
+        method(req, ['POST']);
+        return jsonResponse(200, { released: state.faults.release() });
+    }
     if (first === 'faults' && segs.length === 1) {
         method(req, ['GET', 'PUT', 'DELETE']);
         if (req.method === 'DELETE') {
@@ -111,11 +115,11 @@ export function handleAdmin(state: EmulatorState, req: EmuRequest): EmuResponse 
                     state.faults.mailboxConcurrency = { ...parsed.data.mailboxConcurrency };
             }
         }
-        return jsonResponse(200, { value: state.faults.list(), mailboxConcurrency: state.faults.mailboxConcurrency });
-    }
-    if (first === 'faults' && lower[1] === 'release' && segs.length === 2) {
-        method(req, ['POST']);
-        return jsonResponse(200, { released: state.faults.release() });
+        return jsonResponse(200, {
+            value: state.faults.list(),
+            mailboxConcurrency: state.faults.mailboxConcurrency,
+            held: state.faults.held,
+        });
     }
     if (first === 'keys' && segs.length === 1) {
         method(req, ['GET']);

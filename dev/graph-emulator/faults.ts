@@ -16,7 +16,10 @@ export const faultRuleSchema = z
         /** Probability 0..1 that a matching request is hit (default 1). */
         rate: z.number().min(0).max(1).default(1),
         latencyMs: z.number().int().min(0).max(60_000).default(0),
-        /** Hold a matching request (after any latency) until `POST /_emulator/faults/release`, a reset or a clear. */
+        /**
+         * Hold a matching request (after its latency) until `POST /_emulator/faults/release`, or until the rules are
+         * replaced or cleared: a test decides when it goes on, instead of guessing a latency long enough.
+         */
         hold: z.boolean().default(false),
         /** Apply to at most this many requests, then stop. */
         count: z.number().int().min(1).optional(),
@@ -73,31 +76,61 @@ const defaultMessages: Record<number, [string, string]> = {
 
 export interface FaultHit {
     latencyMs: number;
-    hold: boolean;
+    /** Settles when held requests are released; undefined when no matching rule holds. */
+    held?: Promise<void>;
     error?: { status: number; code: string; message: string; headers: Record<string, string> };
+}
+
+/** Requests held by `hold` rules, released together. */
+class HeldRequests {
+    private waiting = 0;
+    private open: () => void = () => undefined;
+    private gate: Promise<void> = this.close();
+
+    private close(): Promise<void> {
+        return new Promise((resolve) => (this.open = resolve));
+    }
+
+    get count(): number {
+        return this.waiting;
+    }
+
+    async hold(): Promise<void> {
+        this.waiting += 1;
+        try {
+            await this.gate;
+        } finally {
+            this.waiting -= 1;
+        }
+    }
+
+    /** Lets every held request go on; returns how many there were. */
+    release(): number {
+        const released = this.waiting;
+        this.open();
+        this.gate = this.close();
+        return released;
+    }
 }
 
 export class Faults {
     private rules: ActiveRule[] = [];
     mailboxConcurrency = { enabled: true, limit: 4 };
     private random: () => number = Math.random;
-    /** Requests held by a `hold` rule, each waiting for its release. */
-    private held: Array<() => void> = [];
+    private readonly heldRequests = new HeldRequests();
 
-    /** Resolves when the held requests are released. */
-    waitForRelease(): Promise<void> {
-        return new Promise((resolve) => this.held.push(resolve));
+    /** Requests waiting on a `hold` rule. */
+    get held(): number {
+        return this.heldRequests.count;
     }
 
-    /** Lets every held request go on; returns how many there were. */
+    /** Lets the held requests go on; returns how many there were. */
     release(): number {
-        const held = this.held;
-        this.held = [];
-        for (const resume of held) resume();
-        return held.length;
+        return this.heldRequests.release();
     }
 
     set(rules: FaultRule[], seed?: number): void {
+        this.release();
         this.random = seed === undefined ? Math.random : mulberry32(seed);
         this.rules = rules.map((rule) => ({
             rule,
@@ -135,9 +168,9 @@ export class Faults {
             if (!pathOk) continue;
             if (rule.rate < 1 && this.random() >= rule.rate) continue;
             active.hits += 1;
-            hit ??= { latencyMs: 0, hold: false };
+            hit ??= { latencyMs: 0 };
             hit.latencyMs += rule.latencyMs;
-            hit.hold ||= rule.hold;
+            if (rule.hold) hit.held ??= this.heldRequests.hold();
             if (rule.status !== undefined && !hit.error) {
                 const [code, message] = defaultMessages[rule.status] ?? ['UnknownError', 'Injected fault.'];
                 hit.error = {

@@ -89,7 +89,7 @@ export async function handleGraph(state: EmulatorState, req: EmuRequest, inner?:
             const fault = state.faults.match(req.method, [`/${version}${rel}`, rel], req.batch !== undefined);
             if (fault) {
                 if (fault.latencyMs > 0) await sleep(fault.latencyMs);
-                if (fault.hold) await state.faults.waitForRelease();
+                if (fault.held) await fault.held;
                 if (fault.error) {
                     entry.fault = true;
                     throw new GraphError(

@@ -8,6 +8,7 @@ import {
     notificationMessageSchema,
 } from '../../src/domain/notifications/notificationMessage';
 import { testStorageConnectionString } from '../support/storage';
+import { until } from '../support/until';
 import { uniqueName } from './fixtures';
 
 let client: QueueClient;
@@ -61,8 +62,10 @@ describe('StorageNotificationQueue', () => {
         const message = notificationMessage('cancellation.failed', tenantId, 'c-2', '2026-03-01T10:00:00Z');
         await delayed.enqueue(message, { visibilityTimeoutSeconds: 2 });
         expect((await delayed.client.receiveMessages()).receivedMessageItems).toHaveLength(0);
-        await new Promise((resolve) => setTimeout(resolve, 2500));
-        const items = (await delayed.client.receiveMessages()).receivedMessageItems;
+        const items = await until('the delayed message to become visible', async () => {
+            const received = (await delayed.client.receiveMessages()).receivedMessageItems;
+            return received.length > 0 ? received : undefined;
+        });
         expect(items.map((item) => decodeQueueMessage(item.messageText))).toEqual([message]);
         await expect(delayed.enqueue(message, { visibilityTimeoutSeconds: -1 })).rejects.toThrow(RangeError);
         await delayed.client.delete();

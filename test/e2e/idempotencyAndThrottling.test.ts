@@ -1,6 +1,7 @@
 import { demoIds } from '../../dev/graph-emulator/demoTenant';
 import { devTenant } from '../../dev/identity/devTenant';
 import { useLocalStack } from '../support/stack';
+import { until } from '../support/until';
 
 const [alice, bob] = devTenant.users;
 
@@ -87,13 +88,19 @@ describe('Idempotency-Key and Graph throttling at the gateway', () => {
     });
 
     it('answers 409 while the first request with the key is still in flight', async () => {
-        await local.admin.setFaults([{ path: '/users', method: 'POST', latencyMs: 1500 }]);
-        const [a, b] = await Promise.all([
-            cancel({}, '"slow-key"'),
-            new Promise((resolve) => setTimeout(resolve, 300)).then(() => cancel({}, '"slow-key"')),
-        ]);
-        expect([a.status, b.status]).toEqual([202, 409]);
-        expect(b.headers.get('retry-after')).toBe('1');
+        // Graph holds the first request's cancel until the test lets it go: the second one surely meets it in flight.
+        await local.admin.setFaults([{ pathRegex: '/cancel$', method: 'POST', hold: true }]);
+        const first = cancel({}, '"slow-key"');
+        await until('the first cancel to be held at Graph', async () =>
+            (await local.admin.requests()).find(
+                (r) => r.method === 'POST' && r.path.split('?')[0]!.endsWith('/cancel') && r.status === null,
+            ),
+        );
+        const second = await cancel({}, '"slow-key"');
+        expect(await local.admin.releaseHeld()).toBe(1);
+        expect([(await first).status, second.status]).toEqual([202, 409]);
+        expect(second.headers.get('retry-after')).toBe('1');
+        expect(await graphCancels()).toHaveLength(1);
     });
 
     it('refuses a malformed key with 400', async () => {

@@ -75,11 +75,15 @@ describe('reconciliation (POST /api/reconcile and the timer pass)', () => {
             ).toBe(201);
 
             // Graph performs the cancel but answers after the gateway stopped waiting: the 202 is lost.
-            await local.admin.setFaults([{ path: '/users', method: 'POST', latencyMs: 2500 }]);
+            await local.admin.setFaults([{ path: '/users', method: 'POST', hold: true }]);
             const lost = await post(`v1.0/me/events/${demoIds.budgetReviewId}/cancel`, {}, aliceToken());
             expect(lost.status).toBe(504);
-            await new Promise((r) => setTimeout(r, 1500)); // the emulator finishes the cancel
-            await local.admin.setFaults([]);
+            await local.admin.setFaults([]); // lets the held cancel go on
+            await until('Graph to finish the held cancel', async () =>
+                (await local.admin.requests()).find(
+                    (r) => r.method === 'POST' && r.path.split('?')[0]!.endsWith('/cancel') && r.status === 202,
+                ),
+            );
             expect((await records())[0]).toMatchObject({ state: 'pending' });
 
             const first = await reconcileNow();

@@ -1,6 +1,7 @@
 import { demoIds } from '../../dev/graph-emulator/demoTenant';
 import { type RequestLogEntry } from '../../dev/graph-emulator/requestLog';
 import { devTenant } from '../../dev/identity/devTenant';
+import { until } from '../support/until';
 import { alice, appToken, bob, Client, errorOf, useEmulator } from './helpers';
 
 const emu = useEmulator();
@@ -68,6 +69,26 @@ describe('faults', () => {
         expect(new Set(first)).toEqual(new Set([200, 503]));
         expect(await run(7)).toEqual(first);
         expect(await run(8)).not.toEqual(first);
+    });
+
+    test('hold: a matching request waits until released; replacing or clearing the rules releases it too', async () => {
+        const heldCount = async () => (await emu.client.admin('GET', '/faults')).json.held;
+        await faults([{ path: `/v1.0/users/${alice}`, method: 'GET', hold: true, count: 1 }]);
+        let answered = false;
+        const held = emu.client.get(`/v1.0/users/${alice}`).finally(() => (answered = true));
+        await until('the request to be held', async () => ((await heldCount()) === 1 ? true : undefined));
+        // past its count, the rule lets the next request through; the held one still waits
+        expect((await emu.client.get(`/v1.0/users/${alice}`)).status).toBe(200);
+        expect(answered).toBe(false);
+        expect((await emu.client.admin('POST', '/faults/release')).json).toEqual({ released: 1 });
+        expect((await held).status).toBe(200);
+        expect(await heldCount()).toBe(0);
+
+        await faults([{ path: `/v1.0/users/${alice}`, hold: true }]);
+        const heldUntilCleared = emu.client.get(`/v1.0/users/${alice}`);
+        await until('the request to be held', async () => ((await heldCount()) === 1 ? true : undefined));
+        expect((await emu.client.admin('DELETE', '/faults')).status).toBe(204);
+        expect((await heldUntilCleared).status).toBe(200);
     });
 
     test('latency only (no status)', async () => {

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as http from 'node:http';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { type HostProcess, startHostProcess } from './support/hostProcess';
@@ -24,6 +25,70 @@ function postChunked(url: string, chunks: Buffer[]): Promise<number> {
         req.on('error', reject);
         for (const chunk of chunks) req.write(chunk);
         req.end();
+    });
+}
+
+interface RefusedUpload {
+    /** The status line of the answer. */
+    status: string;
+    /** Body bytes the client had sent when the host closed its side (undefined: the host had not closed). */
+    sentWhenHostClosed: number | undefined;
+    /** An error the client met while sending (EPIPE, ECONNRESET), if any. */
+    error: string | undefined;
+}
+
+/**
+ * Over a raw socket: sends the head of a POST declaring a body of `bodyBytes` (by Content-Length, or chunked with a
+ * first chunk of `firstChunkBytes`), reads the host's answer, and only then sends the rest of the body, as a slow
+ * client would. Resolves when the host closes the connection.
+ */
+function uploadAfterTheAnswer(
+    url: string,
+    options: { bodyBytes: number; chunked?: { firstChunkBytes: number }; sendRest?: boolean },
+): Promise<RefusedUpload> {
+    const { hostname, port } = new URL(url);
+    const chunkBytes = 64 * 1024;
+    const frame = (data: Buffer): Buffer =>
+        options.chunked
+            ? Buffer.concat([Buffer.from(`${data.length.toString(16)}\r\n`), data, Buffer.from('\r\n')])
+            : data;
+    return new Promise((resolve, reject) => {
+        const socket = net.connect(Number(port), hostname);
+        const framing = options.chunked ? 'Transfer-Encoding: chunked' : `Content-Length: ${options.bodyBytes}`;
+        let sent = 0;
+        let received = '';
+        let status: string | undefined;
+        let sentWhenHostClosed: number | undefined;
+        let error: string | undefined;
+        const sendRest = async (): Promise<void> => {
+            while (sent < options.bodyBytes && !socket.destroyed) {
+                const size = Math.min(chunkBytes, options.bodyBytes - sent);
+                const written = await new Promise<Error | null | undefined>((done) =>
+                    socket.write(frame(Buffer.alloc(size, 0x78)), done),
+                );
+                if (written) return;
+                sent += size;
+            }
+            if (options.chunked && !socket.destroyed) socket.write('0\r\n\r\n');
+        };
+        socket.on('data', (chunk: Buffer) => {
+            received += chunk.toString('latin1');
+            if (status !== undefined || !received.includes('\r\n\r\n')) return;
+            status = received.slice(0, received.indexOf('\r\n'));
+            if (options.sendRest !== false) sendRest().catch(reject);
+        });
+        socket.on('end', () => {
+            sentWhenHostClosed = sent;
+            socket.end();
+        });
+        socket.on('error', (e: NodeJS.ErrnoException) => (error ??= e.code ?? e.message));
+        socket.on('close', () => resolve({ status: status ?? '(no answer)', sentWhenHostClosed, error }));
+        socket.write(`POST /api/echo HTTP/1.1\r\nHost: ${hostname}:${port}\r\n${framing}\r\n\r\n`);
+        if (options.chunked) {
+            const first = options.chunked.firstChunkBytes;
+            socket.write(frame(Buffer.alloc(first, 0x78)));
+            sent = first;
+        }
     });
 }
 
@@ -133,6 +198,32 @@ describe('local host: HTTP triggers (http-app fixture)', () => {
             5_000,
             'the 413 log',
         );
+    });
+
+    // As Kestrel does: the 413 goes out at once, the rest of the body is read and discarded, and the connection closes
+    // only then, so a client still sending gets the answer instead of EPIPE or a reset.
+    it('answers 413 to a declared body over the limit, reads the rest of it, and closes only then', async () => {
+        const fourMiB = 4 * 1024 * 1024;
+        expect(await uploadAfterTheAnswer(api, { bodyBytes: fourMiB })).toEqual({
+            status: 'HTTP/1.1 413 Payload Too Large',
+            sentWhenHostClosed: fourMiB,
+            error: undefined,
+        });
+    });
+
+    it('answers 413 to a chunked body once it passes the limit, reads the rest of it, and closes only then', async () => {
+        const fourMiB = 4 * 1024 * 1024;
+        expect(await uploadAfterTheAnswer(api, { bodyBytes: fourMiB, chunked: { firstChunkBytes: 2048 } })).toEqual({
+            status: 'HTTP/1.1 413 Payload Too Large',
+            sentWhenHostClosed: fourMiB,
+            error: undefined,
+        });
+    });
+
+    it('closes the connection of a client that never sends the body it declared over the limit', async () => {
+        const refused = await uploadAfterTheAnswer(api, { bodyBytes: 4 * 1024 * 1024, sendRest: false });
+        expect(refused.status).toBe('HTTP/1.1 413 Payload Too Large');
+        expect(refused.sentWhenHostClosed ?? refused.error).toBeDefined();
     });
 
     it('serves the HTTPS twin with the development CA (NODE_EXTRA_CA_CERTS=.dev/ca.pem)', async () => {

@@ -26,7 +26,8 @@ export interface AppointmentItem {
 export interface LoggedRequest {
     method: string;
     path: string;
-    status: number;
+    /** null while the call is still being answered (e.g. held by a `hold` fault). */
+    status: number | null;
     appId?: string;
     inBatch?: boolean;
 }
@@ -60,7 +61,7 @@ export function emulatorAdmin(emulatorUrl: string) {
         clearRequests: async () => {
             await fetch(`${admin}/requests`, { method: 'DELETE' });
         },
-        /** Lets the requests a `hold` fault rule is holding go on; how many there were. */
+        /** Lets the requests held by `hold` fault rules go on; resolves with how many there were. */
         releaseHeld: async () =>
             (await json<{ released: number }>(await fetch(`${admin}/faults/release`, { method: 'POST' }))).released,
         setFaults: async (rules: unknown[]) => {

@@ -23,6 +23,7 @@ export interface RawResponse {
 export function send(baseUrl: string, request: RawRequest): Promise<RawResponse> {
     const { hostname, port } = new URL(baseUrl);
     return new Promise((resolve, reject) => {
+        let answered = false;
         const req = http.request(
             {
                 host: hostname,
@@ -39,6 +40,7 @@ export function send(baseUrl: string, request: RawRequest): Promise<RawResponse>
                 agent: false,
             },
             (res) => {
+                answered = true;
                 const chunks: Buffer[] = [];
                 res.on('data', (chunk: Buffer) => chunks.push(chunk));
                 res.on('end', () =>
@@ -52,7 +54,12 @@ export function send(baseUrl: string, request: RawRequest): Promise<RawResponse>
             },
         );
         req.setTimeout(20_000, () => req.destroy(new Error(`timed out: ${request.method} ${request.path}`)));
-        req.on('error', reject);
+        req.on('error', (error: NodeJS.ErrnoException) => {
+            // A server may answer before it has read the whole body and then stop reading (RFC 9112 §9.6): once the
+            // answer is in, a failed write of the rest is not the outcome; the answer (or its own error) is.
+            if (answered && (error.code === 'EPIPE' || error.code === 'ECONNRESET')) return;
+            reject(error);
+        });
         req.end(request.body);
     });
 }

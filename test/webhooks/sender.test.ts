@@ -196,11 +196,10 @@ describe('GuardedWebhookSender', () => {
         const server = await startServer(() => {
             /* holds the request open */
         });
-        const started = Date.now();
         const error = await caught(sender({ timeoutMs: 300 }).send(signed(server.url)));
         expect(error).toBeInstanceOf(WebhookTransportError);
+        // The message names the timeout that fired: the 300 ms given, not a default.
         expect(error.message).toMatch(/no response within 300 ms/);
-        expect(Date.now() - started).toBeLessThan(2_000);
         expect(server.received).toHaveLength(1);
     });
 
@@ -209,10 +208,9 @@ describe('GuardedWebhookSender', () => {
             res.writeHead(200, { 'content-type': 'text/plain' });
             res.write('partial');
         });
-        const started = Date.now();
+        // The body never ends: only the timeout can settle the send.
         const response = await sender({ timeoutMs: 300 }).send(signed(server.url));
         expect(response).toMatchObject({ status: 200, bodyExcerpt: 'partial' });
-        expect(Date.now() - started).toBeLessThan(2_000);
     });
 
     it('stops reading a huge body at the cap and returns promptly', async () => {
@@ -237,9 +235,8 @@ describe('GuardedWebhookSender', () => {
             };
             pump();
         });
-        const started = Date.now();
-        const response = await sender({ maxResponseBytes: 64 * 1024, timeoutMs: 10_000 }).send(signed(server.url));
-        expect(Date.now() - started).toBeLessThan(2_000);
+        // A timeout longer than the test's own: the send can only settle by stopping at the cap.
+        const response = await sender({ maxResponseBytes: 64 * 1024, timeoutMs: 3_600_000 }).send(signed(server.url));
         expect(response.status).toBe(200);
         expect(response.bodyExcerpt).toBe('x'.repeat(512));
         await closed;

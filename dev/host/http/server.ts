@@ -137,6 +137,33 @@ function sendStatus(res: http.ServerResponse, status: number, headers: Record<st
     return status;
 }
 
+/**
+ * How long a refused body is still read (and discarded): Kestrel drains an unread request body for 5 s, not
+ * configurable, then closes the connection.
+ */
+const refusedBodyDrainMs = 5_000;
+
+/**
+ * Answers 413 and keeps reading the rest of the body before closing, as Kestrel does. Closing at once while the
+ * client is still sending makes the kernel reset the connection, and the client then sees `EPIPE` or `ECONNRESET`
+ * instead of the answer. The 413 (no body) goes out at once and complete; the connection closes when the client has
+ * sent the whole body, or after {@link refusedBodyDrainMs} when it has not.
+ */
+function refuseAndDrain(req: http.IncomingMessage, res: http.ServerResponse): number {
+    res.writeHead(413, { 'content-length': '0', connection: 'close' });
+    res.flushHeaders();
+    const giveUp = setTimeout(() => req.socket.destroy(), refusedBodyDrainMs);
+    const close = (): void => {
+        clearTimeout(giveUp);
+        res.end();
+    };
+    req.once('end', close);
+    req.once('error', close);
+    req.once('close', () => clearTimeout(giveUp));
+    req.resume();
+    return 413;
+}
+
 async function listen(server: http.Server, port: number, host: string): Promise<number> {
     await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
@@ -193,10 +220,7 @@ export async function startHttpServers(options: HttpServerOptions): Promise<Runn
             if (Number.isFinite(declared) && declared > options.bodyLimit) throw new BodyTooLarge();
             body = await readBody(req, options.bodyLimit);
         } catch (error) {
-            if (error instanceof BodyTooLarge) {
-                res.once('finish', () => setTimeout(() => req.socket.destroy(), 1000).unref());
-                return done(sendStatus(res, 413, { connection: 'close' }));
-            }
+            if (error instanceof BodyTooLarge) return done(refuseAndDrain(req, res));
             return done(sendStatus(res, 400));
         }
 

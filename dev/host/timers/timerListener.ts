@@ -11,9 +11,26 @@ export interface TimerListenerOptions {
     runOnStartup: boolean;
     /** Monitor for schedule status when `useMonitor` is on; undefined otherwise. */
     monitor: ScheduleMonitor | undefined;
-    invoker: Invoker;
+    invoker: Pick<Invoker, 'invoke'>;
     logger: HostLogger;
+    /** The time and the waits between occurrences (the system clock unless a test gives its own). */
+    clock?: TimerClock;
 }
+
+/** What a timer listener needs of time: the current instant, and a callback after a delay that can be cancelled. */
+export interface TimerClock {
+    now(): Date;
+    /** Calls `callback` once, `delayMs` from now; the returned function cancels it. */
+    after(delayMs: number, callback: () => void): () => void;
+}
+
+export const systemClock: TimerClock = {
+    now: () => new Date(),
+    after: (delayMs, callback) => {
+        const timer = setTimeout(callback, delayMs);
+        return () => clearTimeout(timer);
+    },
+};
 
 const maxTimeoutMs = 2 ** 31 - 1;
 const epoch = new Date(0);
@@ -26,14 +43,16 @@ const epoch = new Date(0);
  */
 export class TimerListener {
     readonly #o: TimerListenerOptions;
+    readonly #clock: TimerClock;
     #status: ScheduleStatus | undefined;
-    #timer: NodeJS.Timeout | undefined;
+    #cancelWait: (() => void) | undefined;
     #stopped = false;
     #running: Promise<void> | undefined;
     #lastDue: Date = epoch;
 
     constructor(options: TimerListenerOptions) {
         this.#o = options;
+        this.#clock = options.clock ?? systemClock;
     }
 
     get name(): string {
@@ -47,7 +66,7 @@ export class TimerListener {
 
     async start(): Promise<void> {
         const { monitor, schedule, runOnStartup, logger } = this.#o;
-        const now = new Date();
+        const now = this.#clock.now();
         let pastDueOccurrence: Date | undefined;
         if (monitor) {
             const status = await monitor.get(this.#key);
@@ -74,7 +93,7 @@ export class TimerListener {
     }
 
     /** Next occurrences, for the start-up listing. */
-    nextOccurrences(count: number, from: Date = new Date()): Date[] {
+    nextOccurrences(count: number, from: Date = this.#clock.now()): Date[] {
         const out: Date[] = [];
         let at = from;
         for (let i = 0; i < count; i++) {
@@ -86,18 +105,19 @@ export class TimerListener {
 
     async stop(): Promise<void> {
         this.#stopped = true;
-        clearTimeout(this.#timer);
+        this.#cancelWait?.();
         await this.#running;
     }
 
     #scheduleNext(): void {
         if (this.#stopped) return;
-        const now = new Date();
+        const now = this.#clock.now();
         const due = this.#o.schedule.next(now > this.#lastDue ? now : this.#lastDue);
         const arm = (): void => {
-            const wait = due.getTime() - Date.now();
+            this.#cancelWait = undefined;
+            const wait = due.getTime() - this.#clock.now().getTime();
             if (wait > 0) {
-                this.#timer = setTimeout(arm, Math.min(wait, maxTimeoutMs));
+                this.#cancelWait = this.#clock.after(Math.min(wait, maxTimeoutMs), arm);
                 return;
             }
             this.#runNow(due, false);
@@ -132,13 +152,13 @@ export class TimerListener {
             await invoker.invoke(
                 fn,
                 { inputData: [{ name: triggerName, data: { json: JSON.stringify(timerInfo) } }], triggerMetadata: {} },
-                `Timer fired at ${new Date().toISOString()}`,
+                `Timer fired at ${this.#clock.now().toISOString()}`,
             );
         } catch {
             // Logged by the invoker; the timer trigger does not retry.
         }
         if (monitor) {
-            const now = new Date();
+            const now = this.#clock.now();
             this.#status = { last: scheduled, next: schedule.next(now), lastUpdated: now };
             try {
                 await monitor.put(this.#key, this.#status);
