@@ -1,4 +1,4 @@
-import type { TableClient, TableEntityResult, TransactionAction } from '@azure/data-tables';
+import type { TableClient, TransactionAction } from '@azure/data-tables';
 import type { CancellationRecord, Stored } from '../../domain/cancellation/record';
 import {
     type CancellationPage,
@@ -7,7 +7,6 @@ import {
     ItemClaimed,
     type ListCancellationsQuery,
 } from '../../domain/cancellation/store';
-import { BadRequestError } from '../../errors/appError';
 import {
     duePrefix,
     fromEntity,
@@ -19,8 +18,17 @@ import {
     resourceRowKey,
     toEntity,
 } from './cancellationEntity';
+import {
+    decodeToken,
+    encodeToken,
+    type Entity,
+    etagOfEntity,
+    invertedTimeOf,
+    maxServicePage,
+    readRange,
+} from './keyRange';
 import { createTableClient, EnsuredTable, getEntityOrNull, statusOf } from './tableClients';
-import { canonicalInstant, invertedTime, odataString } from './tableKeys';
+import { canonicalInstant, odataString } from './tableKeys';
 
 /** A create for an id that is already recorded. */
 export class CancellationAlreadyExists extends Error {
@@ -32,8 +40,6 @@ export class CancellationAlreadyExists extends Error {
 
 /** Upper bound for key suffixes: every escaped or generated part sorts below `~`. */
 const high = '~';
-/** Table queries return at most 1,000 entities per page. */
-const maxServicePage = 1000;
 /** Point reads issued at once when resolving index rows. */
 const readConcurrency = 32;
 /** Versions this store wrote and remembers (see {@link WrittenVersion}); a few seconds of traffic is plenty. */
@@ -50,8 +56,6 @@ interface WrittenVersion {
     readonly resourceKey: string;
     readonly createdAt: string;
 }
-
-type Entity = TableEntityResult<Record<string, unknown>>;
 
 /**
  * {@link CancellationStore} on Azure Table Storage. See `cancellationEntity.ts` for the key layout: a record and all
@@ -306,53 +310,4 @@ function describeVersion(record: CancellationRecord, etag: string): WrittenVersi
         resourceKey: record.resource.resourceKey,
         createdAt: record.createdAt,
     };
-}
-
-/** Reads at most `max` rows of a key range, in key order, asking the service for no more than that. */
-async function readRange(client: TableClient, filter: string, max: number): Promise<Entity[]> {
-    const rows: Entity[] = [];
-    let continuationToken: string | undefined;
-    do {
-        const pages = client
-            .listEntities<Record<string, unknown>>({ queryOptions: { filter } })
-            .byPage({ maxPageSize: Math.min(max - rows.length, maxServicePage), continuationToken });
-        const next = await pages.next();
-        if (next.done === true) break;
-        const page = next.value;
-        rows.push(...page.slice(0, max - rows.length));
-        continuationToken = page.continuationToken;
-    } while (continuationToken !== undefined && rows.length < max);
-    return rows;
-}
-
-function etagOfEntity(entity: Entity): string {
-    const etag = entity.etag;
-    if (!etag) throw new Error(`entity ${entity.rowKey ?? ''} has no ETag`);
-    return etag;
-}
-
-function invertedTimeOf(since: string): string {
-    try {
-        return invertedTime(since);
-    } catch (error) {
-        throw new BadRequestError('invalidRequest', 'since must be an ISO 8601 instant.', error);
-    }
-}
-
-/** Opaque page token: the last index RowKey returned, base64url JSON. */
-function encodeToken(rowKey: string): string {
-    return Buffer.from(JSON.stringify({ v: 1, after: rowKey }), 'utf8').toString('base64url');
-}
-
-function decodeToken(token: string, prefix: string): string {
-    try {
-        const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as unknown;
-        if (typeof parsed === 'object' && parsed !== null && 'after' in parsed) {
-            const after = parsed.after;
-            if (typeof after === 'string' && after.startsWith(prefix) && after.length < 1024) return after;
-        }
-    } catch {
-        // fall through
-    }
-    throw new BadRequestError('invalidRequest', 'The continuation token is invalid for this query.');
 }

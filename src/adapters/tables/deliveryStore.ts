@@ -1,4 +1,4 @@
-import type { TableClient, TableEntityResult, TransactionAction } from '@azure/data-tables';
+import type { TableClient, TransactionAction } from '@azure/data-tables';
 import type { Stored } from '../../domain/cancellation/record';
 import { ConcurrencyConflict } from '../../domain/cancellation/store';
 import type {
@@ -10,7 +10,6 @@ import type {
     ListDeliveriesPageQuery,
     ListDeliveriesQuery,
 } from '../../domain/webhooks/delivery';
-import { BadRequestError } from '../../errors/appError';
 import {
     allPrefix,
     fromEntity,
@@ -25,15 +24,20 @@ import {
     stateRowKeys,
     toEntity,
 } from './deliveryEntity';
+import {
+    decodeToken,
+    encodeToken,
+    type Entity,
+    etagOfEntity,
+    invertedTimeOf,
+    maxServicePage,
+    readRange,
+} from './keyRange';
 import { createTableClient, EnsuredTable, getEntityOrNull, statusOf } from './tableClients';
 import { invertedTime, odataString } from './tableKeys';
 
-type Entity = TableEntityResult<Record<string, unknown>>;
-
 /** Upper bound for key suffixes: every escaped or generated part sorts below `~`. */
 const high = '~';
-/** Table queries return at most 1,000 entities per page. */
-const maxServicePage = 1000;
 /** Point reads issued at once when resolving index rows. */
 const readConcurrency = 32;
 
@@ -126,11 +130,14 @@ export class TableDeliveryStore implements DeliveryStore {
         const current = await getEntityOrNull(client, partitionKey, recordRowKey(id));
         if (current !== null) {
             const value = fromEntity(current);
-            return { value, etag: encodeVersion({ layout: 'current', state: value.state, etag: etagOf(current) }) };
+            return {
+                value,
+                etag: encodeVersion({ layout: 'current', state: value.state, etag: etagOfEntity(current) }),
+            };
         }
         const legacy = await getEntityOrNull(client, partitionKey, legacyRowKey(id));
         if (legacy === null) return null;
-        return { value: fromEntity(legacy), etag: encodeVersion({ layout: 'legacy', etag: etagOf(legacy) }) };
+        return { value: fromEntity(legacy), etag: encodeVersion({ layout: 'legacy', etag: etagOfEntity(legacy) }) };
     }
 
     async list(query: ListDeliveriesQuery): Promise<readonly Delivery[]> {
@@ -212,7 +219,8 @@ export class TableDeliveryStore implements DeliveryStore {
         const delivery = fromEntity(entity);
         if (!(delivery.createdAt < before)) return false;
         const rowKey = recordRowKey(delivery.id);
-        if (!(await ignoreChanged(client.deleteEntity(partitionKey, rowKey, { etag: etagOf(entity) })))) return false;
+        if (!(await ignoreChanged(client.deleteEntity(partitionKey, rowKey, { etag: etagOfEntity(entity) }))))
+            return false;
         await deleteRows(client, partitionKey, indexRowKeys(delivery));
         return true;
     }
@@ -233,7 +241,7 @@ export class TableDeliveryStore implements DeliveryStore {
         let migrated = 0;
         for (const entity of await readRange(client, filter, max)) {
             const delivery = fromEntity(entity);
-            const etag = etagOf(entity);
+            const etag = etagOfEntity(entity);
             if (delivery.createdAt < before) {
                 if (await ignoreChanged(client.deleteEntity(partitionKey, entity.rowKey ?? '', { etag }))) deleted++;
                 continue;
@@ -286,7 +294,7 @@ export class TableDeliveryStore implements DeliveryStore {
         if (!etag) {
             const entity = await getEntityOrNull(client, partitionKeyOf(delivery.tenantId), recordRowKey(delivery.id));
             if (entity === null) throw new ConcurrencyConflict(delivery.id);
-            etag = etagOf(entity);
+            etag = etagOfEntity(entity);
         }
         return { value: delivery, etag: encodeVersion({ layout: 'current', state: delivery.state, etag }) };
     }
@@ -338,53 +346,4 @@ async function deleteRows(client: TableClient, partitionKey: string, rowKeys: re
             if (statusOf(error) !== 404) throw error;
         }
     }
-}
-
-/** Reads at most `max` rows of a key range, in key order, asking the service for no more than that. */
-async function readRange(client: TableClient, filter: string, max: number): Promise<Entity[]> {
-    const rows: Entity[] = [];
-    let continuationToken: string | undefined;
-    do {
-        const pages = client
-            .listEntities<Record<string, unknown>>({ queryOptions: { filter } })
-            .byPage({ maxPageSize: Math.min(max - rows.length, maxServicePage), continuationToken });
-        const next = await pages.next();
-        if (next.done === true) break;
-        const page = next.value;
-        rows.push(...page.slice(0, max - rows.length));
-        continuationToken = page.continuationToken;
-    } while (continuationToken !== undefined && rows.length < max);
-    return rows;
-}
-
-function etagOf(entity: Entity): string {
-    const etag = entity.etag;
-    if (!etag) throw new Error(`entity ${entity.rowKey ?? ''} has no ETag`);
-    return etag;
-}
-
-function invertedTimeOf(since: string): string {
-    try {
-        return invertedTime(since);
-    } catch (error) {
-        throw new BadRequestError('invalidRequest', 'since must be an ISO 8601 instant.', error);
-    }
-}
-
-/** Opaque page token: the last index RowKey returned, base64url JSON. */
-function encodeToken(rowKey: string): string {
-    return Buffer.from(JSON.stringify({ v: 1, after: rowKey }), 'utf8').toString('base64url');
-}
-
-function decodeToken(token: string, prefix: string): string {
-    try {
-        const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as unknown;
-        if (typeof parsed === 'object' && parsed !== null && 'after' in parsed) {
-            const after = parsed.after;
-            if (typeof after === 'string' && after.startsWith(prefix) && after.length < 1024) return after;
-        }
-    } catch {
-        // fall through
-    }
-    throw new BadRequestError('invalidRequest', 'The continuation token is invalid for this query.');
 }

@@ -1,4 +1,4 @@
-import type { TableClient, TableEntity, TableEntityResult } from '@azure/data-tables';
+import type { TableClient, TableEntity } from '@azure/data-tables';
 import type { Stored } from '../../domain/cancellation/record';
 import { ConcurrencyConflict } from '../../domain/cancellation/store';
 import type { NotificationMessage } from '../../domain/notifications/notificationMessage';
@@ -8,11 +8,9 @@ import type {
     ParkedNotificationState,
     ParkedNotificationStore,
 } from '../../domain/webhooks/poison';
-import { BadRequestError } from '../../errors/appError';
+import { decodeToken, encodeToken, type Entity, etagOfEntity } from './keyRange';
 import { createTableClient, EnsuredTable, getEntityOrNull, statusOf } from './tableClients';
 import { escapeKeyPart, odataString } from './tableKeys';
-
-type Entity = TableEntityResult<Record<string, unknown>>;
 
 const partitionOf = (tenantId: string) => `t_${escapeKeyPart(tenantId)}`;
 const rowOf = (id: string) => `n_${escapeKeyPart(id)}`;
@@ -68,7 +66,7 @@ export class TableParkedNotificationStore implements ParkedNotificationStore {
     async get(tenantId: string, id: string): Promise<Stored<ParkedNotification> | null> {
         const client = await this.table.get();
         const entity = await getEntityOrNull(client, partitionOf(tenantId), rowOf(id));
-        return entity === null ? null : { value: fromEntity(entity), etag: etagOf(entity) };
+        return entity === null ? null : { value: fromEntity(entity), etag: etagOfEntity(entity) };
     }
 
     async save(parked: ParkedNotification, etag?: string): Promise<Stored<ParkedNotification>> {
@@ -89,7 +87,7 @@ export class TableParkedNotificationStore implements ParkedNotificationStore {
 
     async list(tenantId: string, pageSize: number, continuationToken?: string): Promise<ParkedNotificationPage> {
         const client = await this.table.get();
-        const after = continuationToken === undefined ? undefined : decodeToken(continuationToken);
+        const after = continuationToken === undefined ? undefined : decodeToken(continuationToken, 'n_');
         const filter =
             `PartitionKey eq ${odataString(partitionOf(tenantId))}` +
             (after === undefined ? '' : ` and RowKey gt ${odataString(after)}`);
@@ -109,27 +107,4 @@ export class TableParkedNotificationStore implements ParkedNotificationStore {
             continuationToken: rows.length > pageSize && last !== undefined ? encodeToken(last) : undefined,
         };
     }
-}
-
-/** Opaque page token: the last RowKey returned, base64url JSON. */
-function encodeToken(rowKey: string): string {
-    return Buffer.from(JSON.stringify({ v: 1, after: rowKey }), 'utf8').toString('base64url');
-}
-
-function decodeToken(token: string): string {
-    try {
-        const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as unknown;
-        if (typeof parsed === 'object' && parsed !== null && 'after' in parsed) {
-            const after = parsed.after;
-            if (typeof after === 'string' && after.startsWith('n_') && after.length < 1024) return after;
-        }
-    } catch {
-        // fall through
-    }
-    throw new BadRequestError('invalidRequest', 'The continuation token is invalid for this query.');
-}
-
-function etagOf(entity: Entity): string {
-    if (!entity.etag) throw new Error(`entity ${entity.rowKey ?? ''} has no ETag`);
-    return entity.etag;
 }
