@@ -101,7 +101,7 @@ describe('a hanging webhook endpoint cannot delay a healthy one (delivery lanes)
     it('delivers to the healthy endpoint while the hanging endpoints hold every slot of the retry lane', async () => {
         const hanging = await hangingServer();
         const healthy = await webhookReceiver();
-        closers.push(hanging.close, healthy.close);
+        closers.push(hanging.close, () => healthy.close());
         const hangingIds = new Set<string>();
         for (let n = 1; n <= hangingEndpoints; n++) hangingIds.add(await subscribe(hanging.urlFor(n)));
         await subscribe(healthy.url);
