@@ -1,5 +1,5 @@
 import type { ChaosTarget } from './fixture';
-import type { DeliveryView, RecordView } from './gatewayClient';
+import type { DeliveryView, ParkedNotificationView, RecordView } from './gatewayClient';
 import type { AcceptedDelivery } from './receiver';
 import type { WorkloadStats } from './workload';
 
@@ -24,6 +24,8 @@ export interface CheckInput {
     readonly rejectedDeliveries: readonly string[];
     readonly failedDeliveries: readonly DeliveryView[];
     readonly poison: readonly PoisonMessage[];
+    /** Notifications the poison drain took off `notifications-poison` (re-sent or parked): each was poisoned. */
+    readonly parkedNotifications: readonly ParkedNotificationView[];
     readonly workload: WorkloadStats;
 }
 
@@ -51,6 +53,10 @@ export interface CheckResult {
     unexpectedNotifications: string[];
     poisonUnexplained: string[];
     poisonExplained: number;
+    /** Notifications whose fan-out failed every try of the queue function (now parked or being re-sent). */
+    parkedNotifications: string[];
+    /** Deliveries the poison drain marked failed: their job failed every try of the queue function. */
+    poisonedDeliveries: string[];
     violations: string[];
 }
 
@@ -71,7 +77,9 @@ const some = (items: readonly string[], max = 5) =>
 
 /**
  * The run's verdict, from what the Graph emulator performed, what the records say, what the receiver accepted and
- * what was parked on the poison queues.
+ * what was poisoned: messages still on the poison queues, and what the poison drains took off them (parked
+ * notifications, deliveries failed with `poisoned:`). The drains keep at-least-once through a poisoning, but in a
+ * chaos run every poisoning is a finding.
  */
 export function checkRun(input: CheckInput): CheckResult {
     const recordsByState: Record<string, number> = {};
@@ -173,12 +181,19 @@ export function checkRun(input: CheckInput): CheckResult {
     }
     flag('unexpected notifications', unexpectedNotifications);
     flag('deliveries with a bad signature', input.rejectedDeliveries);
+    const isPoisoned = (d: DeliveryView) => d.lastError?.startsWith('poisoned:') === true;
+    const poisonedDeliveries = input.failedDeliveries.filter(isPoisoned).map((d) => `${d.id}: ${d.lastError}`);
     flag(
         'deliveries parked as failed',
-        input.failedDeliveries.map(
-            (d) => `${d.id} ${d.eventType} after ${d.attempts} attempts (${d.lastStatus ?? d.lastError})`,
-        ),
+        input.failedDeliveries
+            .filter((d) => !isPoisoned(d))
+            .map((d) => `${d.id} ${d.eventType} after ${d.attempts} attempts (${d.lastStatus ?? d.lastError})`),
     );
+    flag('deliveries whose job was poisoned', poisonedDeliveries);
+    const parkedNotifications = input.parkedNotifications.map(
+        (p) => `${p.id} ${p.state}${p.redrives > 0 ? ` after ${p.redrives} re-sends` : ''}`,
+    );
+    flag('notifications whose fan-out was poisoned', parkedNotifications);
     flag('unexplained poison messages', poisonUnexplained);
     flag('client requests with an unexpected final answer', input.workload.unexpected);
     flag('client requests given up', input.workload.gaveUp);
@@ -197,6 +212,8 @@ export function checkRun(input: CheckInput): CheckResult {
         unexpectedNotifications,
         poisonUnexplained,
         poisonExplained: input.poison.length - poisonUnexplained.length,
+        parkedNotifications,
+        poisonedDeliveries,
         violations,
     };
 }

@@ -26,6 +26,15 @@ export interface DeliveryView {
     lastError?: string;
 }
 
+/** A notification the poison drain parked, as `GET /api/parkedNotifications` shows it. */
+export interface ParkedNotificationView {
+    id: string;
+    state: string;
+    eventType?: string;
+    cancellationId?: string;
+    redrives: number;
+}
+
 /** Tokens minted by the emulator's dev tenant, renewed well before they expire. */
 export function tokenSource(issuerHost: string) {
     const cache = new Map<string, { token: string; at: number }>();
@@ -104,6 +113,17 @@ export function gatewayAdmin(gatewayUrl: string, token: () => string) {
         async deliveries(state: string, top = 200): Promise<DeliveryView[]> {
             return (await get<{ value: DeliveryView[] }>(`${gatewayUrl}/api/deliveries?state=${state}&$top=${top}`))
                 .value;
+        },
+        /** Every notification the poison drain parked (all pages, any state). */
+        async parkedNotifications(): Promise<ParkedNotificationView[]> {
+            const all: ParkedNotificationView[] = [];
+            let next: string | undefined = `${gatewayUrl}/api/parkedNotifications?$top=200`;
+            while (next) {
+                const page: { value: ParkedNotificationView[]; '@odata.nextLink'?: string } = await get(next);
+                all.push(...page.value);
+                next = page['@odata.nextLink'];
+            }
+            return all;
         },
         async recover(subscriptionId: string, since: string): Promise<number> {
             const response = await post(`subscriptions/${subscriptionId}/recover`, { since });

@@ -7,8 +7,9 @@
  * host as a child process. It sends the cancellations (some with `Idempotency-Key`, some of those repeated), SIGKILLs
  * the host at random moments and restarts it on the same ports, then runs reconciliation until nothing is left to do,
  * and checks: every cancellation Graph performed has a `verified` record; no record claims one Graph did not
- * perform; every subscription received every notification, under exactly one `webhook-id`; nothing unexplained sits
- * on a poison queue. The figures are the last lines; the exit code is 1 on any violation.
+ * perform; every subscription received every notification, under exactly one `webhook-id`; nothing was poisoned
+ * (nothing unexplained on a poison queue, no notification parked by the poison drain, no delivery failed as
+ * `poisoned:`). The figures are the last lines; the exit code is 1 on any violation.
  *
  *   npm run chaos -- --help
  *   npx tsc -p tsconfig.build.json && NODE_EXTRA_CA_CERTS=.dev/ca.pem node dist/chaos/main.js --kills 2

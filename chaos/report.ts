@@ -58,7 +58,9 @@ export function reportLines(f: ChaosFigures): string[] {
                 `webhooks ${s.name}: ${s.received}/${s.expected} notifications received (${s.deliveries} accepted ` +
                 `deliveries), ${s.missing} missing, ${s.multipleIds} with more than one webhook-id`,
         ),
-        `poison: ${f.poisonTotal} messages (${c.poisonExplained} explained, ${c.poisonUnexplained.length} unexplained)`,
+        `poison: ${f.poisonTotal} messages left (${c.poisonExplained} explained, ${c.poisonUnexplained.length} ` +
+            `unexplained); drained: ${c.parkedNotifications.length} parked notifications, ` +
+            `${c.poisonedDeliveries.length} poisoned deliveries`,
         `host log: ${f.hostLog}`,
         ...c.violations.map((v) => `VIOLATION ${v}`),
         `violations: ${c.violations.length}; wall time ${seconds(f.wallMs)}`,

@@ -118,6 +118,7 @@ export async function runChaos(
             rejectedDeliveries: receiver.rejected,
             failedDeliveries: await admin.deliveries('failed'),
             poison: poison.messages,
+            parkedNotifications: await admin.parkedNotifications(),
             workload: stats,
         });
         if (!settled.settled)

@@ -1,9 +1,9 @@
 import { QueueClient } from '@azure/storage-queue';
-import { deliveriesQueueName } from '../src/adapters/queues/deliveryQueue';
+import { deliveryQueueNames } from '../src/adapters/queues/deliveryQueue';
 import { notificationsQueueName } from '../src/adapters/queues/notificationQueue';
 import type { PoisonMessage } from './checks';
 
-export const workQueues = [notificationsQueueName, deliveriesQueueName] as const;
+export const workQueues = [notificationsQueueName, deliveryQueueNames.first, deliveryQueueNames.retry] as const;
 export const poisonQueues = workQueues.map((name) => `${name}-poison`);
 /** Most messages one peek returns (the Storage limit). */
 const peekLimit = 32;
@@ -15,7 +15,7 @@ async function messageCount(connectionString: string, queue: string): Promise<nu
     return (await client.getProperties()).approximateMessagesCount ?? 0;
 }
 
-/** True when neither work queue holds a message (including ones hidden while a killed host held them). */
+/** True when no work queue holds a message (including ones hidden while a killed host held them). */
 export async function workQueuesEmpty(connectionString: string): Promise<boolean> {
     for (const queue of workQueues) if ((await messageCount(connectionString, queue)) > 0) return false;
     return true;

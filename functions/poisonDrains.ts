@@ -1,6 +1,6 @@
 import '../src/observability/telemetryBootstrap';
 import { app } from '@azure/functions';
-import { deliveriesQueueName } from '../src/adapters/queues/deliveryQueue';
+import { deliveryQueueNames } from '../src/adapters/queues/deliveryQueue';
 import { notificationsQueueName } from '../src/adapters/queues/notificationQueue';
 import { getServices } from '../src/composition/services';
 import {
@@ -14,7 +14,13 @@ const { config, tokens, poisonDrain } = getServices();
 
 // The host moves a message here after `maxDequeueCount` failed tries (host.json); these functions give it a state.
 app.storageQueue('webhookDeliveryPoison', {
-    queueName: `${deliveriesQueueName}-poison`,
+    queueName: `${deliveryQueueNames.first}-poison`,
+    connection: 'AzureWebJobsStorage',
+    handler: deliveryPoisonHandler(poisonDrain),
+});
+
+app.storageQueue('webhookDeliveryRetryPoison', {
+    queueName: `${deliveryQueueNames.retry}-poison`,
     connection: 'AzureWebJobsStorage',
     handler: deliveryPoisonHandler(poisonDrain),
 });

@@ -43,7 +43,8 @@ function describe(result: RunResult): string {
 
 /**
  * The queue trigger's concurrency from host.json: a new batch is fetched only when in-flight messages drop to
- * `newBatchThreshold`, so one host has at most `batchSize + newBatchThreshold` deliveries under way, hanging or not.
+ * `newBatchThreshold`, so each queue function has at most `batchSize + newBatchThreshold` deliveries under way per
+ * host, hanging or not; the first-attempt lane and the retry lane are two functions, each with its own.
  */
 function queueConcurrency(): string {
     const hostJson = JSON.parse(fs.readFileSync(path.join(repoRoot, 'host.json'), 'utf8')) as {
@@ -53,7 +54,7 @@ function queueConcurrency(): string {
     const threshold = hostJson.extensions?.queues?.newBatchThreshold ?? Math.floor(batchSize / 2);
     return (
         `host.json queues: batchSize ${batchSize}, newBatchThreshold ${threshold}: at most ` +
-        `${batchSize + threshold} deliveries in flight per host`
+        `${batchSize + threshold} deliveries in flight per lane (webhook-deliveries, webhook-deliveries-retry) per host`
     );
 }
 

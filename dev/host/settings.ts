@@ -73,13 +73,33 @@ function describe(error: z.ZodError): string {
     return error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
 }
 
+const queueOverridePrefix = 'AzureFunctionsJobHost__extensions__queues__';
+const numericQueueSettings = new Set(['batchSize', 'newBatchThreshold', 'maxDequeueCount']);
+
+/**
+ * `extensions.queues` settings overridden by app settings named `AzureFunctionsJobHost__extensions__queues__<name>`,
+ * as the Functions host allows for any host.json value (the environment, then local.settings.json Values).
+ */
+function withQueueOverrides(hostJson: unknown, settings: Record<string, string | undefined>): unknown {
+    const overrides: Record<string, string | number> = {};
+    for (const [name, value] of Object.entries(settings)) {
+        if (!name.startsWith(queueOverridePrefix) || value === undefined) continue;
+        const key = name.slice(queueOverridePrefix.length);
+        overrides[key] = numericQueueSettings.has(key) && /^\d+$/.test(value.trim()) ? Number(value) : value;
+    }
+    if (Object.keys(overrides).length === 0 || typeof hostJson !== 'object' || hostJson === null) return hostJson;
+    const root = hostJson as { extensions?: { queues?: object } };
+    return {
+        ...root,
+        extensions: { ...root.extensions, queues: { ...root.extensions?.queues, ...overrides } },
+    };
+}
+
 /** Reads `<root>/host.json` and `<root>/local.settings.json` (or `local.settings.sample.json`). */
 export function loadSettings(scriptRoot: string, env: NodeJS.ProcessEnv = process.env): HostSettings {
     const hostJsonPath = path.join(scriptRoot, 'host.json');
     if (!fs.existsSync(hostJsonPath)) throw new HostConfigError(`${hostJsonPath} not found`);
-    const parsedHost = hostJsonSchema.safeParse(readJson(hostJsonPath));
-    if (!parsedHost.success) throw new HostConfigError(`${hostJsonPath} is invalid: ${describe(parsedHost.error)}`);
-    const hostJson = parsedHost.data;
+    const rawHostJson = readJson(hostJsonPath);
 
     let localSettingsFile: string | undefined;
     for (const name of ['local.settings.json', 'local.settings.sample.json']) {
@@ -102,6 +122,9 @@ export function loadSettings(scriptRoot: string, env: NodeJS.ProcessEnv = proces
         for (const [key, value] of Object.entries(parsed.data.Values ?? {})) values[key] = String(value);
         localHttpPort = parsed.data.Host?.LocalHttpPort;
     }
+    const parsedHost = hostJsonSchema.safeParse(withQueueOverrides(rawHostJson, { ...values, ...env }));
+    if (!parsedHost.success) throw new HostConfigError(`${hostJsonPath} is invalid: ${describe(parsedHost.error)}`);
+    const hostJson = parsedHost.data;
 
     const q = hostJson.extensions?.queues ?? {};
     const batchSize = q.batchSize ?? 16;

@@ -18,7 +18,7 @@ var roleIds = {
 
 var storageRoles = [
   roleIds.storageBlobDataOwner // host leases and timer checkpoints, the deployment package
-  roleIds.storageQueueDataContributor // notifications and webhook-deliveries queues (+ -poison)
+  roleIds.storageQueueDataContributor // notifications, webhook-deliveries and webhook-deliveries-retry queues (+ -poison)
   roleIds.storageTableDataContributor // cancellations, idempotency, subscriptions, deliveries, host timers
 ]
 

@@ -21,6 +21,8 @@ param queueNames array = [
   'notifications-poison'
   'webhook-deliveries'
   'webhook-deliveries-poison'
+  'webhook-deliveries-retry'
+  'webhook-deliveries-retry-poison'
 ]
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {

@@ -5,7 +5,7 @@ import { GraphCalendar } from '../adapters/graph/graphCalendar';
 import { GraphDirectory } from '../adapters/graph/graphDirectory';
 import { GraphHttp } from '../adapters/graph/graphHttp';
 import { graphProbe } from '../adapters/graph/graphProbe';
-import { deliveriesQueueName, StorageDeliveryQueue } from '../adapters/queues/deliveryQueue';
+import { deliveryQueueNames, StorageDeliveryQueue } from '../adapters/queues/deliveryQueue';
 import { JsonQueue } from '../adapters/queues/jsonQueue';
 import {
     notificationRedriveQueue,
@@ -31,7 +31,7 @@ import { NotificationRelay } from '../domain/cancellation/notificationRelay';
 import type { CancellationStore } from '../domain/cancellation/store';
 import { systemClock } from '../domain/ports/clock';
 import type { DeliverDeps } from '../domain/webhooks/deliver';
-import type { DeliveryStore } from '../domain/webhooks/delivery';
+import type { DeliveryLane, DeliveryStore } from '../domain/webhooks/delivery';
 import type { FanOutDeps } from '../domain/webhooks/fanOut';
 import type { PoisonDeps } from '../domain/webhooks/poison';
 import type { SubscriptionStore } from '../domain/webhooks/subscription';
@@ -61,8 +61,11 @@ export interface Services {
     readonly fanOut: FanOutDeps;
     readonly deliver: DeliverDeps;
     readonly reconcile: ReconcileDeps;
-    /** Where queue messages that can never be processed go, by trigger queue. */
-    readonly poison: { readonly notifications: JsonQueue; readonly deliveries: JsonQueue };
+    /** Where queue messages that can never be processed go, by trigger queue (deliveries: by lane). */
+    readonly poison: {
+        readonly notifications: JsonQueue;
+        readonly deliveries: Readonly<Record<DeliveryLane, JsonQueue>>;
+    };
     /** What the drains of those poison queues need: deliveries to mark failed, notifications to park and re-send. */
     readonly poisonDrain: PoisonDeps;
 }
@@ -82,7 +85,10 @@ export function createServices(config: GatewayConfig, log: (message: string) => 
     const cancellationStore = new TableCancellationStore(storage.table('cancellations'));
     const subscriptionStore = new TableSubscriptionStore(storage.table('subscriptions'));
     const deliveries = new TableDeliveryStore(storage.table('deliveries'));
-    const deliveryQueue = new StorageDeliveryQueue(new JsonQueue(storage.queue(deliveriesQueueName)));
+    const deliveryQueue = new StorageDeliveryQueue({
+        first: new JsonQueue(storage.queue(deliveryQueueNames.first)),
+        retry: new JsonQueue(storage.queue(deliveryQueueNames.retry)),
+    });
     const { webhooks } = config;
     const notifications = new StorageNotificationQueue(storage.queue(notificationsQueueName));
     const notificationRelay = new NotificationRelay({
@@ -209,7 +215,10 @@ export function createServices(config: GatewayConfig, log: (message: string) => 
         },
         poison: {
             notifications: new JsonQueue(storage.queue(`${notificationsQueueName}-poison`)),
-            deliveries: new JsonQueue(storage.queue(`${deliveriesQueueName}-poison`)),
+            deliveries: {
+                first: new JsonQueue(storage.queue(`${deliveryQueueNames.first}-poison`)),
+                retry: new JsonQueue(storage.queue(`${deliveryQueueNames.retry}-poison`)),
+            },
         },
     };
 }

@@ -16,7 +16,7 @@ function asText(message: unknown): string {
 }
 
 /**
- * Queue function on `webhook-deliveries-poison`: the delivery a poisoned job was for becomes `failed` (listed with
+ * Queue function on `webhook-deliveries-poison` and `webhook-deliveries-retry-poison`: the delivery a poisoned job was for becomes `failed` (listed with
  * `state=failed`, sent again by replay or recover) instead of staying `pending` with no job left to move it.
  */
 export function deliveryPoisonHandler(deps: Pick<PoisonDeps, 'deliveries' | 'clock'>) {

@@ -6,7 +6,10 @@ import { log } from '../observability/logger';
 import { annotateLogScope, withLogScope } from '../observability/logScope';
 import { parseOrPark, queueMessageId } from './queueMessages';
 
-/** Queue function on `webhook-deliveries`: one attempt of one delivery; retries are re-enqueued with a delay. */
+/**
+ * Queue function on either delivery lane (`webhook-deliveries`, `webhook-deliveries-retry`): one attempt of one
+ * delivery; retries are re-enqueued on the retry lane with a delay.
+ */
 export function webhookDeliveryHandler(deps: DeliverDeps, poison: JsonQueue) {
     return function webhookDelivery(message: unknown, context: InvocationContext): Promise<void> {
         return withLogScope(context, { messageId: queueMessageId(context) }, async () => {

@@ -24,6 +24,7 @@ function clean(): CheckInput {
         rejectedDeliveries: [],
         failedDeliveries: [],
         poison: [],
+        parkedNotifications: [],
         workload: emptyWorkloadStats(),
     };
 }
@@ -74,5 +75,40 @@ describe('chaos checks', () => {
                 'subscription s: 1 notifications under more than one webhook-id',
             ]),
         );
+    });
+
+    it('catch what the poison drains took off the poison queues: parked notifications and poisoned deliveries', () => {
+        const delivery = (id: string, lastError: string) => ({
+            id,
+            subscriptionId: 'sub-1',
+            cancellationId: 'c1',
+            eventType: 'cancellation.verified',
+            state: 'failed',
+            attempts: 1,
+            lastError,
+        });
+        const result = checkRun({
+            ...clean(),
+            failedDeliveries: [
+                delivery('msg_p', 'poisoned: the job for attempt 1 failed every try of the queue function'),
+                delivery('msg_f', 'connection refused'),
+            ],
+            parkedNotifications: [
+                { id: 'c2.event.cancelled', state: 'redriving', redrives: 1 },
+                { id: 'unreadable_ab', state: 'unreadable', redrives: 0 },
+            ],
+        });
+        expect(result.poisonedDeliveries).toEqual([
+            'msg_p: poisoned: the job for attempt 1 failed every try of the queue function',
+        ]);
+        expect(result.parkedNotifications).toEqual([
+            'c2.event.cancelled redriving after 1 re-sends',
+            'unreadable_ab unreadable',
+        ]);
+        expect(result.violations).toEqual([
+            'deliveries parked as failed: msg_f cancellation.verified after 1 attempts (connection refused)',
+            'deliveries whose job was poisoned: msg_p: poisoned: the job for attempt 1 failed every try of the queue function',
+            'notifications whose fan-out was poisoned: c2.event.cancelled redriving after 1 re-sends; unreadable_ab unreadable',
+        ]);
     });
 });

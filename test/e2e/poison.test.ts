@@ -121,55 +121,64 @@ describe('poison queues are drained into visible, recoverable state', () => {
         expect((await api('parkedNotifications', operator())).status).toBe(403);
     }, 60_000);
 
-    it('a delivery whose job poisons becomes failed, and recover sends it to the receiver', async () => {
-        const hook = await receiver();
-        receivers.push(hook);
-        const subscriptionId = await subscribe(hook.url);
-        const since = new Date(Date.now() - 60_000).toISOString();
-        // The subscription cannot be read while delivering (its secrets are not JSON): every delivery try throws.
-        const restore = await spoil('subscriptions', `s_${escapeKeyPart(subscriptionId)}`, { secrets: '{broken' });
-        const deliveryId = 'msg_poisoned-delivery';
-        const now = new Date().toISOString();
-        await TableDeliveryStore.fromConnectionString(local.stack.storageConnectionString).createIfAbsent({
-            id: deliveryId,
-            tenantId: devTenant.tenantId,
-            subscriptionId,
-            messageId: 'poisoned-message',
-            cancellationId: 'c-1',
-            eventType: 'event.cancelled',
-            state: 'pending',
-            attempts: 0,
-            createdAt: now,
-            updatedAt: now,
-            body: '{"type":"event.cancelled"}',
-        });
-        await new QueueClient(local.stack.storageConnectionString, 'webhook-deliveries').sendMessage(
-            Buffer.from(
-                JSON.stringify({ schemaVersion: 1, tenantId: devTenant.tenantId, deliveryId, attempt: 1 }),
-            ).toString('base64'),
-        );
+    // Both lanes: first attempts (webhook-deliveries) and retries (webhook-deliveries-retry) each have a poison drain.
+    it.each(['webhook-deliveries', 'webhook-deliveries-retry'])(
+        'a delivery whose job on %s poisons becomes failed, and recover sends it to the receiver',
+        async (queueName) => {
+            const hook = await receiver();
+            receivers.push(hook);
+            const subscriptionId = await subscribe(hook.url);
+            const since = new Date(Date.now() - 60_000).toISOString();
+            // The subscription cannot be read while delivering (its secrets are not JSON): every delivery try throws.
+            const restore = await spoil('subscriptions', `s_${escapeKeyPart(subscriptionId)}`, { secrets: '{broken' });
+            const deliveryId = `msg_poisoned-${queueName}`;
+            const now = new Date().toISOString();
+            await TableDeliveryStore.fromConnectionString(local.stack.storageConnectionString).createIfAbsent({
+                id: deliveryId,
+                tenantId: devTenant.tenantId,
+                subscriptionId,
+                messageId: 'poisoned-message',
+                cancellationId: 'c-1',
+                eventType: 'event.cancelled',
+                state: 'pending',
+                attempts: 0,
+                createdAt: now,
+                updatedAt: now,
+                body: '{"type":"event.cancelled"}',
+            });
+            await new QueueClient(local.stack.storageConnectionString, queueName).sendMessage(
+                Buffer.from(
+                    JSON.stringify({ schemaVersion: 1, tenantId: devTenant.tenantId, deliveryId, attempt: 1 }),
+                ).toString('base64'),
+            );
 
-        const failed = await until(
-            'the poisoned delivery to be failed',
-            async () => {
-                const entity = await table('deliveries').getEntity<Record<string, unknown>>(
-                    partitionKey,
-                    `rec_${escapeKeyPart(deliveryId)}`,
-                );
-                return entity.state === 'failed' ? entity : undefined;
-            },
-            30_000,
-        );
-        expect(String(failed.lastError)).toMatch(/^poisoned: /);
-        expect(hook.received).toEqual([]);
+            const failed = await until(
+                'the poisoned delivery to be failed',
+                async () => {
+                    const entity = await table('deliveries').getEntity<Record<string, unknown>>(
+                        partitionKey,
+                        `rec_${escapeKeyPart(deliveryId)}`,
+                    );
+                    return entity.state === 'failed' ? entity : undefined;
+                },
+                30_000,
+            );
+            expect(String(failed.lastError)).toMatch(/^poisoned: /);
+            expect(hook.received).toEqual([]);
 
-        await restore();
-        const recovered = await api(`subscriptions/${subscriptionId}/recover`, operator(), {
-            method: 'POST',
-            body: JSON.stringify({ since }),
-        });
-        expect(recovered.status).toBe(202);
-        expect(await recovered.json()).toEqual({ replayed: 1 });
-        await until('the recovered delivery', () => (hook.received.includes(deliveryId) ? true : undefined), 30_000);
-    }, 60_000);
+            await restore();
+            const recovered = await api(`subscriptions/${subscriptionId}/recover`, operator(), {
+                method: 'POST',
+                body: JSON.stringify({ since }),
+            });
+            expect(recovered.status).toBe(202);
+            expect(await recovered.json()).toEqual({ replayed: 1 });
+            await until(
+                'the recovered delivery',
+                () => (hook.received.includes(deliveryId) ? true : undefined),
+                30_000,
+            );
+        },
+        60_000,
+    );
 });

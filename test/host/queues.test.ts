@@ -137,3 +137,58 @@ describe('local host: storage queue triggers (queue-app fixture: batchSize 4, vi
         expect(new Set(results.map((r) => r.message)).size).toBe(12);
     }, 20_000);
 });
+
+/**
+ * `newBatchThreshold` as the storage extension documents it: a function fetches its next batch (of `batchSize`) only
+ * once the messages it is running drop to the threshold, so it runs at most `batchSize + newBatchThreshold`; and each
+ * function counts its own. The fixture's `gated` invocations hold their slot until the test releases them, so the
+ * trace of how many ran at each start is decided by the test's steps, not by timing.
+ */
+describe('local host: newBatchThreshold (gated-queue-app fixture: batchSize 4, newBatchThreshold 3)', () => {
+    let host: HostProcess | undefined;
+    let service: QueueServiceClient;
+
+    const send = (queue: string, value: unknown) =>
+        service.getQueueClient(queue).sendMessage(b64(JSON.stringify(value)));
+    const results = (fn: string) => host?.results().filter((r) => r.fn === fn) ?? [];
+    const started = (count: number) =>
+        host!.waitFor(() => results('gated').length >= count || undefined, 15_000, `${count} gated invocations`);
+    const released = async (release: number | 'all') => {
+        const before = results('control').length;
+        await send('gated-control', { release });
+        await host!.waitFor(() => results('control').length > before || undefined, 15_000, 'the release');
+    };
+
+    beforeAll(async () => {
+        service = QueueServiceClient.fromConnectionString(testStorageConnectionString());
+        // Twelve messages waiting before the host starts: its first receive takes a whole batch.
+        const work = service.getQueueClient('gated-work');
+        await work.createIfNotExists();
+        await work.clearMessages();
+        for (let i = 0; i < 12; i++) await send('gated-work', { n: i });
+        host = await startHostProcess('gated-queue-app');
+    });
+
+    afterAll(async () => {
+        if (host) await released('all').catch(() => undefined);
+        await host?.stop();
+    });
+
+    it('fetches the next batch only when in-flight drops to the threshold; other functions keep their own slots', async () => {
+        await started(4);
+        await released(1); // 3 in flight: at the threshold, the next batch of 4 comes
+        await started(8);
+
+        // `gated` holds 7 (batchSize + newBatchThreshold); another function still runs at once.
+        await send('gated-neighbour', { hello: 'neighbour' });
+        const neighbour = await host!.waitFor(() => results('neighbour')[0], 15_000, 'the neighbour function');
+        expect(neighbour.gatedRunning).toBe(7);
+
+        await released(3); // 4 in flight: above the threshold, nothing is fetched
+        await released(1); // 3 in flight: the last 4 come
+        await started(12);
+
+        expect(results('gated').map((r) => r.running)).toEqual([1, 2, 3, 4, 4, 5, 6, 7, 4, 5, 6, 7]);
+        expect(new Set(results('gated').map((r) => JSON.stringify(r.message))).size).toBe(12);
+    }, 60_000);
+});

@@ -56,6 +56,21 @@ describe('host settings (host.json, local.settings.json)', () => {
         });
     });
 
+    it('lets AzureFunctionsJobHost__extensions__queues__* app settings override host.json, environment first', () => {
+        write('host.json', { version: '2.0', extensions: { queues: { batchSize: 16, maxDequeueCount: 3 } } });
+        write('local.settings.json', {
+            Values: {
+                AzureFunctionsJobHost__extensions__queues__batchSize: '4',
+                AzureFunctionsJobHost__extensions__queues__newBatchThreshold: '2',
+            },
+        });
+        const s = loadSettings(dir, { AzureFunctionsJobHost__extensions__queues__newBatchThreshold: '1' });
+        expect(s.queues).toMatchObject({ batchSize: 4, newBatchThreshold: 1, maxDequeueCount: 3 });
+        expect(() => loadSettings(dir, { AzureFunctionsJobHost__extensions__queues__batchSize: 'many' })).toThrow(
+            /extensions\.queues\.batchSize/,
+        );
+    });
+
     it('rejects a bad host.json with a message naming the problem', () => {
         write('host.json', '{"version":"2.0",');
         expect(() => loadSettings(dir, {})).toThrow(/host\.json is not valid JSON/);

@@ -184,7 +184,7 @@ describe('webhook delivery', () => {
         await fanOut(message, deps);
         const delays: number[] = [];
         const originalEnqueue = queue.enqueue.bind(queue);
-        queue.enqueue = (job, delayMs) => (delays.push(delayMs), originalEnqueue(job, delayMs));
+        queue.enqueue = (job, delayMs, lane) => (delays.push(delayMs), originalEnqueue(job, delayMs, lane));
         await drain();
         expect(sender.sent).toHaveLength(retryScheduleMs.length);
         expect(delays).toEqual(retryScheduleMs.slice(1));
@@ -271,7 +271,7 @@ describe('webhook delivery', () => {
         expect(await deliver(job, deps)).toBe('skipped');
         expect(queue.jobs).toHaveLength(0);
         expect(await deliver(job, deps, { redelivered: true })).toBe('retrying');
-        expect(queue.jobs).toEqual([{ job: { ...job, attempt: 2 }, delayMs: expect.any(Number) }]);
+        expect(queue.jobs).toEqual([{ job: { ...job, attempt: 2 }, delayMs: expect.any(Number), lane: 'retry' }]);
         expect(queue.jobs[0]!.delayMs).toBeLessThanOrEqual(retryScheduleMs[1]!);
         await drain();
         expect(sender.sent).toHaveLength(2);
@@ -319,5 +319,63 @@ describe('webhook delivery', () => {
         expect(last.body).toBe(sender.sent[0]!.body);
         expect(last.headers['webhook-id']).toBe(sender.sent[0]!.headers['webhook-id']);
         expect((await deliveries.get(tenantId, deliveryId(message.messageId, 's1')))?.value.state).toBe('succeeded');
+    });
+});
+
+/**
+ * Two queues, each with its own queue function and so its own slots: an endpoint that hangs until the timeout or
+ * keeps failing must never hold a slot that a healthy endpoint's first attempt needs.
+ */
+describe('webhook delivery lanes', () => {
+    it('puts first attempts to healthy subscriptions on the first lane; retries and failing subscriptions on the retry lane', async () => {
+        let failing = true;
+        const { deps, queue, message } = await setup(
+            (request) => (request.url.endsWith('/flaky') && failing ? status(503) : status(204)),
+            [
+                subscription('healthy'),
+                subscription('flaky', {
+                    eventTypes: ['event.cancelled', 'cancellation.verified', 'cancellation.failed'],
+                }),
+                subscription('failing', { failingSince: '2026-11-21T00:00:00.000Z' }),
+            ],
+        );
+        const laneOf = (id: string) =>
+            queue.jobs.filter((j) => j.job.deliveryId === deliveryId(message.messageId, id)).map((j) => j.lane);
+
+        await fanOut(message, deps);
+        expect(laneOf('healthy')).toEqual(['first']);
+        expect(laneOf('flaky')).toEqual(['first']);
+        expect(laneOf('failing')).toEqual(['retry']);
+
+        // The flaky endpoint's first attempt fails: its retry goes on the retry lane, and so does the first attempt
+        // of its next notifications (which only it wants) while it is failing.
+        queue.jobs.length = 0;
+        await fanOut(message, deps);
+        const flakyJob = queue.jobs.find((j) => j.job.deliveryId === deliveryId(message.messageId, 'flaky'))!.job;
+        expect(await deliver(flakyJob, deps)).toBe('retrying');
+        expect(queue.jobs.at(-1)).toMatchObject({ job: { attempt: 2 }, lane: 'retry' });
+        const next = notificationMessage('cancellation.verified', tenantId, record.id, '2026-11-22T09:05:00.000Z');
+        queue.jobs.length = 0;
+        await fanOut(next, deps);
+        expect(queue.jobs.map((j) => j.lane)).toEqual(['retry']);
+
+        // Once it answers again (failingSince cleared), its first attempts are back on the first lane.
+        failing = false;
+        await deliver({ ...queue.jobs[0]!.job }, deps);
+        queue.jobs.length = 0;
+        await fanOut(notificationMessage('cancellation.failed', tenantId, record.id, '2026-11-22T09:10:00.000Z'), deps);
+        expect(queue.jobs.map((j) => j.lane)).toEqual(['first']);
+    });
+
+    it('replays and recovers on the retry lane', async () => {
+        const { deps, queue, deliveries, message, drain } = await setup(() => status(500), [subscription('s1')]);
+        await fanOut(message, deps);
+        await drain();
+        const id = deliveryId(message.messageId, 's1');
+        await replayDelivery((await deliveries.get(tenantId, id))!, deps);
+        expect(queue.jobs.map((j) => [j.job.attempt, j.lane])).toEqual([[1, 'retry']]);
+        await drain();
+        expect(await recoverSubscription(tenantId, 's1', new Date(Date.now() - day).toISOString(), deps)).toBe(1);
+        expect(queue.jobs.map((j) => [j.job.attempt, j.lane])).toEqual([[1, 'retry']]);
     });
 });

@@ -1,17 +1,29 @@
-import type { DeliveryJob, DeliveryQueue } from '../../domain/webhooks/delivery';
+import type { DeliveryJob, DeliveryLane, DeliveryQueue } from '../../domain/webhooks/delivery';
 import { JsonQueue } from './jsonQueue';
 
+/** The first-attempt lane's queue (first attempts to subscriptions in good standing). */
 export const deliveriesQueueName = 'webhook-deliveries';
+/** The retry lane's queue: retries, replays, and deliveries to failing subscriptions. */
+export const deliveryRetriesQueueName = 'webhook-deliveries-retry';
 
-/** {@link DeliveryQueue} on the `webhook-deliveries` Storage queue; a delay becomes the message's visibility timeout. */
+/** Each lane's Storage queue, by lane. */
+export const deliveryQueueNames: Readonly<Record<DeliveryLane, string>> = {
+    first: deliveriesQueueName,
+    retry: deliveryRetriesQueueName,
+};
+
+/** {@link DeliveryQueue} on one Storage queue per lane; a delay becomes the message's visibility timeout. */
 export class StorageDeliveryQueue implements DeliveryQueue {
-    constructor(private readonly queue: JsonQueue) {}
+    constructor(private readonly lanes: Readonly<Record<DeliveryLane, JsonQueue>>) {}
 
     static fromConnectionString(connectionString: string): StorageDeliveryQueue {
-        return new StorageDeliveryQueue(JsonQueue.fromConnectionString(connectionString, deliveriesQueueName));
+        return new StorageDeliveryQueue({
+            first: JsonQueue.fromConnectionString(connectionString, deliveryQueueNames.first),
+            retry: JsonQueue.fromConnectionString(connectionString, deliveryQueueNames.retry),
+        });
     }
 
-    enqueue(job: DeliveryJob, delayMs: number): Promise<void> {
-        return this.queue.send(job, Math.ceil(delayMs / 1000));
+    enqueue(job: DeliveryJob, delayMs: number, lane: DeliveryLane): Promise<void> {
+        return this.lanes[lane].send(job, Math.ceil(delayMs / 1000));
     }
 }

@@ -45,7 +45,7 @@ export async function deliver(
         // again, or the delivery would stay `pending` forever. A duplicate retry job finds its attempt made and stops.
         if (!options.redelivered) return 'skipped';
         const delayMs = Math.max(0, Date.parse(stored.value.nextAttemptAt ?? '') - deps.clock.now().getTime() || 0);
-        await deps.queue.enqueue({ ...job, attempt: job.attempt + 1 }, delayMs);
+        await deps.queue.enqueue({ ...job, attempt: job.attempt + 1 }, delayMs, 'retry');
         return 'retrying';
     }
     const subscription = await deps.subscriptions.get(job.tenantId, stored.value.subscriptionId);
@@ -104,7 +104,7 @@ export async function deliver(
         attempts: attempt,
         nextAttemptAt: new Date(now.getTime() + delayMs).toISOString(),
     });
-    await deps.queue.enqueue({ ...job, attempt: attempt + 1 }, delayMs);
+    await deps.queue.enqueue({ ...job, attempt: attempt + 1 }, delayMs, 'retry');
     return 'retrying';
 }
 

@@ -88,8 +88,21 @@ export const deliveryJobSchema = z
 
 export type DeliveryJob = z.infer<typeof deliveryJobSchema>;
 
+/**
+ * Which queue a delivery job goes on. Each lane has its own queue function and so its own batch of concurrent slots:
+ * `first`, first attempts to subscriptions in good standing; `retry`, every retry, every replay, and every attempt
+ * to a subscription currently failing. An endpoint that hangs or fails then holds slots only in `retry`, and cannot
+ * delay a healthy endpoint's first attempts however many of its deliveries wait for the timeout.
+ */
+export type DeliveryLane = 'first' | 'retry';
+
 export interface DeliveryQueue {
-    enqueue(job: DeliveryJob, delayMs: number): Promise<void>;
+    enqueue(job: DeliveryJob, delayMs: number, lane: DeliveryLane): Promise<void>;
+}
+
+/** The lane of a delivery's first attempt: `retry` while its subscription's endpoint is failing (`failingSince`). */
+export function firstAttemptLane(subscription: { readonly failingSince?: string | undefined }): DeliveryLane {
+    return subscription.failingSince === undefined ? 'first' : 'retry';
 }
 
 /**

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { CancellationStore } from '../cancellation/store';
 import type { NotificationMessage } from '../notifications/notificationMessage';
 import type { Clock } from '../ports/clock';
-import type { Delivery, DeliveryQueue, DeliveryStore } from './delivery';
+import { type Delivery, type DeliveryQueue, type DeliveryStore, firstAttemptLane } from './delivery';
 import { webhookPayload } from './payload';
 import type { SubscriptionStore } from './subscription';
 import { subscriptionReceives } from './subscriptionAccess';
@@ -23,7 +23,8 @@ export function deliveryId(messageId: string, subscriptionId: string): string {
 
 /**
  * One notification becomes one delivery per matching subscription, each on its own queue message, so a slow or
- * failing endpoint never delays or repeats the others. A subscription matches when it wants the event type and
+ * failing endpoint never delays or repeats the others; a subscription whose endpoint is failing gets its first
+ * attempt on the retry lane, where its timeouts hold no slot that healthy endpoints' deliveries need. A subscription matches when it wants the event type and
  * receives the record (tenant-wide, or its owner made the record: `subscriptionReceives`). Safe to run twice for one
  * message.
  */
@@ -62,6 +63,7 @@ export async function fanOut(message: NotificationMessage, deps: FanOutDeps): Pr
         await deps.queue.enqueue(
             { schemaVersion: 1, tenantId: message.tenantId, deliveryId: delivery.id, attempt: 1 },
             0,
+            firstAttemptLane(subscription),
         );
         queued++;
     }

@@ -11,12 +11,18 @@ export interface ReplayDeps {
 /** Most failed deliveries one recover request resends. */
 export const maxRecoverCount = 1_000;
 
-/** Sends a delivery again from its first attempt, with the same `webhook-id` and body. */
+/** Sends a delivery again from its first attempt, with the same `webhook-id` and body, on the retry lane. */
 export async function replayDelivery(stored: Stored<Delivery>, deps: ReplayDeps): Promise<Delivery> {
     const now = deps.clock.now().toISOString();
     const reset: Delivery = { ...stored.value, state: 'pending', attempts: 0, nextAttemptAt: now, updatedAt: now };
     const saved = await deps.deliveries.update(reset, stored.etag);
-    await deps.queue.enqueue({ schemaVersion: 1, tenantId: reset.tenantId, deliveryId: reset.id, attempt: 1 }, 0);
+    // The retry lane: a replayed delivery failed before, and a recover can send a thousand of them at an endpoint
+    // that may still hang; first attempts of healthy endpoints must not wait behind them.
+    await deps.queue.enqueue(
+        { schemaVersion: 1, tenantId: reset.tenantId, deliveryId: reset.id, attempt: 1 },
+        0,
+        'retry',
+    );
     return saved.value;
 }
 

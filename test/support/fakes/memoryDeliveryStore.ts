@@ -3,6 +3,7 @@ import { ConcurrencyConflict } from '../../../src/domain/cancellation/store';
 import type {
     Delivery,
     DeliveryJob,
+    DeliveryLane,
     DeliveryQueue,
     DeliveryPage,
     DeliveryStore,
@@ -77,12 +78,12 @@ export class MemoryDeliveryStore implements DeliveryStore {
     }
 }
 
-/** Records what would be enqueued, with its delay. */
+/** Records what would be enqueued, with its delay and lane. */
 export class RecordingDeliveryQueue implements DeliveryQueue {
-    readonly jobs: Array<{ job: DeliveryJob; delayMs: number }> = [];
+    readonly jobs: Array<{ job: DeliveryJob; delayMs: number; lane: DeliveryLane }> = [];
 
-    enqueue(job: DeliveryJob, delayMs: number) {
-        this.jobs.push({ job, delayMs });
+    enqueue(job: DeliveryJob, delayMs: number, lane: DeliveryLane) {
+        this.jobs.push({ job, delayMs, lane });
         return Promise.resolve();
     }
 }
