@@ -24,9 +24,9 @@ export function deliveryId(messageId: string, subscriptionId: string): string {
 /**
  * One notification becomes one delivery per matching subscription, each on its own queue message, so a slow or
  * failing endpoint never delays or repeats the others; a subscription whose endpoint is failing gets its first
- * attempt on the retry lane, where its timeouts hold no slot that healthy endpoints' deliveries need. A subscription matches when it wants the event type and
- * receives the record (tenant-wide, or its owner made the record: `subscriptionReceives`). Safe to run twice for one
- * message.
+ * attempt on the retry lane, where its timeouts hold no slot that healthy endpoints' deliveries need. A subscription
+ * matches when it wants the event type and receives the record (tenant-wide, or its owner made the record:
+ * `subscriptionReceives`). Safe to run twice for one message.
  */
 export async function fanOut(message: NotificationMessage, deps: FanOutDeps): Promise<number> {
     // Subscriptions first: with none to notify, the record need not be read.
@@ -40,32 +40,38 @@ export async function fanOut(message: NotificationMessage, deps: FanOutDeps): Pr
         return 0;
     }
     const now = deps.clock.now().toISOString();
-    let queued = 0;
-    for (const subscription of subscriptions) {
-        if (!subscriptionReceives(subscription, stored.value)) continue;
-        const delivery: Delivery = {
-            id: deliveryId(message.messageId, subscription.id),
-            tenantId: message.tenantId,
-            subscriptionId: subscription.id,
-            messageId: message.messageId,
-            cancellationId: message.cancellationId,
-            eventType: message.type,
-            state: 'pending',
-            body: JSON.stringify(webhookPayload(message, stored.value, subscription)),
-            attempts: 0,
-            createdAt: now,
-            updatedAt: now,
-            nextAttemptAt: now,
-        };
-        const existing = await deps.deliveries.createIfAbsent(delivery);
-        // A repeat of the fan-out: a delivery already under way or done keeps its own course.
-        if (existing.value.attempts > 0 || existing.value.state !== 'pending') continue;
-        await deps.queue.enqueue(
-            { schemaVersion: 1, tenantId: message.tenantId, deliveryId: delivery.id, attempt: 1 },
-            0,
-            firstAttemptLane(subscription),
-        );
-        queued++;
-    }
-    return queued;
+    const record = stored.value;
+    const receiving = subscriptions.filter((subscription) => subscriptionReceives(subscription, record));
+    // All at once: a subscription listed after others does not wait for their writes and enqueues.
+    const outcomes = await Promise.allSettled(
+        receiving.map(async (subscription): Promise<boolean> => {
+            const delivery: Delivery = {
+                id: deliveryId(message.messageId, subscription.id),
+                tenantId: message.tenantId,
+                subscriptionId: subscription.id,
+                messageId: message.messageId,
+                cancellationId: message.cancellationId,
+                eventType: message.type,
+                state: 'pending',
+                body: JSON.stringify(webhookPayload(message, record, subscription)),
+                attempts: 0,
+                createdAt: now,
+                updatedAt: now,
+                nextAttemptAt: now,
+            };
+            const existing = await deps.deliveries.createIfAbsent(delivery);
+            // A repeat of the fan-out: a delivery already under way or done keeps its own course.
+            if (existing.value.attempts > 0 || existing.value.state !== 'pending') return false;
+            await deps.queue.enqueue(
+                { schemaVersion: 1, tenantId: message.tenantId, deliveryId: delivery.id, attempt: 1 },
+                0,
+                firstAttemptLane(subscription),
+            );
+            return true;
+        }),
+    );
+    // Any failure fails the message, so the queue runs the fan-out again; what did succeed is not repeated.
+    const failed = outcomes.find((outcome) => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
+    return outcomes.filter((outcome) => outcome.status === 'fulfilled' && outcome.value).length;
 }
