@@ -7,10 +7,10 @@ import { withLogScope } from '../observability/logScope';
 export const purgeBatchLimit = 5_000;
 
 /** Timer function: removes `Idempotency-Key` entries past their retention (Tables have no TTL). */
-export function purgeIdempotencyTimerHandler(store: IdempotencyStore, now: () => Date = () => new Date()) {
+export function purgeIdempotencyTimerHandler(store: IdempotencyStore) {
     return function purgeIdempotencyKeys(_timer: Timer, context: InvocationContext): Promise<void> {
         return withLogScope(context, {}, async () => {
-            const deleted = await store.purgeExpired(now(), purgeBatchLimit);
+            const deleted = await store.purgeExpired(new Date(), purgeBatchLimit);
             log.info(`idempotency purge: ${deleted} expired keys deleted`);
         });
     };

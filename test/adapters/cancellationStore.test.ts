@@ -4,10 +4,11 @@ import { createTableClient } from '../../src/adapters/tables/tableClients';
 import { CancellationAlreadyExists, TableCancellationStore } from '../../src/adapters/tables/cancellationStore';
 import { partitionKeyOf, recordRowKey } from '../../src/adapters/tables/cancellationEntity';
 import type { CancellationRecord, Recipient } from '../../src/domain/cancellation/record';
-import { ConcurrencyConflict, ItemClaimed } from '../../src/domain/cancellation/store';
+import { ItemClaimed } from '../../src/domain/cancellation/store';
 import { BadRequestError } from '../../src/errors/appError';
 import { testStorageConnectionString } from '../support/storage';
 import { at, countReads, forEachLimited, type ReadCounter, sampleRecord, uniqueName } from './fixtures';
+import { ConcurrencyConflict } from '../../src/domain/shared/stored';
 
 let client: TableClient;
 let store: TableCancellationStore;

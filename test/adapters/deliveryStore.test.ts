@@ -3,10 +3,10 @@ import type { TableClient } from '@azure/data-tables';
 import { TableDeliveryStore } from '../../src/adapters/tables/deliveryStore';
 import { createTableClient } from '../../src/adapters/tables/tableClients';
 import { escapeKeyPart } from '../../src/adapters/tables/tableKeys';
-import { ConcurrencyConflict } from '../../src/domain/cancellation/store';
 import type { Delivery } from '../../src/domain/webhooks/delivery';
 import { testStorageConnectionString } from '../support/storage';
 import { uniqueName } from './fixtures';
+import { ConcurrencyConflict } from '../../src/domain/shared/stored';
 
 let client: TableClient;
 let store: TableDeliveryStore;

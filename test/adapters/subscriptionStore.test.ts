@@ -7,10 +7,10 @@ import {
     TableSubscriptionStore,
 } from '../../src/adapters/tables/subscriptionStore';
 import { createTableClient } from '../../src/adapters/tables/tableClients';
-import { ConcurrencyConflict } from '../../src/domain/cancellation/store';
 import type { Subscription } from '../../src/domain/webhooks/subscription';
 import { testStorageConnectionString } from '../support/storage';
 import { uniqueName } from './fixtures';
+import { ConcurrencyConflict } from '../../src/domain/shared/stored';
 
 let client: TableClient;
 let store: TableSubscriptionStore;

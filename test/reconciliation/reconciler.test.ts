@@ -7,10 +7,11 @@ import type {
     GraphReceipt,
 } from '../../src/domain/cancellation/graphPorts';
 import { owedNotificationRecheckMs } from '../../src/domain/cancellation/outbox';
-import type { CancellationRecord, Stored } from '../../src/domain/cancellation/record';
+import type { CancellationRecord } from '../../src/domain/cancellation/record';
 import type { NotificationMessage } from '../../src/domain/notifications/notificationMessage';
 import type { LookupAnswer, LookupReport } from '../../src/domain/reconciliation/graphLookups';
 import {
+    cancelRetryDelaysMs,
     emptySummary,
     reconcile,
     type ReconcileDeps,
@@ -19,6 +20,7 @@ import {
 } from '../../src/domain/reconciliation/reconciler';
 import { UpstreamError } from '../../src/errors/upstreamError';
 import { MemoryCancellationStore } from '../support/fakes/memoryCancellationStore';
+import type { Stored } from '../../src/domain/shared/stored';
 
 const tenantId = 'dc0ffee0-7e4a-4c6b-9d2f-000000000001';
 const t0 = Date.parse('2026-11-22T09:00:00.000Z');
@@ -31,6 +33,7 @@ const defaults: ReconcileSettings = {
     maxCancelAttempts: 3,
     repairDrift: true,
     pageSize: 50,
+    cancelRetryDelaysMs,
 };
 
 const actor = { kind: 'user' as const, objectId: 'a11ce', userPrincipalName: 'alice@contoso.test', appId: 'app' };

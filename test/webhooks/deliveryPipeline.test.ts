@@ -97,6 +97,7 @@ async function setup(answer: (request: WebhookRequest) => WebhookResponse | Erro
         sender,
         clock,
         disableAfterFailingMs: 5 * day,
+        retryScheduleMs,
         log: (m: string) => log.push(m),
     };
     const message = notificationMessage('event.cancelled', tenantId, record.id, record.updatedAt);

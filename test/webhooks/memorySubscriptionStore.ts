@@ -1,7 +1,6 @@
-import type { Stored } from '../../src/domain/cancellation/record';
-import { ConcurrencyConflict } from '../../src/domain/cancellation/store';
 import type { NotificationEventType } from '../../src/domain/notifications/notificationMessage';
 import type { Subscription, SubscriptionStore } from '../../src/domain/webhooks/subscription';
+import { ConcurrencyConflict, type Stored } from '../../src/domain/shared/stored';
 
 /** An in-memory SubscriptionStore for unit tests (the Table one is tested on Azurite). */
 export class MemorySubscriptionStore implements SubscriptionStore {
@@ -32,7 +31,8 @@ export class MemorySubscriptionStore implements SubscriptionStore {
         this.beforeNextUpdate = undefined;
         hook?.();
         const current = this.rows.get(this.key(subscription.tenantId, subscription.id));
-        if (!current || current.etag !== etag) return Promise.reject(new ConcurrencyConflict(subscription.id));
+        if (!current || current.etag !== etag)
+            return Promise.reject(new ConcurrencyConflict('subscription', subscription.id));
         return Promise.resolve(this.save(subscription));
     }
 

@@ -1,5 +1,3 @@
-import type { Stored } from '../../src/domain/cancellation/record';
-import { ConcurrencyConflict } from '../../src/domain/cancellation/store';
 import type { NotificationMessage } from '../../src/domain/notifications/notificationMessage';
 import type { Delivery } from '../../src/domain/webhooks/delivery';
 import {
@@ -10,6 +8,7 @@ import {
     redriveParkedNotification,
 } from '../../src/domain/webhooks/poison';
 import { MemoryDeliveryStore } from '../support/fakes/memoryDeliveryStore';
+import { ConcurrencyConflict, type Stored } from '../../src/domain/shared/stored';
 
 const tenantId = 'dc0ffee0-7e4a-4c6b-9d2f-000000000001';
 const clock = { now: () => new Date('2026-03-01T10:00:00.000Z') };
@@ -24,7 +23,7 @@ class MemoryParkedStore implements ParkedNotificationStore {
     save(parked: ParkedNotification, etag?: string) {
         const current = this.rows.get(parked.id);
         if ((etag === undefined) !== (current === undefined) || (current && current.etag !== etag)) {
-            return Promise.reject(new ConcurrencyConflict(parked.id));
+            return Promise.reject(new ConcurrencyConflict('parked notification', parked.id));
         }
         const stored = { value: parked, etag: String(++this.version) };
         this.rows.set(parked.id, stored);

@@ -1,5 +1,5 @@
-import { ConcurrencyConflict } from '../../src/domain/cancellation/store';
 import { creator, hour, otherTenantCreator, subscriptionFixture, t0, tenantId, validBody } from './subscriptionFixture';
+import { ConcurrencyConflict } from '../../src/domain/shared/stored';
 
 describe('SubscriptionService list, get, delete', () => {
     it('lists the tenant’s subscriptions oldest first and nothing of other tenants', async () => {
@@ -105,7 +105,7 @@ describe('SubscriptionService enable, disable, update', () => {
     it('gives up with 409 when every write meets a conflict', async () => {
         const f = subscriptionFixture();
         await f.service.create(creator, validBody);
-        f.store.update = () => Promise.reject(new ConcurrencyConflict('sub-1'));
+        f.store.update = () => Promise.reject(new ConcurrencyConflict('subscription', 'sub-1'));
         await expect(f.service.disable(creator, 'sub-1')).rejects.toMatchObject({ status: 409, code: 'conflict' });
     });
 });

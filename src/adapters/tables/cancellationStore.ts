@@ -1,9 +1,8 @@
 import type { TableClient, TransactionAction } from '@azure/data-tables';
-import type { CancellationRecord, Stored } from '../../domain/cancellation/record';
+import type { CancellationRecord } from '../../domain/cancellation/record';
 import {
     type CancellationPage,
     type CancellationStore,
-    ConcurrencyConflict,
     ItemClaimed,
     type ListCancellationsQuery,
 } from '../../domain/cancellation/store';
@@ -29,6 +28,7 @@ import {
 } from './keyRange';
 import { createTableClient, EnsuredTable, getEntityOrNull, statusOf } from './tableClients';
 import { canonicalInstant, odataString } from './tableKeys';
+import { ConcurrencyConflict, type Stored } from '../../domain/shared/stored';
 
 /** A create for an id that is already recorded. */
 export class CancellationAlreadyExists extends Error {
@@ -156,7 +156,8 @@ export class TableCancellationStore implements CancellationStore {
         } catch (error) {
             // 412: the record changed since `etag`; 404/409: an index row another writer already moved.
             const status = statusOf(error);
-            if (status === 412 || status === 404 || status === 409) throw new ConcurrencyConflict(record.id);
+            if (status === 412 || status === 404 || status === 409)
+                throw new ConcurrencyConflict('cancellation', record.id);
             throw error;
         }
     }
@@ -234,7 +235,7 @@ export class TableCancellationStore implements CancellationStore {
         if (remembered?.etag === etag) return remembered;
         const current = await this.readRecord(client, record.tenantId, record.id);
         // The transaction's If-Match decides; this read only tells which index rows the stored version has.
-        if (current === null) throw new ConcurrencyConflict(record.id);
+        if (current === null) throw new ConcurrencyConflict('cancellation', record.id);
         return describeVersion(current.value, current.etag);
     }
 

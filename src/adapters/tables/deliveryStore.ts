@@ -1,6 +1,4 @@
 import type { TableClient, TransactionAction } from '@azure/data-tables';
-import type { Stored } from '../../domain/cancellation/record';
-import { ConcurrencyConflict } from '../../domain/cancellation/store';
 import type {
     Delivery,
     DeliveryPage,
@@ -35,6 +33,7 @@ import {
 } from './keyRange';
 import { createTableClient, EnsuredTable, getEntityOrNull, statusOf } from './tableClients';
 import { invertedTime, odataString } from './tableKeys';
+import { ConcurrencyConflict, type Stored } from '../../domain/shared/stored';
 
 /** Upper bound for key suffixes: every escaped or generated part sorts below `~`. */
 const high = '~';
@@ -61,7 +60,7 @@ function decodeVersion(token: string, id: string): Version {
         return { layout: 'current', state, etag: etag.join('|') };
     }
     // Not a token this store handed out: nothing it could be conditional on.
-    throw new ConcurrencyConflict(id);
+    throw new ConcurrencyConflict('delivery', id);
 }
 
 /**
@@ -119,7 +118,8 @@ export class TableDeliveryStore implements DeliveryStore {
         } catch (error) {
             // 412: changed since `etag`; 404/409: a row another writer already moved or removed.
             const status = statusOf(error);
-            if (status === 412 || status === 404 || status === 409) throw new ConcurrencyConflict(delivery.id);
+            if (status === 412 || status === 404 || status === 409)
+                throw new ConcurrencyConflict('delivery', delivery.id);
             throw error;
         }
     }
@@ -293,7 +293,7 @@ export class TableDeliveryStore implements DeliveryStore {
         let etag = answered?.trim();
         if (!etag) {
             const entity = await getEntityOrNull(client, partitionKeyOf(delivery.tenantId), recordRowKey(delivery.id));
-            if (entity === null) throw new ConcurrencyConflict(delivery.id);
+            if (entity === null) throw new ConcurrencyConflict('delivery', delivery.id);
             etag = etagOfEntity(entity);
         }
         return { value: delivery, etag: encodeVersion({ layout: 'current', state: delivery.state, etag }) };

@@ -1,6 +1,4 @@
 import type { TableClient, TableEntity } from '@azure/data-tables';
-import type { Stored } from '../../domain/cancellation/record';
-import { ConcurrencyConflict } from '../../domain/cancellation/store';
 import type { NotificationMessage } from '../../domain/notifications/notificationMessage';
 import type {
     ParkedNotification,
@@ -11,6 +9,7 @@ import type {
 import { decodeToken, encodeToken, type Entity, etagOfEntity } from './keyRange';
 import { createTableClient, EnsuredTable, getEntityOrNull, statusOf } from './tableClients';
 import { escapeKeyPart, odataString } from './tableKeys';
+import { ConcurrencyConflict, type Stored } from '../../domain/shared/stored';
 
 const partitionOf = (tenantId: string) => `t_${escapeKeyPart(tenantId)}`;
 const rowOf = (id: string) => `n_${escapeKeyPart(id)}`;
@@ -80,7 +79,8 @@ export class TableParkedNotificationStore implements ParkedNotificationStore {
             return { value: parked, etag: response.etag ?? '' };
         } catch (error) {
             const status = statusOf(error);
-            if (status === 409 || status === 412 || status === 404) throw new ConcurrencyConflict(parked.id);
+            if (status === 409 || status === 412 || status === 404)
+                throw new ConcurrencyConflict('parked notification', parked.id);
             throw error;
         }
     }

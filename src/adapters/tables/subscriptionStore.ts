@@ -1,11 +1,10 @@
 import type { TableClient, TableEntity } from '@azure/data-tables';
 import { z } from 'zod';
-import type { Stored } from '../../domain/cancellation/record';
-import { ConcurrencyConflict } from '../../domain/cancellation/store';
 import { notificationEventTypes, type NotificationEventType } from '../../domain/notifications/notificationMessage';
 import type { Subscription, SubscriptionStore } from '../../domain/webhooks/subscription';
 import { createTableClient, EnsuredTable, statusOf } from './tableClients';
 import { escapeKeyPart, odataString } from './tableKeys';
+import { ConcurrencyConflict, type Stored } from '../../domain/shared/stored';
 
 /** A create for an id that is already stored. */
 export class SubscriptionAlreadyExists extends Error {
@@ -60,7 +59,7 @@ export class TableSubscriptionStore implements SubscriptionStore {
         } catch (error) {
             // 412: changed since `etag`; 404: deleted meanwhile. Either way the caller's copy is stale.
             const status = statusOf(error);
-            if (status === 412 || status === 404) throw new ConcurrencyConflict(subscription.id);
+            if (status === 412 || status === 404) throw new ConcurrencyConflict('subscription', subscription.id);
             throw error;
         }
     }

@@ -8,9 +8,6 @@ export interface PortCacheOptions {
     readonly ttlMs: number;
 }
 
-/** Directory answers change rarely; a minute keeps Graph calls per request near zero. */
-export const DEFAULT_DIRECTORY_TTL_MS = 60_000;
-
 /** A {@link Directory} whose answers (including "no such user") are reused for `ttlMs`. */
 export function cachedDirectory(directory: Directory, options: PortCacheOptions): Directory {
     const users = createTtlCache<Awaited<ReturnType<Directory['findUser']>>>(options);

@@ -12,11 +12,11 @@ import {
     type CancelledResource,
     type RecordedError,
     historyOf,
-    type Stored,
     withAttempt,
     withOutcome,
 } from './record';
-import { ConcurrencyConflict, type CancellationStore, ItemClaimed } from './store';
+import { type CancellationStore, ItemClaimed } from './store';
+import { ConcurrencyConflict, type Stored } from '../shared/stored';
 
 /** Graph's own words for an attendee trying to cancel (graph-contract.md §1). */
 export const organizerOnlyMessage = "Your request can't be completed. You need to be an organizer to cancel a meeting.";

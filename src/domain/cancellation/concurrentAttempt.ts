@@ -1,7 +1,8 @@
 import { AppError } from '../../errors/appError';
 import type { Clock } from '../ports/clock';
-import type { CancellationRecord, Stored } from './record';
+import type { CancellationRecord } from './record';
 import type { CancellationStore } from './store';
+import type { Stored } from '../shared/stored';
 
 /** After this long an attempt still marked in flight is taken as abandoned (its process died mid-call). */
 export const defaultInFlightLockMs = 120_000;

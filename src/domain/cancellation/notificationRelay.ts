@@ -1,5 +1,6 @@
 import { type OutboxDeps, sendPendingNotification } from './outbox';
-import type { CancellationRecord, Stored } from './record';
+import type { CancellationRecord } from './record';
+import type { Stored } from '../shared/stored';
 
 /**
  * Sends the notification a just-saved record owes after the caller has its answer, keeping two Storage round trips

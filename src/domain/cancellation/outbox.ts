@@ -4,8 +4,9 @@ import {
     type NotificationQueue,
 } from '../notifications/notificationMessage';
 import type { Clock } from '../ports/clock';
-import type { CancellationRecord, Stored } from './record';
+import type { CancellationRecord } from './record';
 import type { CancellationStore } from './store';
+import type { Stored } from '../shared/stored';
 
 /** The notification a record's current state announces. */
 export function notificationTypeFor(record: CancellationRecord): NotificationEventType {

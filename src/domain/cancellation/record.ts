@@ -162,9 +162,3 @@ export interface CancellationRecord {
     /** When reconciliation should look at it next (ISO 8601 UTC); absent when nothing is left to do. */
     readonly nextCheckAt?: string | undefined;
 }
-
-/** A stored record with its optimistic-concurrency tag. */
-export interface Stored<T> {
-    readonly value: T;
-    readonly etag: string;
-}

@@ -1,4 +1,5 @@
-import type { CancellationRecord, CancellationState, Stored } from './record';
+import type { CancellationRecord, CancellationState } from './record';
+import type { Stored } from '../shared/stored';
 
 export interface ListCancellationsQuery {
     readonly tenantId: string;
@@ -38,14 +39,6 @@ export interface CancellationStore {
     list(query: ListCancellationsQuery): Promise<CancellationPage>;
     /** Records whose `nextCheckAt` is at or before `now`, oldest due first, at most `limit`. */
     listDue(tenantId: string, now: string, limit: number): Promise<readonly Stored<CancellationRecord>[]>;
-}
-
-/** Another writer changed the record since it was read. */
-export class ConcurrencyConflict extends Error {
-    constructor(readonly recordId: string) {
-        super(`cancellation ${recordId} was changed by another writer`);
-        this.name = 'ConcurrencyConflict';
-    }
 }
 
 /** Another record is the item's record (another request created it first): nothing was written. */

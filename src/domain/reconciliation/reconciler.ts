@@ -8,10 +8,10 @@ import {
     sendPendingNotification,
 } from '../cancellation/outbox';
 import { defaultInFlightLockMs, isBusy } from '../cancellation/concurrentAttempt';
-import { type CancellationRecord, historyOf, type Stored, withAttempt, withOutcome } from '../cancellation/record';
-import { ConcurrencyConflict } from '../cancellation/store';
+import { type CancellationRecord, historyOf, withAttempt, withOutcome } from '../cancellation/record';
 import type { Clock } from '../ports/clock';
 import type { ItemLookup, LookupAnswer, LookupOptions, LookupReport } from './graphLookups';
+import { ConcurrencyConflict, type Stored } from '../shared/stored';
 
 export interface ReconcileSettings {
     /** A pass starts nothing after this long; what is left stays due for the next tick. */
@@ -24,8 +24,8 @@ export interface ReconcileSettings {
     readonly repairDrift: boolean;
     /** Due records read per page. */
     readonly pageSize: number;
-    /** Backoff before each next cancel attempt (the last repeats); default {@link cancelRetryDelaysMs}. */
-    readonly cancelRetryDelaysMs?: readonly number[] | undefined;
+    /** Backoff before each next cancel attempt (the last repeats); the setting's default is {@link cancelRetryDelaysMs}. */
+    readonly cancelRetryDelaysMs: readonly number[];
 }
 
 export interface ReconcileDeps extends OutboxDeps {
@@ -60,7 +60,7 @@ export const cancelRetryDelaysMs: readonly number[] = [60_000, 5 * 60_000, 30 * 
 
 /** The delay before cancel attempt `attempts + 1`, from the configured backoff (its last entry repeats). */
 function retryDelayMs(settings: ReconcileSettings, attempts: number): number {
-    const delays = settings.cancelRetryDelaysMs ?? cancelRetryDelaysMs;
+    const delays = settings.cancelRetryDelaysMs;
     return delays[Math.min(Math.max(attempts, 1) - 1, delays.length - 1)] ?? 0;
 }
 

@@ -1,11 +1,10 @@
-import type { Stored } from '../cancellation/record';
-import { ConcurrencyConflict } from '../cancellation/store';
 import type { Clock } from '../ports/clock';
-import { type Delivery, type DeliveryJob, type DeliveryQueue, type DeliveryStore, retryScheduleMs } from './delivery';
+import { type Delivery, type DeliveryJob, type DeliveryQueue, type DeliveryStore } from './delivery';
 import { WebhookTargetRefused, type WebhookResponse, type WebhookSender } from './sender';
 import { webhookHeaders } from './signature';
 import { activeSecrets } from './signingSecret';
 import type { Subscription, SubscriptionStore } from './subscription';
+import { ConcurrencyConflict, type Stored } from '../shared/stored';
 
 export interface DeliverDeps {
     readonly deliveries: DeliveryStore;
@@ -15,8 +14,8 @@ export interface DeliverDeps {
     readonly clock: Clock;
     /** An endpoint failing every delivery this long is disabled. */
     readonly disableAfterFailingMs: number;
-    /** Delay before each attempt, counted from the previous one; default {@link retryScheduleMs}. */
-    readonly retryScheduleMs?: readonly number[] | undefined;
+    /** Delay before each attempt, counted from the previous one; the setting's default is `retryScheduleMs` (delivery.ts). */
+    readonly retryScheduleMs: readonly number[];
     readonly log: (message: string) => void;
 }
 
@@ -91,7 +90,7 @@ export async function deliver(
         return 'failed';
     }
     await markSubscription(deps, subscription, now, 'failure');
-    const schedule = deps.retryScheduleMs ?? retryScheduleMs;
+    const schedule = deps.retryScheduleMs;
     if (attempt >= schedule.length) {
         await finish(deps, stored, now, 'failed', { ...outcomeFields, attempts: attempt });
         return 'failed';

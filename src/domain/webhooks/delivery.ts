@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { Stored } from '../cancellation/record';
 import type { NotificationEventType } from '../notifications/notificationMessage';
+import type { Stored } from '../shared/stored';
 
 export type DeliveryState = 'pending' | 'succeeded' | 'failed';
 

@@ -1,7 +1,7 @@
-import type { Stored } from '../cancellation/record';
 import type { Delivery, DeliveryPage, DeliveryStore, ListDeliveriesPageQuery } from './delivery';
 import type { Subscription, SubscriptionStore } from './subscription';
 import { mayManageSubscription, type SubscriptionManager } from './subscriptionAccess';
+import type { Stored } from '../shared/stored';
 
 /**
  * Deliveries follow their subscription's owner: an administrator sees every delivery of the tenant, anyone else only

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { Stored } from '../cancellation/record';
-import { ConcurrencyConflict } from '../cancellation/store';
 import type { NotificationMessage } from '../notifications/notificationMessage';
 import type { Clock } from '../ports/clock';
 import type { Delivery, DeliveryJob, DeliveryStore } from './delivery';
+import { ConcurrencyConflict, type Stored } from '../shared/stored';
 
 /**
  * Delays before each re-send of a poisoned notification: about 8.6 hours in all (a long storage outage or a fix
@@ -91,7 +90,7 @@ export async function parkPoisonedDelivery(
             if (!(error instanceof ConcurrencyConflict)) throw error;
         }
     }
-    throw new ConcurrencyConflict(job.deliveryId);
+    throw new ConcurrencyConflict('delivery', job.deliveryId);
 }
 
 export type NotificationParkOutcome = 'redriven' | 'parked';
@@ -133,7 +132,7 @@ export async function parkPoisonedNotification(
             if (!(error instanceof ConcurrencyConflict)) throw error;
         }
     }
-    throw new ConcurrencyConflict(message.messageId);
+    throw new ConcurrencyConflict('parked notification', message.messageId);
 }
 
 /** Longest start of an unreadable message kept for the operator. */

@@ -1,6 +1,6 @@
-import type { Stored } from '../cancellation/record';
 import type { Clock } from '../ports/clock';
 import type { Delivery, DeliveryQueue, DeliveryStore } from './delivery';
+import type { Stored } from '../shared/stored';
 
 export interface ReplayDeps {
     readonly deliveries: DeliveryStore;

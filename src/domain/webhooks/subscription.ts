@@ -1,5 +1,5 @@
 import type { NotificationEventType } from '../notifications/notificationMessage';
-import type { Stored } from '../cancellation/record';
+import type { Stored } from '../shared/stored';
 
 /** A signing secret: `whsec_` + base64 of random bytes (Standard Webhooks). */
 export interface SigningSecret {

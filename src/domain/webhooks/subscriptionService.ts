@@ -1,5 +1,3 @@
-import { ConcurrencyConflict } from '../cancellation/store';
-import type { Stored } from '../cancellation/record';
 import { administratorRole } from '../../auth/permissions';
 import { AppError, BadRequestError, ForbiddenError, NotFoundError } from '../../errors/appError';
 import type { Clock } from '../ports/clock';
@@ -7,6 +5,7 @@ import { newSigningSecret, type RandomBytes, rotateSecrets } from './signingSecr
 import type { Subscription, SubscriptionStore } from './subscription';
 import { mayManageSubscription, type SubscriptionManager } from './subscriptionAccess';
 import { comparableUrl, parseCreateInput, parseUpdateInput } from './subscriptionRules';
+import { ConcurrencyConflict, type Stored } from '../shared/stored';
 
 /**
  * Checks where a notification URL points (DNS, private and metadata ranges…) and throws an AppError 400 saying

@@ -1,11 +1,11 @@
-import type { CancellationRecord, Stored } from '../../../src/domain/cancellation/record';
+import type { CancellationRecord } from '../../../src/domain/cancellation/record';
 import {
     type CancellationPage,
     type CancellationStore,
-    ConcurrencyConflict,
     ItemClaimed,
     type ListCancellationsQuery,
 } from '../../../src/domain/cancellation/store';
+import { ConcurrencyConflict, type Stored } from '../../../src/domain/shared/stored';
 
 /** An in-memory CancellationStore for unit tests of the domain (the Table one is tested on Azurite). */
 export class MemoryCancellationStore implements CancellationStore {
@@ -33,7 +33,8 @@ export class MemoryCancellationStore implements CancellationStore {
 
     update(record: CancellationRecord, etag: string) {
         const current = this.records.get(`${record.tenantId}/${record.id}`);
-        if (!current || current.etag !== etag) return Promise.reject(new ConcurrencyConflict(record.id));
+        if (!current || current.etag !== etag)
+            return Promise.reject(new ConcurrencyConflict('cancellation', record.id));
         return Promise.resolve(this.save(record));
     }
 

@@ -1,5 +1,3 @@
-import type { Stored } from '../../../src/domain/cancellation/record';
-import { ConcurrencyConflict } from '../../../src/domain/cancellation/store';
 import type {
     Delivery,
     DeliveryJob,
@@ -10,6 +8,7 @@ import type {
     ListDeliveriesPageQuery,
     ListDeliveriesQuery,
 } from '../../../src/domain/webhooks/delivery';
+import { ConcurrencyConflict, type Stored } from '../../../src/domain/shared/stored';
 
 /** An in-memory DeliveryStore for unit tests (the Table one is tested on Azurite). */
 export class MemoryDeliveryStore implements DeliveryStore {
@@ -29,7 +28,7 @@ export class MemoryDeliveryStore implements DeliveryStore {
 
     update(delivery: Delivery, etag: string) {
         const current = this.rows.get(`${delivery.tenantId}/${delivery.id}`);
-        if (!current || current.etag !== etag) return Promise.reject(new ConcurrencyConflict(delivery.id));
+        if (!current || current.etag !== etag) return Promise.reject(new ConcurrencyConflict('delivery', delivery.id));
         return Promise.resolve(this.save(delivery));
     }
 
