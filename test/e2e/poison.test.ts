@@ -4,6 +4,7 @@ import { TableClient } from '@azure/data-tables';
 import { QueueClient } from '@azure/storage-queue';
 import { demoIds } from '../../dev/graph-emulator/demoTenant';
 import { devTenant } from '../../dev/identity/devTenant';
+import { createTableClient } from '../../src/adapters/tables/tableClients';
 import { TableDeliveryStore } from '../../src/adapters/tables/deliveryStore';
 import { escapeKeyPart } from '../../src/adapters/tables/tableKeys';
 import { useLocalStack } from '../support/stack';
@@ -133,7 +134,9 @@ describe('poison queues are drained into visible, recoverable state', () => {
             const restore = await spoil('subscriptions', `s_${escapeKeyPart(subscriptionId)}`, { secrets: '{broken' });
             const deliveryId = `msg_poisoned-${queueName}`;
             const now = new Date().toISOString();
-            await TableDeliveryStore.fromConnectionString(local.stack.storageConnectionString).createIfAbsent({
+            await new TableDeliveryStore(
+                createTableClient(local.stack.storageConnectionString, 'deliveries'),
+            ).createIfAbsent({
                 id: deliveryId,
                 tenantId: devTenant.tenantId,
                 subscriptionId,

@@ -2,6 +2,7 @@ import { QueueClient } from '@azure/storage-queue';
 import { Webhook } from 'standardwebhooks';
 import { demoIds } from '../../dev/graph-emulator/demoTenant';
 import { devTenant } from '../../dev/identity/devTenant';
+import { createTableClient } from '../../src/adapters/tables/tableClients';
 import { TableDeliveryStore } from '../../src/adapters/tables/deliveryStore';
 import { useLocalStack } from '../support/stack';
 import { until } from '../support/until';
@@ -165,7 +166,7 @@ describe('webhook notifications end to end (gateway → queue functions → sign
     }, 30_000);
 
     it('lists deliveries newest first a page at a time, following @odata.nextLink', async () => {
-        const store = TableDeliveryStore.fromConnectionString(local.stack.storageConnectionString);
+        const store = new TableDeliveryStore(createTableClient(local.stack.storageConnectionString, 'deliveries'));
         const ids = [0, 1, 2, 3, 4].map((n) => `msg_paging-${n}`);
         for (const [n, id] of ids.entries()) {
             const at = new Date(Date.UTC(2026, 0, 1, 0, n)).toISOString();

@@ -1,5 +1,5 @@
 import type { DeliveryJob, DeliveryLane, DeliveryQueue } from '../../domain/webhooks/delivery';
-import { JsonQueue } from './jsonQueue';
+import { type JsonQueue } from './jsonQueue';
 
 /** The first-attempt lane's queue (first attempts to subscriptions in good standing). */
 export const deliveriesQueueName = 'webhook-deliveries';
@@ -15,13 +15,6 @@ export const deliveryQueueNames: Readonly<Record<DeliveryLane, string>> = {
 /** {@link DeliveryQueue} on one Storage queue per lane; a delay becomes the message's visibility timeout. */
 export class StorageDeliveryQueue implements DeliveryQueue {
     constructor(private readonly lanes: Readonly<Record<DeliveryLane, JsonQueue>>) {}
-
-    static fromConnectionString(connectionString: string): StorageDeliveryQueue {
-        return new StorageDeliveryQueue({
-            first: JsonQueue.fromConnectionString(connectionString, deliveryQueueNames.first),
-            retry: JsonQueue.fromConnectionString(connectionString, deliveryQueueNames.retry),
-        });
-    }
 
     enqueue(job: DeliveryJob, delayMs: number, lane: DeliveryLane): Promise<void> {
         return this.lanes[lane].send(job, Math.ceil(delayMs / 1000));

@@ -1,4 +1,4 @@
-import { QueueClient, RestError } from '@azure/storage-queue';
+import { type QueueClient, RestError } from '@azure/storage-queue';
 import { encodeQueueMessage } from './queueMessageCodec';
 
 /** Storage queues accept messages up to 64 KiB of (base64) text. */
@@ -13,10 +13,6 @@ export class JsonQueue {
     private ready: Promise<QueueClient> | undefined;
 
     constructor(readonly client: QueueClient) {}
-
-    static fromConnectionString(connectionString: string, queueName: string): JsonQueue {
-        return new JsonQueue(new QueueClient(connectionString, queueName));
-    }
 
     async send(value: unknown, visibilityTimeoutSeconds?: number): Promise<void> {
         if (

@@ -1,4 +1,4 @@
-import { QueueClient } from '@azure/storage-queue';
+import type { QueueClient } from '@azure/storage-queue';
 import {
     type NotificationMessage,
     type NotificationQueue,
@@ -24,13 +24,6 @@ export class StorageNotificationQueue implements NotificationQueue {
 
     constructor(readonly client: QueueClient) {
         this.queue = new JsonQueue(client);
-    }
-
-    static fromConnectionString(
-        connectionString: string,
-        queueName = notificationsQueueName,
-    ): StorageNotificationQueue {
-        return new StorageNotificationQueue(new QueueClient(connectionString, queueName));
     }
 
     async enqueue(message: NotificationMessage, options: EnqueueOptions = {}): Promise<void> {

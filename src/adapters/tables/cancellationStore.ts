@@ -26,7 +26,7 @@ import {
     maxServicePage,
     readRange,
 } from './keyRange';
-import { createTableClient, EnsuredTable, getEntityOrNull, statusOf } from './tableClients';
+import { EnsuredTable, getEntityOrNull, statusOf } from './tableClients';
 import { canonicalInstant, odataString } from './tableKeys';
 import { ConcurrencyConflict, type Stored } from '../../domain/shared/stored';
 
@@ -69,10 +69,6 @@ export class TableCancellationStore implements CancellationStore {
 
     constructor(client: TableClient) {
         this.table = new EnsuredTable(client);
-    }
-
-    static fromConnectionString(connectionString: string, tableName = 'cancellations'): TableCancellationStore {
-        return new TableCancellationStore(createTableClient(connectionString, tableName));
     }
 
     async create(record: CancellationRecord, replaces?: string): Promise<Stored<CancellationRecord>> {

@@ -31,7 +31,7 @@ import {
     maxServicePage,
     readRange,
 } from './keyRange';
-import { createTableClient, EnsuredTable, getEntityOrNull, statusOf } from './tableClients';
+import { EnsuredTable, getEntityOrNull, statusOf } from './tableClients';
 import { invertedTime, odataString } from './tableKeys';
 import { ConcurrencyConflict, type Stored } from '../../domain/shared/stored';
 
@@ -72,10 +72,6 @@ export class TableDeliveryStore implements DeliveryStore {
 
     constructor(client: TableClient) {
         this.table = new EnsuredTable(client);
-    }
-
-    static fromConnectionString(connectionString: string, tableName = 'deliveries'): TableDeliveryStore {
-        return new TableDeliveryStore(createTableClient(connectionString, tableName));
     }
 
     async createIfAbsent(delivery: Delivery): Promise<Stored<Delivery>> {

@@ -1,7 +1,7 @@
 import { odata, type TableClient, type TableEntity, type TableEntityResult } from '@azure/data-tables';
 import type { BeginResult, IdempotencyEntry, IdempotencyStore, StoredResponse } from '../../domain/idempotency/store';
 import { entitySize, getText, putText } from './entityText';
-import { createTableClient, EnsuredTable, getEntityOrNull, statusOf } from './tableClients';
+import { EnsuredTable, getEntityOrNull, statusOf } from './tableClients';
 import { escapeKeyPart } from './tableKeys';
 
 /** `complete` found the claim taken over (its lock ran out and another request claimed the key). */
@@ -41,14 +41,6 @@ export class TableIdempotencyStore implements IdempotencyStore {
     constructor(client: TableClient, options: TableIdempotencyStoreOptions = {}) {
         this.table = new EnsuredTable(client);
         this.retentionMs = Math.max(options.retentionMs ?? day, day);
-    }
-
-    static fromConnectionString(
-        connectionString: string,
-        tableName = 'idempotency',
-        options: TableIdempotencyStoreOptions = {},
-    ): TableIdempotencyStore {
-        return new TableIdempotencyStore(createTableClient(connectionString, tableName), options);
     }
 
     async begin(scope: string, key: string, fingerprint: string, now: Date, lockMs: number): Promise<BeginResult> {

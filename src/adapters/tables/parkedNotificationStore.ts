@@ -7,7 +7,7 @@ import type {
     ParkedNotificationStore,
 } from '../../domain/webhooks/poison';
 import { decodeToken, encodeToken, type Entity, etagOfEntity } from './keyRange';
-import { createTableClient, EnsuredTable, getEntityOrNull, statusOf } from './tableClients';
+import { EnsuredTable, getEntityOrNull, statusOf } from './tableClients';
 import { escapeKeyPart, odataString } from './tableKeys';
 import { ConcurrencyConflict, type Stored } from '../../domain/shared/stored';
 
@@ -56,10 +56,6 @@ export class TableParkedNotificationStore implements ParkedNotificationStore {
 
     constructor(client: TableClient) {
         this.table = new EnsuredTable(client);
-    }
-
-    static fromConnectionString(connectionString: string, tableName = 'parkednotifications') {
-        return new TableParkedNotificationStore(createTableClient(connectionString, tableName));
     }
 
     async get(tenantId: string, id: string): Promise<Stored<ParkedNotification> | null> {

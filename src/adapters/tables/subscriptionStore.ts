@@ -2,7 +2,7 @@ import type { TableClient, TableEntity } from '@azure/data-tables';
 import { z } from 'zod';
 import { notificationEventTypes, type NotificationEventType } from '../../domain/notifications/notificationMessage';
 import type { Subscription, SubscriptionStore } from '../../domain/webhooks/subscription';
-import { createTableClient, EnsuredTable, statusOf } from './tableClients';
+import { EnsuredTable, statusOf } from './tableClients';
 import { escapeKeyPart, odataString } from './tableKeys';
 import { ConcurrencyConflict, type Stored } from '../../domain/shared/stored';
 
@@ -32,10 +32,6 @@ export class TableSubscriptionStore implements SubscriptionStore {
 
     constructor(client: TableClient) {
         this.table = new EnsuredTable(client);
-    }
-
-    static fromConnectionString(connectionString: string, tableName = 'subscriptions'): TableSubscriptionStore {
-        return new TableSubscriptionStore(createTableClient(connectionString, tableName));
     }
 
     async create(subscription: Subscription): Promise<Stored<Subscription>> {
