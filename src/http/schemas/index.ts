@@ -349,8 +349,16 @@ export const reconcileSummarySchema = z.object({
 /** `GET /api/openapi.json`: an OpenAPI 3.0 document (its own schema is OpenAPI's). */
 export const openApiDocumentSchema = z.object({
     openapi: z.string(),
-    info: z.object({ title: z.string(), version: z.string() }),
+    info: z.object({ title: z.string(), version: z.string(), description: z.string().optional() }),
+    servers: z.array(z.object({ url: z.string() })).optional(),
     paths: z.record(z.string(), z.unknown()),
+    components: z
+        .object({
+            schemas: z.record(z.string(), z.unknown()).optional(),
+            responses: z.record(z.string(), z.unknown()).optional(),
+            securitySchemes: z.record(z.string(), z.unknown()).optional(),
+        })
+        .optional(),
 });
 
 export type HealthView = z.infer<typeof healthSchema>;
