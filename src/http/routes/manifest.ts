@@ -9,7 +9,6 @@ import { healthHandler } from '../handlers/health';
 import { openApiHandler } from '../handlers/openapi';
 import { listParkedNotificationsHandler, redriveParkedNotificationHandler } from '../handlers/parkedNotifications';
 import { reconcileNowHandler } from '../handlers/reconcile';
-import { whoAmIHandler } from '../handlers/whoAmI';
 import {
     createSubscriptionHandler,
     deleteSubscriptionHandler,
@@ -46,7 +45,6 @@ import {
     subscriptionUpdateBody,
     subscriptionViewSchema,
     webhookPayloadSchema,
-    whoAmISchema,
 } from '../schemas';
 import { type Access, defineRoute, type HttpRoute } from './contract';
 import { eventCancelRoutes } from './eventCancelRoutes';
@@ -406,22 +404,6 @@ export const httpRoutes: readonly HttpRoute[] = [
         access: administrators,
         response: { status: 200, description: 'The summary of the pass.', schema: reconcileSummarySchema },
         handler: (services) => reconcileNowHandler({ reconcile: services.reconcile }),
-    }),
-    defineRoute({
-        name: 'whoAmI',
-        template: 'whoami',
-        method: 'GET',
-        summary: 'Who the gateway takes the caller for',
-        tags: ['Operations'],
-        access: readRecords,
-        response: { status: 200, description: 'The caller.', schema: whoAmISchema },
-        handler: whoAmIHandler,
-        connector: {
-            operationId: 'WhoAmI',
-            summary: 'Who am I',
-            description: 'The identity the gateway sees for this connection.',
-            success: { description: 'OK', definition: 'WhoAmI' },
-        },
     }),
     defineRoute({
         name: 'getOpenApiDocument',

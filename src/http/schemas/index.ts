@@ -364,13 +364,6 @@ export const openApiDocumentSchema = z.object({
 export type HealthView = z.infer<typeof healthSchema>;
 export type ReconcileSummaryView = z.infer<typeof reconcileSummarySchema>;
 
-export const whoAmISchema = z.object({
-    kind: z.enum(['user', 'app']),
-    objectId: z.string(),
-    administrator: z.boolean(),
-});
-export type WhoAmI = z.infer<typeof whoAmISchema>;
-
 // ---- Errors ----
 
 /** Graph's error envelope. */
