@@ -12,7 +12,7 @@ import { repoRoot } from '../paths';
  * - `single` (the default, what `npm run package` deploys): one `functions/index.js` that requires every entry in
  *   name order, so the `@azure/functions` library, the SDKs and the composition root (`getServices()`) exist once,
  *   as with the tsc output.
- * - `per-function` (`--per-function`): one bundle per entry (`functions/cancelEvent.js`, …). Each bundle carries
+ * - `per-function` (`--per-function`): one bundle per entry (`functions/httpRoutes.js`, …). Each bundle carries
  *   its own copy of the library, the SDKs and the composition root (11 × ~2.6 MB, 11 service graphs), so it loads
  *   several times slower (bench:startup measures it) and is kept only for comparison.
  *

@@ -2,6 +2,7 @@ import type { HttpResponseInit } from '@azure/functions';
 import type { Caller } from '../auth/caller';
 import type { CancelOutcome } from '../domain/cancellation/cancellationService';
 import type { Actor } from '../domain/cancellation/record';
+import { publicPath } from './routes/routePrefix';
 
 export function actorOf(caller: Caller): Actor {
     return {
@@ -17,7 +18,7 @@ export function cancelledResponse(outcome: CancelOutcome, status: 202 | 204): Ht
     return {
         status,
         headers: {
-            Location: `/api/cancellations/${outcome.record.id}`,
+            Location: publicPath(`cancellations/${outcome.record.id}`),
             ...(outcome.replayed ? { 'Cancellation-Replayed': 'true' } : {}),
         },
     };

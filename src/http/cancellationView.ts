@@ -1,7 +1,8 @@
 import { type CancellationRecord, historyOf } from '../domain/cancellation/record';
+import type { CancellationView } from './schemas';
 
 /** A cancellation record as `GET /api/cancellations…` shows it (storage bookkeeping left out). */
-export function cancellationView(record: CancellationRecord) {
+export function cancellationView(record: CancellationRecord): CancellationView {
     return {
         id: record.id,
         kind: record.kind,
@@ -24,8 +25,8 @@ export function cancellationView(record: CancellationRecord) {
         },
         comment: record.comment,
         cancellationMessage: record.cancellationMessage,
-        recipients: record.audience,
-        graphRequestIds: record.graphRequestIds,
+        recipients: [...record.audience],
+        graphRequestIds: [...record.graphRequestIds],
         attempts: record.attempts,
         attemptHistory: historyOf(record).map((attempt) => ({
             requestedBy: attempt.actor,

@@ -10,6 +10,7 @@ import {
     swagger2Schema,
     withoutExtensions,
 } from '../../src/http/openapi';
+import { httpRoutes } from '../../src/http/routes/manifest';
 import { routeTable } from '../../src/http/routes/routeTable';
 import { webhookPayloadSchema } from '../../src/http/schemas';
 
@@ -149,7 +150,7 @@ describe('the connector definition (connector/apiDefinition.swagger.json)', () =
 
 describe('the OpenAPI 3 document', () => {
     it('validates and covers every route and method of routeTable', async () => {
-        const doc = buildOpenApi3('https://cancel-gateway.example/api');
+        const doc = buildOpenApi3(httpRoutes, 'https://cancel-gateway.example/api');
         await expect(SwaggerParser.validate(structuredClone(doc) as never)).resolves.toBeDefined();
         for (const entry of routeTable) {
             const item = doc.paths[`/${entry.route}`] as Record<string, unknown> | undefined;

@@ -41,7 +41,7 @@ const refused: readonly (readonly [string, string, RegExp])[] = [
         /adapters/,
     ],
     ['src/http/handle.ts', "import { repoRoot as imported } from '../../dev/paths';", /never import dev/],
-    ['functions/health.ts', "import { repoRoot as imported } from '../dev/paths';", /never import dev/],
+    ['functions/httpRoutes.ts', "import { repoRoot as imported } from '../dev/paths';", /never import dev/],
     ['dev/graph-emulator/ids.ts', "import { Permission as imported } from '../../src/auth/permissions';", /emulator/],
 ];
 

@@ -4,6 +4,8 @@ import { cachedHealth } from '../../src/health/cachedHealth';
 import type { HealthProbe } from '../../src/health/checkHealth';
 import { UnauthorizedError } from '../../src/errors/appError';
 import { healthHandler } from '../../src/http/handlers/health';
+import { httpRoutes } from '../../src/http/routes/manifest';
+import { routeEdge } from '../../src/http/routes/serveRoute';
 import { userCaller, alice } from '../auth/fakes';
 
 const up = (name: string): HealthProbe => ({ name, check: () => Promise.resolve() });
@@ -44,10 +46,9 @@ async function call(
     probes: HealthProbe[],
     { timeoutMs = 200, authorization }: { timeoutMs?: number; authorization?: string } = {},
 ) {
-    const handler = healthHandler({
-        tokens,
-        health: cachedHealth(probes, { probeTimeoutMs: timeoutMs, cacheMs: 0, now: () => 0 }),
-    });
+    const route = httpRoutes.find((r) => r.name === 'health')!;
+    const health = cachedHealth(probes, { probeTimeoutMs: timeoutMs, cacheMs: 0, now: () => 0 });
+    const handler = routeEdge(route, healthHandler({ tokens, health }), tokens);
     const request = new HttpRequest({
         url: 'http://127.0.0.1:7071/api/health',
         method: 'GET',

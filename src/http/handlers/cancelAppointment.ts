@@ -1,18 +1,14 @@
-import { routePermissions, requirePermission } from '../../auth/permissions';
-import type { TokenValidator } from '../../auth/tokenValidator';
 import type { BookingAccessDependencies } from '../../domain/access/accessDependencies';
 import { authorizeBookingBusiness } from '../../domain/access/authorizeBookingBusiness';
 import type { CancellationService } from '../../domain/cancellation/cancellationService';
 import { BadRequestError } from '../../errors/appError';
-import { actionParameters, readJsonObject } from '../body';
 import { actorOf, cancelledResponse } from '../cancelResponses';
-import { type EdgeHandler, handle } from '../handle';
 import { graphVersion, routeId } from '../ids';
 import { idempotentCancel, type IdempotencyOptions } from '../idempotency';
-import { cancelAppointmentParameters } from '../schemas';
+import type { RouteHandler } from '../routes/contract';
+import type { CancelAppointmentBody } from '../schemas';
 
 export interface CancelAppointmentDeps {
-    readonly tokens: TokenValidator;
     readonly access: BookingAccessDependencies;
     readonly cancellations: CancellationService;
     readonly idempotency: IdempotencyOptions;
@@ -29,23 +25,16 @@ export type BookingRouteForm = 'solutions' | 'legacyBeta';
 export function cancelAppointmentHandler(
     route: { readonly route: string; readonly form: BookingRouteForm },
     deps: CancelAppointmentDeps,
-): EdgeHandler {
+): RouteHandler<CancelAppointmentBody> {
     const { form } = route;
-    return handle(async (request, _context, scope) => {
-        const caller = await deps.tokens.authenticate(request.headers.get('authorization'));
-        requirePermission(caller, routePermissions.bookingCancel);
-
-        const version = graphVersion(request.params.version);
+    return async ({ request, scope, caller, params, body }) => {
+        const version = graphVersion(params.version);
         if (form === 'legacyBeta' && version !== 'beta') {
             throw new BadRequestError('BadRequest', "Resource not found for the segment 'bookingBusinesses'.");
         }
-        const businessId = routeId(request.params.businessId);
-        const appointmentId = routeId(request.params.appointmentId);
-        const { cancellationMessage } = actionParameters(
-            await readJsonObject(request),
-            'cancel',
-            cancelAppointmentParameters,
-        );
+        const businessId = routeId(params.businessId);
+        const appointmentId = routeId(params.appointmentId);
+        const cancellationMessage = body.cancellationMessage ?? undefined;
         const message = cancellationMessage?.trim() ? cancellationMessage : deps.defaultCancellationMessage;
 
         await authorizeBookingBusiness(caller, businessId, deps.access);
@@ -70,5 +59,5 @@ export function cancelAppointmentHandler(
                 return cancelledResponse(outcome, 204);
             },
         );
-    });
+    };
 }

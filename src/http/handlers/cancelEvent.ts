@@ -1,36 +1,29 @@
-import { routePermissions, requirePermission } from '../../auth/permissions';
-import type { TokenValidator } from '../../auth/tokenValidator';
 import type { MailboxAccessDependencies } from '../../domain/access/accessDependencies';
 import { authorizeMailbox, type MailboxTarget } from '../../domain/access/authorizeMailbox';
 import type { CancellationService } from '../../domain/cancellation/cancellationService';
-import { actionParameters, readJsonObject } from '../body';
 import { actorOf, cancelledResponse } from '../cancelResponses';
-import { type EdgeHandler, handle } from '../handle';
 import { graphVersion, routeId } from '../ids';
 import { idempotentCancel, type IdempotencyOptions } from '../idempotency';
+import type { RouteHandler } from '../routes/contract';
 import { type EventCancelRoute, graphEventPath } from '../routes/eventCancelRoutes';
-import { cancelEventParameters } from '../schemas';
+import type { CancelEventBody } from '../schemas';
 
 export interface CancelEventDeps {
-    readonly tokens: TokenValidator;
     readonly access: MailboxAccessDependencies;
     readonly cancellations: CancellationService;
     readonly idempotency: IdempotencyOptions;
 }
 
 /** `POST /api/{version}/…/events/{id}/cancel`, one handler per route form. */
-export function cancelEventHandler(route: EventCancelRoute, deps: CancelEventDeps): EdgeHandler {
-    return handle(async (request, _context, scope) => {
-        const caller = await deps.tokens.authenticate(request.headers.get('authorization'));
-        requirePermission(caller, routePermissions.eventCancel);
-
-        const { params } = request;
+export function cancelEventHandler(route: EventCancelRoute, deps: CancelEventDeps): RouteHandler<CancelEventBody> {
+    return async ({ request, scope, caller, params, body }) => {
         const version = graphVersion(params.version);
+        const optionalId = (value: string | undefined) => (value === undefined ? undefined : routeId(value));
         const ids = {
             eventId: routeId(params.eventId),
-            calendarId: params.calendarId === undefined ? undefined : routeId(params.calendarId),
-            calendarGroupId: params.calendarGroupId === undefined ? undefined : routeId(params.calendarGroupId),
-            seriesMasterId: params.seriesMasterId === undefined ? undefined : routeId(params.seriesMasterId),
+            calendarId: optionalId(params.calendarId),
+            calendarGroupId: optionalId(params.calendarGroupId),
+            seriesMasterId: optionalId(params.seriesMasterId),
         };
         const target: MailboxTarget =
             route.owner === 'me'
@@ -38,7 +31,7 @@ export function cancelEventHandler(route: EventCancelRoute, deps: CancelEventDep
                 : route.owner === 'users'
                   ? { kind: 'user', idOrUpn: routeId(params.owner) }
                   : { kind: 'group', groupId: routeId(params.owner) };
-        const { comment } = actionParameters(await readJsonObject(request), 'cancel', cancelEventParameters);
+        const comment = body.comment ?? undefined;
 
         const mailbox = await authorizeMailbox(caller, target, deps.access);
         const owner = mailbox.kind === 'user' ? mailbox.userId : mailbox.groupId;
@@ -55,5 +48,5 @@ export function cancelEventHandler(route: EventCancelRoute, deps: CancelEventDep
             });
             return cancelledResponse(outcome, 202);
         });
-    });
+    };
 }

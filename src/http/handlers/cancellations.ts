@@ -1,49 +1,40 @@
-import { isAdministrator, requirePermissionOrAdministrator, routePermissions } from '../../auth/permissions';
-import type { TokenValidator } from '../../auth/tokenValidator';
+import { isAdministrator } from '../../auth/permissions';
 import { type CancellationRecord } from '../../domain/cancellation/record';
 import type { CancellationStore } from '../../domain/cancellation/store';
 import { mayReadRecord } from '../../domain/access/readRules';
-import { BadRequestError, NotFoundError } from '../../errors/appError';
+import { NotFoundError } from '../../errors/appError';
 import { cancellationView } from '../cancellationView';
-import { type EdgeHandler, handle } from '../handle';
 import { routeId } from '../ids';
-import { cancellationsListQuery as listQuery, defaultCancellationsPageSize as defaultPageSize } from '../schemas';
+import { nextLink } from '../nextLink';
+import type { RouteHandler } from '../routes/contract';
+import {
+    type CancellationList,
+    type CancellationsQuery,
+    type CancellationView,
+    defaultCancellationsPageSize as defaultPageSize,
+} from '../schemas';
 
 export interface CancellationsDeps {
-    readonly tokens: TokenValidator;
     readonly store: CancellationStore;
 }
 
-const cancelPermissions = [...routePermissions.eventCancel, ...routePermissions.bookingCancel];
-
 /** `GET /api/cancellations/{id}`. Someone else's record answers 404, so ids reveal nothing. */
-export function getCancellationHandler(deps: CancellationsDeps): EdgeHandler {
-    return handle(async (request) => {
-        const caller = await deps.tokens.authenticate(request.headers.get('authorization'));
-        requirePermissionOrAdministrator(caller, cancelPermissions);
-        const id = routeId(request.params.id);
+export function getCancellationHandler(deps: CancellationsDeps): RouteHandler<undefined, undefined, CancellationView> {
+    return async ({ caller, params }) => {
+        const id = routeId(params.id);
         const stored = await deps.store.get(caller.tenantId, id);
         if (!stored || !mayReadRecord(caller, stored.value)) {
             throw new NotFoundError(`Cancellation '${id}' was not found.`, 'itemNotFound');
         }
         return { status: 200, jsonBody: cancellationView(stored.value) };
-    });
+    };
 }
 
 /** `GET /api/cancellations?state=&since=&$top=&$skiptoken=`: the caller's own records, or every record for admins. */
-export function listCancellationsHandler(deps: CancellationsDeps): EdgeHandler {
-    return handle(async (request) => {
-        const caller = await deps.tokens.authenticate(request.headers.get('authorization'));
-        requirePermissionOrAdministrator(caller, cancelPermissions);
-        const parsed = listQuery.safeParse(Object.fromEntries(request.query.entries()));
-        if (!parsed.success) {
-            const issue = parsed.error.issues[0];
-            throw new BadRequestError(
-                'invalidRequest',
-                `Invalid query parameter '${String(issue?.path[0])}': ${issue?.message}`,
-            );
-        }
-        const query = parsed.data;
+export function listCancellationsHandler(
+    deps: CancellationsDeps,
+): RouteHandler<undefined, CancellationsQuery, CancellationList> {
+    return async ({ request, caller, query }) => {
         const page = await deps.store.list({
             tenantId: caller.tenantId,
             actorObjectId: isAdministrator(caller) ? undefined : caller.objectId,
@@ -52,12 +43,9 @@ export function listCancellationsHandler(deps: CancellationsDeps): EdgeHandler {
             pageSize: query.$top ?? defaultPageSize,
             continuationToken: query.$skiptoken,
         });
-        const body: Record<string, unknown> = { value: page.items.map(cancellationView) };
-        if (page.continuationToken) {
-            const next = new URL(request.url);
-            next.searchParams.set('$skiptoken', page.continuationToken);
-            body['@odata.nextLink'] = next.toString();
-        }
-        return { status: 200, jsonBody: body };
-    });
+        return {
+            status: 200,
+            jsonBody: { value: page.items.map(cancellationView), ...nextLink(request, page.continuationToken) },
+        };
+    };
 }

@@ -1,6 +1,7 @@
 import type { TokenValidator } from '../../auth/tokenValidator';
-import type { HealthReport, ProbeResult } from '../../health/checkHealth';
-import { type EdgeHandler, handle } from '../handle';
+import type { HealthReport } from '../../health/checkHealth';
+import type { RouteHandler } from '../routes/contract';
+import type { HealthView } from '../schemas';
 
 export interface HealthDeps {
     readonly tokens: TokenValidator;
@@ -8,14 +9,8 @@ export interface HealthDeps {
     readonly health: () => Promise<HealthReport>;
 }
 
-/** What anonymous callers see: up or down per dependency, not why. */
-interface HealthStatus {
-    readonly status: HealthReport['status'];
-    readonly checks: Readonly<Record<string, { readonly status: ProbeResult['status'] }>>;
-}
-
-/** Drops each probe's reason (credential or network error text) and timing. */
-function withoutDetail(report: HealthReport): HealthStatus {
+/** Drops each probe's reason (credential or network error text) and timing: what anonymous callers see. */
+function withoutDetail(report: HealthReport): HealthView {
     const checks = Object.fromEntries(Object.entries(report.checks).map(([name, { status }]) => [name, { status }]));
     return { status: report.status, checks };
 }
@@ -25,8 +20,8 @@ function withoutDetail(report: HealthReport): HealthStatus {
  * balancers, uptime checks) get the status only; any valid token of the tenant for this API also gets each probe's
  * duration and reason. A token that is sent must be valid (401 otherwise, as on every route).
  */
-export function healthHandler(deps: HealthDeps): EdgeHandler {
-    return handle(async (request) => {
+export function healthHandler(deps: HealthDeps): RouteHandler<undefined, undefined, HealthView, undefined> {
+    return async ({ request }) => {
         const authorization = request.headers.get('authorization');
         if (authorization !== null) await deps.tokens.authenticate(authorization);
         const report = await deps.health();
@@ -35,5 +30,5 @@ export function healthHandler(deps: HealthDeps): EdgeHandler {
             headers: { 'Cache-Control': 'no-store' },
             jsonBody: authorization === null ? withoutDetail(report) : report,
         };
-    });
+    };
 }

@@ -1,6 +1,7 @@
 import type { HttpMethod } from '@azure/functions';
 import { AppError, BadRequestError } from '../../errors/appError';
 import { type EdgeHandler, handle } from '../handle';
+import { routePrefix } from '../routes/routePrefix';
 import { type RouteEntry, templateMatches } from '../routes/routeTable';
 
 /**
@@ -8,7 +9,7 @@ import { type RouteEntry, templateMatches } from '../routes/routeTable';
  * method gets 405 and `Allow`, and a served path with an empty id (which the host does not route) gets Graph's
  * malformed-id 400, instead of the host's empty responses.
  */
-export function notFoundHandler(routes: readonly RouteEntry[], routePrefix: string): EdgeHandler {
+export function notFoundHandler(routes: readonly RouteEntry[]): EdgeHandler {
     return handle((request) => {
         const pathname = safeDecode(new URL(request.url).pathname);
         const prefix = routePrefix ? `/${routePrefix}/` : '/';

@@ -1,17 +1,13 @@
-import type { z } from 'zod';
-import { requireAdministrator } from '../../auth/permissions';
-import type { TokenValidator } from '../../auth/tokenValidator';
 import { type ParkedNotification, type PoisonDeps, redriveParkedNotification } from '../../domain/webhooks/poison';
 import { BadRequestError, NotFoundError } from '../../errors/appError';
-import { type EdgeHandler, handle } from '../handle';
 import { routeId } from '../ids';
-import { parkedNotificationsListQuery as listQuery } from '../schemas';
+import { nextLink } from '../nextLink';
+import type { RouteHandler } from '../routes/contract';
+import type { ParkedNotificationList, ParkedNotificationsQuery, ParkedNotificationView } from '../schemas';
 
-export interface ParkedNotificationsDeps extends Pick<PoisonDeps, 'parked' | 'redrive' | 'clock'> {
-    readonly tokens: TokenValidator;
-}
+export type ParkedNotificationsDeps = Pick<PoisonDeps, 'parked' | 'redrive' | 'clock'>;
 
-function parkedView(parked: ParkedNotification) {
+function parkedView(parked: ParkedNotification): ParkedNotificationView {
     return {
         id: parked.id,
         state: parked.state,
@@ -25,40 +21,30 @@ function parkedView(parked: ParkedNotification) {
     };
 }
 
-function invalid(error: z.ZodError): BadRequestError {
-    const issue = error.issues[0];
-    return new BadRequestError('invalidRequest', `Invalid '${issue?.path.join('.') || 'request'}': ${issue?.message}`);
-}
-
 /** `GET /api/parkedNotifications?$top=&$skiptoken=` (admins): notifications whose fan-out was poisoned. */
-export function listParkedNotificationsHandler(deps: ParkedNotificationsDeps): EdgeHandler {
-    return handle(async (request) => {
-        const caller = await deps.tokens.authenticate(request.headers.get('authorization'));
-        requireAdministrator(caller);
-        const parsed = listQuery.safeParse(Object.fromEntries(request.query.entries()));
-        if (!parsed.success) throw invalid(parsed.error);
-        const page = await deps.parked.list(caller.tenantId, parsed.data.$top ?? 50, parsed.data.$skiptoken);
-        const body: Record<string, unknown> = { value: page.items.map(parkedView) };
-        if (page.continuationToken) {
-            const next = new URL(request.url);
-            next.searchParams.set('$skiptoken', page.continuationToken);
-            body['@odata.nextLink'] = next.toString();
-        }
-        return { status: 200, jsonBody: body };
-    });
+export function listParkedNotificationsHandler(
+    deps: ParkedNotificationsDeps,
+): RouteHandler<undefined, ParkedNotificationsQuery, ParkedNotificationList> {
+    return async ({ request, caller, query }) => {
+        const page = await deps.parked.list(caller.tenantId, query.$top ?? 50, query.$skiptoken);
+        return {
+            status: 200,
+            jsonBody: { value: page.items.map(parkedView), ...nextLink(request, page.continuationToken) },
+        };
+    };
 }
 
 /** `POST /api/parkedNotifications/{id}/redrive` (admins): sends a parked notification again now. */
-export function redriveParkedNotificationHandler(deps: ParkedNotificationsDeps): EdgeHandler {
-    return handle(async (request) => {
-        const caller = await deps.tokens.authenticate(request.headers.get('authorization'));
-        requireAdministrator(caller);
-        const id = routeId(request.params.id);
+export function redriveParkedNotificationHandler(
+    deps: ParkedNotificationsDeps,
+): RouteHandler<undefined, undefined, ParkedNotificationView> {
+    return async ({ caller, params }) => {
+        const id = routeId(params.id);
         const stored = await deps.parked.get(caller.tenantId, id);
         if (!stored) throw new NotFoundError(`Parked notification '${id}' was not found.`, 'itemNotFound');
         if (stored.value.message === undefined) {
             throw new BadRequestError('notRedrivable', 'An unreadable message cannot be sent again.');
         }
         return { status: 202, jsonBody: parkedView(await redriveParkedNotification(stored, deps)) };
-    });
+    };
 }

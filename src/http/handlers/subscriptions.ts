@@ -1,31 +1,27 @@
 import type { HttpRequest } from '@azure/functions';
-import { requirePermissionOrAdministrator, routePermissions } from '../../auth/permissions';
-import type { TokenValidator } from '../../auth/tokenValidator';
 import type { Subscription } from '../../domain/webhooks/subscription';
-import { subscriptionManager, type SubscriptionManager } from '../../domain/webhooks/subscriptionAccess';
+import { subscriptionManager } from '../../domain/webhooks/subscriptionAccess';
 import type { SubscriptionService } from '../../domain/webhooks/subscriptionService';
-import { BadRequestError } from '../../errors/appError';
-import { readJsonObject } from '../body';
-import { type EdgeHandler, handle } from '../handle';
 import { routeId } from '../ids';
+import type { RouteHandler } from '../routes/contract';
+import type { RotatedSecret, SubscriptionCreated, SubscriptionList, SubscriptionView } from '../schemas';
 
+/**
+ * Subscriptions.ReadWrite.All, or an administrator (the manifest checks it); who they are decides which
+ * subscriptions they see (`subscriptionManager`).
+ */
 export interface SubscriptionsDeps {
-    readonly tokens: TokenValidator;
     readonly subscriptions: SubscriptionService;
 }
 
-/** Route templates (below the `api` prefix) and their methods, for the functions and the catch-all's table. */
-export const subscriptionRoutes = {
-    subscriptions: 'subscriptions',
-    subscription: 'subscriptions/{id}',
-    rotateSecret: 'subscriptions/{id}/rotateSecret',
-} as const;
+/** A body the domain's rules check field by field (`parseCreateInput`, `parseUpdateInput`). */
+type RawBody = Readonly<Record<string, unknown>>;
 
 /** Responses that carry a signing secret must not be cached anywhere. */
 const noStore = { 'Cache-Control': 'no-store' };
 
 /** What GET and PATCH show: never a secret. */
-export function subscriptionView(subscription: Subscription) {
+export function subscriptionView(subscription: Subscription): SubscriptionView {
     return {
         id: subscription.id,
         notificationUrl: subscription.notificationUrl,
@@ -41,20 +37,13 @@ export function subscriptionView(subscription: Subscription) {
 }
 
 /** The view a new subscription is answered with: no disabled reason or modification time yet. */
-function createdView(subscription: Subscription) {
+function createdView(subscription: Subscription): Omit<SubscriptionCreated, 'secret'> {
     const {
         disabledReason: _disabledReason,
         lastModifiedDateTime: _lastModified,
         ...view
     } = subscriptionView(subscription);
     return view;
-}
-
-/** Subscriptions.ReadWrite.All, or an administrator; who they are decides which subscriptions they see. */
-async function authorized(deps: SubscriptionsDeps, request: HttpRequest): Promise<SubscriptionManager> {
-    const caller = await deps.tokens.authenticate(request.headers.get('authorization'));
-    requirePermissionOrAdministrator(caller, routePermissions.subscriptions);
-    return subscriptionManager(caller);
 }
 
 /** The absolute URL of a new subscription: the request's own URL (scheme, host, route prefix) plus its id. */
@@ -65,75 +54,63 @@ function locationOf(request: HttpRequest, id: string): string {
 }
 
 /** `POST /api/subscriptions` → 201 with `Location` and the signing secret (the only time it is shown). */
-export function createSubscriptionHandler(deps: SubscriptionsDeps): EdgeHandler {
-    return handle(async (request) => {
-        const manager = await authorized(deps, request);
-        const body = await readJsonObject(request);
-        const { subscription, secret } = await deps.subscriptions.create(manager, body);
+export function createSubscriptionHandler(
+    deps: SubscriptionsDeps,
+): RouteHandler<RawBody, undefined, SubscriptionCreated> {
+    return async ({ request, caller, body }) => {
+        const { subscription, secret } = await deps.subscriptions.create(subscriptionManager(caller), body);
         return {
             status: 201,
             headers: { Location: locationOf(request, subscription.id), ...noStore },
             jsonBody: { ...createdView(subscription), secret },
         };
-    });
+    };
 }
 
 /** `GET /api/subscriptions` → `{value: [...]}`: the caller's own, or every one of the tenant for administrators. */
-export function listSubscriptionsHandler(deps: SubscriptionsDeps): EdgeHandler {
-    return handle(async (request) => {
-        const manager = await authorized(deps, request);
-        const all = await deps.subscriptions.list(manager);
+export function listSubscriptionsHandler(
+    deps: SubscriptionsDeps,
+): RouteHandler<undefined, undefined, SubscriptionList> {
+    return async ({ caller }) => {
+        const all = await deps.subscriptions.list(subscriptionManager(caller));
         return { status: 200, jsonBody: { value: all.map(subscriptionView) } };
-    });
+    };
 }
 
 /** `GET /api/subscriptions/{id}`. */
-export function getSubscriptionHandler(deps: SubscriptionsDeps): EdgeHandler {
-    return handle(async (request) => {
-        const manager = await authorized(deps, request);
-        const subscription = await deps.subscriptions.get(manager, routeId(request.params.id));
+export function getSubscriptionHandler(deps: SubscriptionsDeps): RouteHandler<undefined, undefined, SubscriptionView> {
+    return async ({ caller, params }) => {
+        const subscription = await deps.subscriptions.get(subscriptionManager(caller), routeId(params.id));
         return { status: 200, jsonBody: subscriptionView(subscription) };
-    });
+    };
 }
 
 /** `PATCH /api/subscriptions/{id}` `{enabled?, clientState?, description?}` → 200 with the view. */
-export function updateSubscriptionHandler(deps: SubscriptionsDeps): EdgeHandler {
-    return handle(async (request) => {
-        const manager = await authorized(deps, request);
-        const id = routeId(request.params.id);
-        const body = await readJsonObject(request);
-        const subscription = await deps.subscriptions.update(manager, id, body);
+export function updateSubscriptionHandler(deps: SubscriptionsDeps): RouteHandler<RawBody, undefined, SubscriptionView> {
+    return async ({ caller, params, body }) => {
+        const subscription = await deps.subscriptions.update(subscriptionManager(caller), routeId(params.id), body);
         return { status: 200, jsonBody: subscriptionView(subscription) };
-    });
+    };
 }
 
 /** `DELETE /api/subscriptions/{id}` → 204 (the Location a Power Automate trigger deletes). */
-export function deleteSubscriptionHandler(deps: SubscriptionsDeps): EdgeHandler {
-    return handle(async (request) => {
-        const manager = await authorized(deps, request);
-        await deps.subscriptions.delete(manager, routeId(request.params.id));
+export function deleteSubscriptionHandler(deps: SubscriptionsDeps): RouteHandler {
+    return async ({ caller, params }) => {
+        await deps.subscriptions.delete(subscriptionManager(caller), routeId(params.id));
         return { status: 204 };
-    });
+    };
 }
 
 /** `POST /api/subscriptions/{id}/rotateSecret` (empty body) → 200 `{secret, previousSecretExpiresDateTime}`. */
-export function rotateSubscriptionSecretHandler(deps: SubscriptionsDeps): EdgeHandler {
-    return handle(async (request) => {
-        const manager = await authorized(deps, request);
-        const id = routeId(request.params.id);
-        const body = await readJsonObject(request);
-        const extra = Object.keys(body)[0];
-        if (extra !== undefined) {
-            throw new BadRequestError(
-                'unknownProperty',
-                `The property '${extra.slice(0, 100)}' is not a valid property of a rotateSecret request.`,
-            );
-        }
-        const rotated = await deps.subscriptions.rotateSecret(manager, id);
+export function rotateSubscriptionSecretHandler(
+    deps: SubscriptionsDeps,
+): RouteHandler<Record<string, never>, undefined, RotatedSecret> {
+    return async ({ caller, params }) => {
+        const rotated = await deps.subscriptions.rotateSecret(subscriptionManager(caller), routeId(params.id));
         return {
             status: 200,
             headers: noStore,
             jsonBody: { secret: rotated.secret, previousSecretExpiresDateTime: rotated.previousSecretExpiresAt },
         };
-    });
+    };
 }

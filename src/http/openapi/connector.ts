@@ -1,40 +1,46 @@
 import type { OpenAPIV2 } from 'openapi-types';
-import {
-    cancelAppointmentBody,
-    cancelEventBody,
-    cancellationListSchema,
-    cancellationsListQuery,
-    cancellationViewSchema,
-    graphErrorSchema,
-    subscriptionCreateBody,
-    subscriptionCreatedSchema,
-    webhookPayloadSchema,
-} from '../schemas';
-import { authorizeUrl, placeholderHost, routePrefix, tokenUrl } from './constants';
+import type { z } from 'zod';
+import type { ConnectorOperation, HttpRoute } from '../routes/contract';
+import { httpRoutes } from '../routes/manifest';
+import { routePrefix } from '../routes/routePrefix';
+import { graphErrorSchema } from '../schemas';
+import { authorizeUrl, placeholderHost, tokenUrl } from './constants';
 import { swagger2Schema, type JsonSchema } from './jsonSchema';
 
+type Definitions = Record<string, { readonly schema: z.ZodType; readonly io: 'input' | 'output' }>;
+
+/** The zod schema of each definition the connector's operations name, in the manifest's order. */
+function definitionsOf(routes: readonly HttpRoute[]): Definitions {
+    const definitions: Definitions = {};
+    for (const route of routes) {
+        const { connector, request, response } = route;
+        if (!connector) continue;
+        if (connector.body && request?.body) {
+            definitions[connector.body.definition] = { schema: request.body.schema, io: 'input' };
+        }
+        if (connector.success.definition && response.schema) {
+            definitions[connector.success.definition] = { schema: response.schema, io: 'output' };
+        }
+        if (connector.trigger) {
+            const { definition, schema } = connector.trigger.content;
+            definitions[definition] = { schema, io: 'output' };
+        }
+    }
+    definitions.GraphError = { schema: graphErrorSchema, io: 'output' };
+    return definitions;
+}
+
 /** The zod schema each connector definition is generated from (the test compares them). */
-export const connectorDefinitions = {
-    CancelEventBody: { schema: cancelEventBody, io: 'input' },
-    CancelAppointmentBody: { schema: cancelAppointmentBody, io: 'input' },
-    Cancellation: { schema: cancellationViewSchema, io: 'output' },
-    CancellationList: { schema: cancellationListSchema, io: 'output' },
-    SubscriptionCreateBody: { schema: subscriptionCreateBody, io: 'input' },
-    SubscriptionCreated: { schema: subscriptionCreatedSchema, io: 'output' },
-    CancellationNotification: { schema: webhookPayloadSchema, io: 'output' },
-    GraphError: { schema: graphErrorSchema, io: 'output' },
-} as const;
+export const connectorDefinitions: Readonly<Definitions> = definitionsOf(httpRoutes);
 
-type DefinitionName = keyof typeof connectorDefinitions;
-
-const ref = (name: DefinitionName) => ({ $ref: `#/definitions/${name}` });
+const ref = (name: string) => ({ $ref: `#/definitions/${name}` });
 
 function properties(schema: JsonSchema): Record<string, JsonSchema> {
     return schema.properties as Record<string, JsonSchema>;
 }
 
 /** Adds the connector's annotations (`x-ms-summary` from titles, visibility) to a generated definition. */
-function annotate(name: DefinitionName, schema: JsonSchema): JsonSchema {
+function annotate(name: string, schema: JsonSchema): JsonSchema {
     const walk = (node: JsonSchema): void => {
         if (typeof node.title === 'string') node['x-ms-summary'] = node.title;
         for (const child of Object.values((node.properties ?? {}) as Record<string, JsonSchema>)) walk(child);
@@ -70,16 +76,10 @@ const errorResponses: Record<string, OpenAPIV2.ResponseObject> = {
     default: { description: 'Error', schema: ref('GraphError') },
 };
 
-function listQueryParameters(): OpenAPIV2.Parameter[] {
-    const json = swagger2Schema(cancellationsListQuery, 'input');
-    const summaries: Record<string, [string, string, string]> = {
-        state: ['State', 'Only cancellations in this state.', 'important'],
-        since: ['Since', 'Only cancellations created at or after this time (ISO 8601).', 'advanced'],
-        $top: ['Top count', 'How many to return (1 to 200).', 'advanced'],
-        $skiptoken: ['Skip token', 'The continuation token of the previous page.', 'advanced'],
-    };
+function queryParameters(query: z.ZodObject, shown: NonNullable<ConnectorOperation['query']>): OpenAPIV2.Parameter[] {
+    const json = swagger2Schema(query, 'input');
     return Object.entries(properties(json)).map(([name, schema]) => {
-        const [summary, description, visibility] = summaries[name] ?? [name, name, 'advanced'];
+        const [summary, description, visibility] = shown[name] ?? [name, name, 'advanced'];
         const parameter = {
             name,
             in: 'query',
@@ -97,14 +97,57 @@ function pathParameter(name: string, summary: string, description: string): Open
     return { name, in: 'path', required: true, type: 'string', description, 'x-ms-summary': summary };
 }
 
-/** The custom connector's Swagger 2.0 (`connector/apiDefinition.swagger.json`), generated from the zod schemas. */
-export function buildConnectorSwagger(): OpenAPIV2.Document {
-    const definitions: OpenAPIV2.DefinitionsObject = Object.fromEntries(
-        (Object.keys(connectorDefinitions) as DefinitionName[]).map((name) => {
-            const { schema, io } = connectorDefinitions[name];
-            return [name, annotate(name, swagger2Schema(schema, io))];
-        }),
+/** One connector operation of a manifest route, and the path item keys that go with it (a trigger's content). */
+function connectorOperation(route: HttpRoute, connector: ConnectorOperation): Record<string, unknown> {
+    const parameters: OpenAPIV2.Parameter[] = Object.entries(connector.parameters ?? {}).map(
+        ([name, { summary, description }]) => pathParameter(name, summary, description),
     );
+    if (connector.query && route.request?.query) {
+        parameters.push(...queryParameters(route.request.query, connector.query));
+    }
+    if (connector.body) {
+        parameters.push({
+            name: 'body',
+            in: 'body',
+            required: connector.body.required,
+            schema: ref(connector.body.definition),
+        });
+    }
+    const { success } = connector;
+    const answer: OpenAPIV2.ResponseObject = { description: success.description };
+    if (success.location) answer.headers = { Location: { type: 'string', description: success.location } };
+    if (success.definition) answer.schema = ref(success.definition);
+    const operation: Record<string, unknown> = {
+        operationId: connector.operationId,
+        summary: connector.summary,
+        description: connector.description,
+    };
+    if (connector.trigger) {
+        operation['x-ms-trigger'] = 'single';
+        operation['x-ms-trigger-hint'] = connector.trigger.hint;
+    }
+    if (connector.visibility) operation['x-ms-visibility'] = connector.visibility;
+    operation.parameters = parameters;
+    operation.responses = { [String(route.response.status)]: answer, ...errorResponses };
+    return operation;
+}
+
+/** The custom connector's Swagger 2.0 (`connector/apiDefinition.swagger.json`): the manifest's connector routes. */
+export function buildConnectorSwagger(routes: readonly HttpRoute[] = httpRoutes): OpenAPIV2.Document {
+    const used = definitionsOf(routes);
+    const definitions: OpenAPIV2.DefinitionsObject = Object.fromEntries(
+        Object.entries(used).map(([name, { schema, io }]) => [name, annotate(name, swagger2Schema(schema, io))]),
+    );
+    const paths: Record<string, Record<string, unknown>> = {};
+    for (const route of routes) {
+        if (!route.connector) continue;
+        const item = (paths[`/${route.connector.path ?? route.template}`] ??= {});
+        if (route.connector.trigger) {
+            const { description, definition } = route.connector.trigger.content;
+            item['x-ms-notification-content'] = { description, schema: ref(definition) };
+        }
+        item[route.method.toLowerCase()] = connectorOperation(route, route.connector);
+    }
 
     return {
         swagger: '2.0',
@@ -121,107 +164,7 @@ export function buildConnectorSwagger(): OpenAPIV2.Document {
         schemes: ['https'],
         consumes: ['application/json'],
         produces: ['application/json'],
-        paths: {
-            '/v1.0/users/{userId}/events/{eventId}/cancel': {
-                post: {
-                    operationId: 'CancelEvent',
-                    summary: 'Cancel an event',
-                    description:
-                        "Cancels a meeting in the user's calendar; the attendees receive the comment. The user " +
-                        'must be the organizer.',
-                    'x-ms-visibility': 'important',
-                    parameters: [
-                        pathParameter('userId', 'User', 'The user whose calendar holds the event: UPN or object id.'),
-                        pathParameter('eventId', 'Event id', 'The id of the event to cancel.'),
-                        { name: 'body', in: 'body', required: false, schema: ref('CancelEventBody') },
-                    ],
-                    responses: {
-                        '202': {
-                            description: 'Accepted',
-                            headers: { Location: { type: 'string', description: 'The cancellation record.' } },
-                        },
-                        ...errorResponses,
-                    },
-                },
-            },
-            '/v1.0/solutions/bookingBusinesses/{businessId}/appointments/{appointmentId}/cancel': {
-                post: {
-                    operationId: 'CancelBookingAppointment',
-                    summary: 'Cancel a booking appointment',
-                    description: 'Cancels a Microsoft Bookings appointment; the customers receive the message.',
-                    'x-ms-visibility': 'important',
-                    parameters: [
-                        pathParameter(
-                            'businessId',
-                            'Booking business',
-                            'The booking business id (its SMTP address, e.g. contoso@contoso.com).',
-                        ),
-                        pathParameter('appointmentId', 'Appointment id', 'The id of the appointment to cancel.'),
-                        { name: 'body', in: 'body', required: false, schema: ref('CancelAppointmentBody') },
-                    ],
-                    responses: {
-                        '204': {
-                            description: 'Cancelled',
-                            headers: { Location: { type: 'string', description: 'The cancellation record.' } },
-                        },
-                        ...errorResponses,
-                    },
-                },
-            },
-            '/cancellations/{id}': {
-                get: {
-                    operationId: 'GetCancellation',
-                    summary: 'Get a cancellation',
-                    description: 'Gets what the gateway recorded about one cancellation.',
-                    parameters: [pathParameter('id', 'Cancellation id', 'The id of the cancellation record.')],
-                    responses: { '200': { description: 'OK', schema: ref('Cancellation') }, ...errorResponses },
-                },
-            },
-            '/cancellations': {
-                get: {
-                    operationId: 'ListCancellations',
-                    summary: 'List cancellations',
-                    description: 'Lists your cancellations (every one of the tenant for admins), newest first.',
-                    parameters: listQueryParameters(),
-                    responses: { '200': { description: 'OK', schema: ref('CancellationList') }, ...errorResponses },
-                },
-            },
-            '/subscriptions': {
-                'x-ms-notification-content': {
-                    description: 'A cancellation notification',
-                    schema: ref('CancellationNotification'),
-                },
-                post: {
-                    operationId: 'OnCancellation',
-                    summary: 'When a cancellation happens',
-                    description:
-                        'Triggers when an event or a booking appointment is cancelled through the gateway, or when ' +
-                        'a cancellation is verified, drifts back, or fails.',
-                    'x-ms-trigger': 'single',
-                    'x-ms-trigger-hint': 'To see it work, cancel an event or appointment through the gateway.',
-                    'x-ms-visibility': 'important',
-                    parameters: [{ name: 'body', in: 'body', required: true, schema: ref('SubscriptionCreateBody') }],
-                    responses: {
-                        '201': {
-                            description: 'Subscribed',
-                            headers: { Location: { type: 'string', description: 'DELETE it to unsubscribe.' } },
-                            schema: ref('SubscriptionCreated'),
-                        },
-                        ...errorResponses,
-                    },
-                },
-            },
-            '/subscriptions/{id}': {
-                delete: {
-                    operationId: 'DeleteSubscription',
-                    summary: 'Delete a subscription',
-                    description: 'Unsubscribes the trigger (the platform calls it when the flow is turned off).',
-                    'x-ms-visibility': 'internal',
-                    parameters: [pathParameter('id', 'Subscription id', 'The id of the subscription.')],
-                    responses: { '204': { description: 'Deleted' }, ...errorResponses },
-                },
-            },
-        },
+        paths,
         definitions,
         securityDefinitions: {
             oauth2_auth: {
@@ -234,5 +177,5 @@ export function buildConnectorSwagger(): OpenAPIV2.Document {
         },
         security: [{ oauth2_auth: [] }],
         tags: [],
-    } as OpenAPIV2.Document;
+    };
 }

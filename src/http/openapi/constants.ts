@@ -1,7 +1,6 @@
 /** Placeholders a deployment replaces: the API's Entra Application ID URI and the app's host name. */
 export const apiAppIdUri = 'api://cancel-gateway';
 export const placeholderHost = 'cancel-gateway.azurewebsites.net';
-export const routePrefix = 'api';
 export const authorizeUrl = 'https://login.microsoftonline.com/common/oauth2/v2.0/authorize';
 export const tokenUrl = 'https://login.microsoftonline.com/common/oauth2/v2.0/token';
 

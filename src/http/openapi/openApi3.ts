@@ -1,11 +1,10 @@
 import type { OpenAPIV3 } from 'openapi-types';
 import { administratorRole } from '../../auth/permissions';
 import { type z } from 'zod';
-import { routeTable, type RouteEntry } from '../routes/routeTable';
+import type { HttpRoute } from '../routes/contract';
 import { graphErrorSchema } from '../schemas';
 import { apiAppIdUri, authorizeUrl, permissionDescriptions, tokenUrl } from './constants';
 import { openApi3Schema, type JsonSchema } from './jsonSchema';
-import { operationInfo, type OperationInfo } from './operations';
 
 /** Template parameters in order: `{version}/users/{owner}` → `['version', 'owner']`. */
 export function templateParameters(route: string): string[] {
@@ -49,70 +48,81 @@ function queryParameters(query: z.ZodObject): OpenAPIV3.ParameterObject[] {
 
 const administratorRoleText = `the ${administratorRole} app role (an app's role, or a user's app-role assignment; never a delegated scope)`;
 
+/** The route's permissions (any one of them) and whether the administrator role grants it too or alone does. */
+function permissionsOf(route: HttpRoute): { permissions: readonly string[]; administrators?: 'also' | 'only' } {
+    switch (route.access.kind) {
+        case 'public':
+            return { permissions: [] };
+        case 'administrators':
+            return { permissions: [], administrators: 'only' };
+        case 'permission':
+            return { permissions: route.access.anyOf, administrators: route.access.administrators };
+    }
+}
+
 /** Who may call the operation, in words. */
-function whoMay(info: OperationInfo): string {
-    if (info.administrators === 'only') return `Needs ${administratorRoleText}.`;
-    const needs = `Needs one of: ${info.permissions.join(', ')} (delegated scope for users, application role for apps)`;
-    return info.administrators === 'also' ? `${needs}, or ${administratorRoleText}.` : `${needs}.`;
+function whoMay(route: HttpRoute): string {
+    const { permissions, administrators } = permissionsOf(route);
+    if (administrators === 'only') return `Needs ${administratorRoleText}.`;
+    const needs = `Needs one of: ${permissions.join(', ')} (delegated scope for users, application role for apps)`;
+    return administrators === 'also' ? `${needs}, or ${administratorRoleText}.` : `${needs}.`;
 }
 
 /** The OAuth scopes a token for the operation carries: the delegated ones, or `.default` (app roles) alone. */
-function entraScopes(info: OperationInfo): string[] {
-    return info.permissions.length === 0
-        ? [`${apiAppIdUri}/.default`]
-        : info.permissions.map((p) => `${apiAppIdUri}/${p}`);
+function entraScopes(route: HttpRoute): string[] {
+    const { permissions } = permissionsOf(route);
+    return permissions.length === 0 ? [`${apiAppIdUri}/.default`] : permissions.map((p) => `${apiAppIdUri}/${p}`);
 }
 
-function operation(entry: RouteEntry, info: OperationInfo): OpenAPIV3.OperationObject {
-    const success: OpenAPIV3.ResponseObject = { description: info.success.description };
-    if (info.success.schema) {
+function operation(route: HttpRoute): OpenAPIV3.OperationObject {
+    const { response, request } = route;
+    const success: OpenAPIV3.ResponseObject = { description: response.description };
+    if (response.schema) {
         success.content = {
-            'application/json': { schema: openApi3Schema(info.success.schema) },
+            'application/json': { schema: openApi3Schema(response.schema) },
         };
     }
-    if (info.location) success.headers = { Location: { description: info.location, schema: { type: 'string' } } };
-    const responses: OpenAPIV3.ResponsesObject = { [String(info.success.status)]: success };
-    const anonymous = info.permissions.length === 0 && info.administrators === undefined;
+    if (response.location) {
+        success.headers = { Location: { description: response.location, schema: { type: 'string' } } };
+    }
+    const responses: OpenAPIV3.ResponsesObject = { [String(response.status)]: success };
+    const anonymous = route.access.kind === 'public';
     const statuses = anonymous ? ['500', '503'] : Object.keys(errorStatuses);
     for (const status of statuses) responses[status] = { $ref: `#/components/responses/Error${status}` };
-    if (info.body) {
+    if (request?.body) {
         responses['413'] = { $ref: '#/components/responses/Error413' };
         responses['415'] = { $ref: '#/components/responses/Error415' };
     }
     const op: OpenAPIV3.OperationObject = {
-        operationId: info.operationId,
-        summary: info.summary,
-        tags: [...info.tags],
+        operationId: route.name,
+        summary: route.summary,
+        tags: [...route.tags],
         parameters: [
-            ...templateParameters(entry.route).map(pathParameter),
-            ...(info.query ? queryParameters(info.query) : []),
+            ...templateParameters(route.template).map(pathParameter),
+            ...(request?.query ? queryParameters(request.query) : []),
         ],
         responses,
-        security: anonymous ? [] : [{ bearer: [] }, { entra: entraScopes(info) }],
+        security: anonymous ? [] : [{ bearer: [] }, { entra: entraScopes(route) }],
     };
-    if (info.description) op.description = info.description;
+    if (route.description) op.description = route.description;
     if (!anonymous) {
-        op.description = `${info.description ?? ''}${info.description ? '\n\n' : ''}${whoMay(info)}`;
+        op.description = `${route.description ?? ''}${route.description ? '\n\n' : ''}${whoMay(route)}`;
     }
-    if (info.body) {
+    if (request?.body) {
         op.requestBody = {
             required: false,
-            content: { 'application/json': { schema: openApi3Schema(info.body, 'input') } },
+            content: { 'application/json': { schema: openApi3Schema(request.body.schema, 'input') } },
         };
     }
     return op;
 }
 
-/** The OpenAPI 3.0 document of every route in `routeTable`, served at `GET /api/openapi.json`. */
-export function buildOpenApi3(serverUrl = '/api'): OpenAPIV3.Document {
-    const paths: OpenAPIV3.PathsObject = {};
-    for (const entry of routeTable) {
-        const item: OpenAPIV3.PathItemObject = {};
-        for (const method of entry.methods) {
-            const verb = method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete' | 'put';
-            item[verb] = operation(entry, operationInfo(method, entry.route));
-        }
-        paths[`/${entry.route}`] = item;
+/** The OpenAPI 3.0 document of every route of the manifest, served at `GET /api/openapi.json`. */
+export function buildOpenApi3(routes: readonly HttpRoute[], serverUrl: string): OpenAPIV3.Document {
+    const paths: Record<string, OpenAPIV3.PathItemObject> = {};
+    for (const route of routes) {
+        const verb = route.method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete' | 'put';
+        (paths[`/${route.template}`] ??= {})[verb] = operation(route);
     }
     const errorSchema = openApi3Schema(graphErrorSchema) as OpenAPIV3.SchemaObject;
     const responses: Record<string, OpenAPIV3.ResponseObject> = {};

@@ -41,6 +41,9 @@ export const cancelAppointmentBody = z
     .strict()
     .describe('Body of the cancel action on a booking appointment.');
 
+export type CancelEventBody = z.infer<typeof cancelEventBody>;
+export type CancelAppointmentBody = z.infer<typeof cancelAppointmentBody>;
+
 /** The accepted spellings of each parameter (Graph's docs use both `comment` and `Comment`). */
 export const cancelEventParameters = {
     comment: ['comment', 'Comment'],
@@ -143,6 +146,10 @@ export const cancellationListSchema = z.object({
     '@odata.nextLink': z.string().optional(),
 });
 
+export type CancellationsQuery = z.infer<typeof cancellationsListQuery>;
+export type CancellationView = z.infer<typeof cancellationViewSchema>;
+export type CancellationList = z.infer<typeof cancellationListSchema>;
+
 // ---- Webhook subscriptions ----
 
 export const eventTypeSchema = z.enum(notificationEventTypes);
@@ -208,6 +215,14 @@ export const subscriptionUpdateBody = z
 
 export const rotatedSecretSchema = z.object({ secret: z.string(), previousSecretExpiresDateTime: z.string() });
 
+/** `POST /api/subscriptions/{id}/rotateSecret` takes no parameters: an empty body or `{}`. */
+export const rotateSecretBody = z.object({}).strict();
+
+export type SubscriptionView = z.infer<typeof subscriptionViewSchema>;
+export type SubscriptionCreated = z.infer<typeof subscriptionCreatedSchema>;
+export type SubscriptionList = z.infer<typeof subscriptionListSchema>;
+export type RotatedSecret = z.infer<typeof rotatedSecretSchema>;
+
 /** The webhook payload (`webhookPayload`): Standard Webhooks `{type, timestamp, data}`. */
 export const webhookPayloadSchema = z
     .object({
@@ -262,6 +277,12 @@ export const deliveryListSchema = z.object({
 });
 export const recoveredSchema = z.object({ replayed: z.number().int() });
 
+export type DeliveriesQuery = z.infer<typeof deliveriesListQuery>;
+export type RecoverBody = z.infer<typeof recoverBody>;
+export type DeliveryView = z.infer<typeof deliveryViewSchema>;
+export type DeliveryList = z.infer<typeof deliveryListSchema>;
+export type Recovered = z.infer<typeof recoveredSchema>;
+
 // ---- Parked notifications ----
 
 export const parkedNotificationsListQuery = z
@@ -287,6 +308,61 @@ export const parkedNotificationListSchema = z.object({
     value: z.array(parkedNotificationViewSchema),
     '@odata.nextLink': z.string().optional(),
 });
+
+export type ParkedNotificationsQuery = z.infer<typeof parkedNotificationsListQuery>;
+export type ParkedNotificationView = z.infer<typeof parkedNotificationViewSchema>;
+export type ParkedNotificationList = z.infer<typeof parkedNotificationListSchema>;
+
+// ---- Operations ----
+
+const probeStatus = z.enum(['up', 'down']);
+
+/** `GET /api/health`: each probe's status; with a valid token also its duration and reason. */
+export const healthSchema = z.object({
+    status: z.enum(['healthy', 'unhealthy']),
+    checks: z.record(
+        z.string(),
+        z.object({
+            status: probeStatus,
+            durationMs: z.number().optional().describe('With a valid token only.'),
+            reason: z.string().optional().describe('Why the probe failed; with a valid token only.'),
+        }),
+    ),
+});
+
+/** `POST /api/reconcile`: what one reconciliation pass did. */
+export const reconcileSummarySchema = z.object({
+    checked: z.number().int(),
+    finished: z.number().int().describe('Pending ones found done and moved to accepted.'),
+    verified: z.number().int(),
+    drifted: z.number().int(),
+    repaired: z.number().int(),
+    failed: z.number().int(),
+    notificationsResent: z.number().int(),
+    graphCalls: z.number().int(),
+    throttled: z.number().int(),
+    conflicts: z.number().int().describe('Records another run changed first: left to it.'),
+    stoppedForBudget: z.boolean(),
+    durationMs: z.number(),
+});
+
+/** `GET /api/openapi.json`: an OpenAPI 3.0 document (its own schema is OpenAPI's). */
+export const openApiDocumentSchema = z.object({
+    openapi: z.string(),
+    info: z.object({ title: z.string(), version: z.string(), description: z.string().optional() }),
+    servers: z.array(z.object({ url: z.string() })).optional(),
+    paths: z.record(z.string(), z.unknown()),
+    components: z
+        .object({
+            schemas: z.record(z.string(), z.unknown()).optional(),
+            responses: z.record(z.string(), z.unknown()).optional(),
+            securitySchemes: z.record(z.string(), z.unknown()).optional(),
+        })
+        .optional(),
+});
+
+export type HealthView = z.infer<typeof healthSchema>;
+export type ReconcileSummaryView = z.infer<typeof reconcileSummarySchema>;
 
 // ---- Errors ----
 

@@ -1,0 +1,423 @@
+import { routePermissions } from '../../auth/permissions';
+import type { Services } from '../../composition/services';
+import { systemClock } from '../../domain/ports/clock';
+import { cancelAppointmentHandler } from '../handlers/cancelAppointment';
+import { cancelEventHandler } from '../handlers/cancelEvent';
+import { getCancellationHandler, listCancellationsHandler } from '../handlers/cancellations';
+import { listDeliveriesHandler, recoverSubscriptionHandler, replayDeliveryHandler } from '../handlers/deliveries';
+import { healthHandler } from '../handlers/health';
+import { openApiHandler } from '../handlers/openapi';
+import { listParkedNotificationsHandler, redriveParkedNotificationHandler } from '../handlers/parkedNotifications';
+import { reconcileNowHandler } from '../handlers/reconcile';
+import {
+    createSubscriptionHandler,
+    deleteSubscriptionHandler,
+    getSubscriptionHandler,
+    listSubscriptionsHandler,
+    rotateSubscriptionSecretHandler,
+    updateSubscriptionHandler,
+} from '../handlers/subscriptions';
+import { buildOpenApi3 } from '../openapi/openApi3';
+import {
+    cancelAppointmentBody,
+    cancelAppointmentParameters,
+    cancelEventBody,
+    cancelEventParameters,
+    cancellationListSchema,
+    cancellationsListQuery,
+    cancellationViewSchema,
+    deliveriesListQuery,
+    deliveryListSchema,
+    deliveryViewSchema,
+    healthSchema,
+    openApiDocumentSchema,
+    parkedNotificationListSchema,
+    parkedNotificationsListQuery,
+    parkedNotificationViewSchema,
+    reconcileSummarySchema,
+    recoverBody,
+    recoveredSchema,
+    rotatedSecretSchema,
+    rotateSecretBody,
+    subscriptionCreateBody,
+    subscriptionCreatedSchema,
+    subscriptionListSchema,
+    subscriptionUpdateBody,
+    subscriptionViewSchema,
+    webhookPayloadSchema,
+} from '../schemas';
+import { type Access, defineRoute, type HttpRoute } from './contract';
+import { eventCancelRoutes } from './eventCancelRoutes';
+
+/*
+ * Every HTTP route of the gateway, once: its name (function name and operationId), template, method, who may call
+ * it, the schemas of its request and response, its handler, and how the connector shows it. The registrations
+ * (functions/httpRoutes.ts), the catch-all's 405 table, the OpenAPI 3 document and the connector's Swagger 2.0 are
+ * all read from this list. A new route is one entry here plus its handler.
+ */
+
+const cancelPermissions = [...routePermissions.eventCancel, ...routePermissions.bookingCancel];
+const readRecords: Access = { kind: 'permission', anyOf: cancelPermissions, administrators: 'also' };
+const operators: Access = { kind: 'permission', anyOf: routePermissions.subscriptions, administrators: 'also' };
+const administrators: Access = { kind: 'administrators' };
+const recordLocation = 'The cancellation record (`/api/cancellations/{id}`).';
+
+const eventCancels = eventCancelRoutes.map((route) =>
+    defineRoute({
+        name: route.name,
+        template: route.route,
+        method: 'POST',
+        summary: 'Cancel an event',
+        description:
+            "Graph's `event: cancel`: the organizer's meeting is cancelled and the attendees get the comment. " +
+            'Answers 202 with `Location` of the cancellation record.',
+        tags: ['Events'],
+        access: { kind: 'permission', anyOf: routePermissions.eventCancel },
+        request: {
+            body: { kind: 'graphAction', action: 'cancel', schema: cancelEventBody, spellings: cancelEventParameters },
+        },
+        response: {
+            status: 202,
+            description: 'Accepted: the cancellation was sent to Graph.',
+            location: recordLocation,
+        },
+        handler: (services) => cancelEventHandler(route, services),
+        ...(route.owner === 'users' && route.container === 'events'
+            ? {
+                  connector: {
+                      operationId: 'CancelEvent',
+                      summary: 'Cancel an event',
+                      description:
+                          "Cancels a meeting in the user's calendar; the attendees receive the comment. The user " +
+                          'must be the organizer.',
+                      visibility: 'important',
+                      path: 'v1.0/users/{userId}/events/{eventId}/cancel',
+                      parameters: {
+                          userId: {
+                              summary: 'User',
+                              description: 'The user whose calendar holds the event: UPN or object id.',
+                          },
+                          eventId: { summary: 'Event id', description: 'The id of the event to cancel.' },
+                      },
+                      body: { definition: 'CancelEventBody', required: false },
+                      success: { description: 'Accepted', location: 'The cancellation record.' },
+                  },
+              }
+            : {}),
+    }),
+);
+
+/** The three forms of `bookingAppointment: cancel`: `/solutions`, the SDKs' calendarView, and beta's older one. */
+const bookingCancel = (name: string, template: string, form: 'solutions' | 'legacyBeta', connector = false) =>
+    defineRoute({
+        name,
+        template,
+        method: 'POST',
+        summary: 'Cancel a booking appointment',
+        description:
+            "Graph's `bookingAppointment: cancel`: the customers get the message. Answers 204 with `Location` of " +
+            'the cancellation record.',
+        tags: ['Bookings'],
+        access: { kind: 'permission', anyOf: routePermissions.bookingCancel },
+        request: {
+            body: {
+                kind: 'graphAction',
+                action: 'cancel',
+                schema: cancelAppointmentBody,
+                spellings: cancelAppointmentParameters,
+            },
+        },
+        response: { status: 204, description: 'The appointment was cancelled.', location: recordLocation },
+        handler: (services) =>
+            cancelAppointmentHandler(
+                { route: template, form },
+                { ...services, defaultCancellationMessage: services.config.cancellation.defaultBookingMessage },
+            ),
+        ...(connector
+            ? {
+                  connector: {
+                      operationId: 'CancelBookingAppointment',
+                      summary: 'Cancel a booking appointment',
+                      description: 'Cancels a Microsoft Bookings appointment; the customers receive the message.',
+                      visibility: 'important',
+                      path: 'v1.0/solutions/bookingBusinesses/{businessId}/appointments/{appointmentId}/cancel',
+                      parameters: {
+                          businessId: {
+                              summary: 'Booking business',
+                              description: 'The booking business id (its SMTP address, e.g. contoso@contoso.com).',
+                          },
+                          appointmentId: {
+                              summary: 'Appointment id',
+                              description: 'The id of the appointment to cancel.',
+                          },
+                      },
+                      body: { definition: 'CancelAppointmentBody', required: false },
+                      success: { description: 'Cancelled', location: 'The cancellation record.' },
+                  },
+              }
+            : {}),
+    });
+
+export const httpRoutes: readonly HttpRoute[] = [
+    ...eventCancels,
+    bookingCancel(
+        'cancelBookingAppointment',
+        '{version}/solutions/bookingBusinesses/{businessId}/appointments/{appointmentId}/cancel',
+        'solutions',
+        true,
+    ),
+    // The SDKs also reach appointments through the business's calendarView.
+    bookingCancel(
+        'cancelBookingAppointment-calendarView',
+        '{version}/solutions/bookingBusinesses/{businessId}/calendarView/{appointmentId}/cancel',
+        'solutions',
+    ),
+    bookingCancel(
+        'cancelBookingAppointment-legacyBeta',
+        '{version}/bookingBusinesses/{businessId}/appointments/{appointmentId}/cancel',
+        'legacyBeta',
+    ),
+    defineRoute({
+        name: 'health',
+        template: 'health',
+        method: 'GET',
+        summary: 'Health of the gateway',
+        description:
+            '200 when storage and Graph answer, 503 naming the one that did not; they are probed at most once per ' +
+            '`HEALTH_CACHE_MS`. Anonymous: the status only. With a valid token of the tenant (no permission ' +
+            "needed): each probe's duration and reason; a token that is sent must be valid (401 otherwise).",
+        tags: ['Operations'],
+        access: { kind: 'public' },
+        response: { status: 200, description: 'Healthy.', schema: healthSchema },
+        handler: ({ tokens, health }) => healthHandler({ tokens, health }),
+    }),
+    defineRoute({
+        name: 'getCancellation',
+        template: 'cancellations/{id}',
+        method: 'GET',
+        summary: 'Get a cancellation',
+        tags: ['Cancellations'],
+        access: readRecords,
+        response: { status: 200, description: 'The record.', schema: cancellationViewSchema },
+        handler: (services) => getCancellationHandler({ store: services.cancellationStore }),
+        connector: {
+            operationId: 'GetCancellation',
+            summary: 'Get a cancellation',
+            description: 'Gets what the gateway recorded about one cancellation.',
+            parameters: { id: { summary: 'Cancellation id', description: 'The id of the cancellation record.' } },
+            success: { description: 'OK', definition: 'Cancellation' },
+        },
+    }),
+    defineRoute({
+        name: 'listCancellations',
+        template: 'cancellations',
+        method: 'GET',
+        summary: 'List cancellations',
+        description: "The caller's own records, or every record of the tenant for admins, newest first.",
+        tags: ['Cancellations'],
+        access: readRecords,
+        request: { query: cancellationsListQuery },
+        response: { status: 200, description: 'A page of records.', schema: cancellationListSchema },
+        handler: (services) => listCancellationsHandler({ store: services.cancellationStore }),
+        connector: {
+            operationId: 'ListCancellations',
+            summary: 'List cancellations',
+            description: 'Lists your cancellations (every one of the tenant for admins), newest first.',
+            query: {
+                state: ['State', 'Only cancellations in this state.', 'important'],
+                since: ['Since', 'Only cancellations created at or after this time (ISO 8601).', 'advanced'],
+                $top: ['Top count', 'How many to return (1 to 200).', 'advanced'],
+                $skiptoken: ['Skip token', 'The continuation token of the previous page.', 'advanced'],
+            },
+            success: { description: 'OK', definition: 'CancellationList' },
+        },
+    }),
+    defineRoute({
+        name: 'listSubscriptions',
+        template: 'subscriptions',
+        method: 'GET',
+        summary: 'List webhook subscriptions',
+        description: "The caller's own subscriptions, or every one of the tenant for administrators.",
+        tags: ['Subscriptions'],
+        access: operators,
+        response: { status: 200, description: 'The subscriptions.', schema: subscriptionListSchema },
+        handler: listSubscriptionsHandler,
+    }),
+    defineRoute({
+        name: 'createSubscription',
+        template: 'subscriptions',
+        method: 'POST',
+        summary: 'Create a webhook subscription',
+        description:
+            'Answers 201 with `Location` and the signing secret, shown this once. The subscription belongs to ' +
+            "the caller; it receives the caller's own cancellations, or every one of the tenant (`scope: " +
+            'tenant`, for administrators only and their default).',
+        tags: ['Subscriptions'],
+        access: operators,
+        request: { body: { kind: 'domainRules', schema: subscriptionCreateBody } },
+        response: {
+            status: 201,
+            description: 'Created.',
+            schema: subscriptionCreatedSchema,
+            location: 'The absolute URL of the subscription; DELETE it to unsubscribe.',
+        },
+        handler: createSubscriptionHandler,
+        connector: {
+            operationId: 'OnCancellation',
+            summary: 'When a cancellation happens',
+            description:
+                'Triggers when an event or a booking appointment is cancelled through the gateway, or when ' +
+                'a cancellation is verified, drifts back, or fails.',
+            visibility: 'important',
+            body: { definition: 'SubscriptionCreateBody', required: true },
+            success: {
+                description: 'Subscribed',
+                definition: 'SubscriptionCreated',
+                location: 'DELETE it to unsubscribe.',
+            },
+            trigger: {
+                hint: 'To see it work, cancel an event or appointment through the gateway.',
+                content: {
+                    description: 'A cancellation notification',
+                    definition: 'CancellationNotification',
+                    schema: webhookPayloadSchema,
+                },
+            },
+        },
+    }),
+    defineRoute({
+        name: 'getSubscription',
+        template: 'subscriptions/{id}',
+        method: 'GET',
+        summary: 'Get a webhook subscription',
+        tags: ['Subscriptions'],
+        access: operators,
+        response: { status: 200, description: 'The subscription.', schema: subscriptionViewSchema },
+        handler: getSubscriptionHandler,
+    }),
+    defineRoute({
+        name: 'updateSubscription',
+        template: 'subscriptions/{id}',
+        method: 'PATCH',
+        summary: 'Enable, disable or relabel a webhook subscription',
+        tags: ['Subscriptions'],
+        access: operators,
+        request: { body: { kind: 'domainRules', schema: subscriptionUpdateBody } },
+        response: { status: 200, description: 'The subscription.', schema: subscriptionViewSchema },
+        handler: updateSubscriptionHandler,
+    }),
+    defineRoute({
+        name: 'deleteSubscription',
+        template: 'subscriptions/{id}',
+        method: 'DELETE',
+        summary: 'Delete a webhook subscription',
+        tags: ['Subscriptions'],
+        access: operators,
+        response: { status: 204, description: 'Deleted.' },
+        handler: deleteSubscriptionHandler,
+        connector: {
+            operationId: 'DeleteSubscription',
+            summary: 'Delete a subscription',
+            description: 'Unsubscribes the trigger (the platform calls it when the flow is turned off).',
+            visibility: 'internal',
+            parameters: { id: { summary: 'Subscription id', description: 'The id of the subscription.' } },
+            success: { description: 'Deleted' },
+        },
+    }),
+    defineRoute({
+        name: 'rotateSubscriptionSecret',
+        template: 'subscriptions/{id}/rotateSecret',
+        method: 'POST',
+        summary: 'Rotate the signing secret',
+        description: 'The previous secret stays valid for the grace period.',
+        tags: ['Subscriptions'],
+        access: operators,
+        request: { body: { kind: 'json', schema: rotateSecretBody } },
+        response: { status: 200, description: 'The new secret.', schema: rotatedSecretSchema },
+        handler: rotateSubscriptionSecretHandler,
+    }),
+    defineRoute({
+        name: 'recoverSubscription',
+        template: 'subscriptions/{id}/recover',
+        method: 'POST',
+        summary: 'Resend failed deliveries of a subscription',
+        tags: ['Deliveries'],
+        access: operators,
+        request: { body: { kind: 'json', schema: recoverBody } },
+        response: { status: 202, description: 'How many deliveries were resent.', schema: recoveredSchema },
+        handler: (services) => recoverSubscriptionHandler(deliveryDeps(services)),
+    }),
+    defineRoute({
+        name: 'listDeliveries',
+        template: 'deliveries',
+        method: 'GET',
+        summary: 'List webhook deliveries',
+        description: "Deliveries of the caller's own subscriptions, or of every subscription for administrators.",
+        tags: ['Deliveries'],
+        access: operators,
+        request: { query: deliveriesListQuery },
+        response: { status: 200, description: 'Deliveries, newest first.', schema: deliveryListSchema },
+        handler: (services) => listDeliveriesHandler(deliveryDeps(services)),
+    }),
+    defineRoute({
+        name: 'replayDelivery',
+        template: 'deliveries/{id}/replay',
+        method: 'POST',
+        summary: 'Send a delivery again',
+        description:
+            "A delivery of someone else's subscription is not found (404) unless the caller is an administrator.",
+        tags: ['Deliveries'],
+        access: operators,
+        response: { status: 202, description: 'The delivery, queued again.', schema: deliveryViewSchema },
+        handler: (services) => replayDeliveryHandler(deliveryDeps(services)),
+    }),
+    defineRoute({
+        name: 'listParkedNotifications',
+        template: 'parkedNotifications',
+        method: 'GET',
+        summary: 'List notifications whose fan-out was poisoned',
+        description:
+            'Notifications the fan-out failed on every try: `redriving` (sent again later, on a bounded schedule), ' +
+            '`parked` (the schedule is used up; send it again with redrive) or `unreadable`.',
+        tags: ['Deliveries'],
+        access: administrators,
+        request: { query: parkedNotificationsListQuery },
+        response: { status: 200, description: 'A page of parked notifications.', schema: parkedNotificationListSchema },
+        handler: (services) => listParkedNotificationsHandler(services.poisonDrain),
+    }),
+    defineRoute({
+        name: 'redriveParkedNotification',
+        template: 'parkedNotifications/{id}/redrive',
+        method: 'POST',
+        summary: 'Send a parked notification again',
+        tags: ['Deliveries'],
+        access: administrators,
+        response: { status: 202, description: 'Queued again.', schema: parkedNotificationViewSchema },
+        handler: (services) => redriveParkedNotificationHandler(services.poisonDrain),
+    }),
+    defineRoute({
+        name: 'reconcile',
+        template: 'reconcile',
+        method: 'POST',
+        summary: 'Run reconciliation now',
+        tags: ['Operations'],
+        access: administrators,
+        response: { status: 200, description: 'The summary of the pass.', schema: reconcileSummarySchema },
+        handler: (services) => reconcileNowHandler({ reconcile: services.reconcile }),
+    }),
+    defineRoute({
+        name: 'getOpenApiDocument',
+        template: 'openapi.json',
+        method: 'GET',
+        summary: 'This OpenAPI document',
+        tags: ['Operations'],
+        access: { kind: 'public' },
+        response: { status: 200, description: 'OpenAPI 3.0 document.', schema: openApiDocumentSchema },
+        handler: () => openApiHandler((serverUrl) => buildOpenApi3(httpRoutes, serverUrl)),
+    }),
+];
+
+function deliveryDeps(services: Services) {
+    const { deliveries, subscriptionStore, deliver } = services;
+    return { deliveries, subscriptions: subscriptionStore, queue: deliver.queue, clock: systemClock };
+}
