@@ -1,4 +1,4 @@
-import { type Caller } from './caller';
+import { type Caller } from '../domain/access/caller';
 
 function stringClaim(claims: Readonly<Record<string, unknown>>, name: string): string | undefined {
     const value = claims[name];

@@ -1,7 +1,7 @@
 import { decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import { AppError, UnauthorizedError } from '../errors/appError';
 import { bearerChallenge, type ChallengeParameters } from './bearerChallenge';
-import { type Caller } from './caller';
+import { type Caller } from '../domain/access/caller';
 import { callerFromClaims } from './callerFromClaims';
 import { isGraphAudience } from './graphAudiences';
 import { createSigningKeySource } from './signingKeySource';

@@ -1,5 +1,5 @@
 import type { HttpResponseInit } from '@azure/functions';
-import type { Caller } from '../auth/caller';
+import type { Caller } from '../domain/access/caller';
 import type { CancelOutcome } from '../domain/cancellation/cancellationService';
 import type { Actor } from '../domain/cancellation/record';
 import { publicPath } from './routes/routePrefix';

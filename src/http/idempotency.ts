@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
-import type { Caller } from '../auth/caller';
+import type { Caller } from '../domain/access/caller';
 import type { IdempotencyStore, StoredResponse } from '../domain/idempotency/store';
 import { AppError, BadRequestError, ensureAppError } from '../errors/appError';
 import { log } from '../observability/logger';

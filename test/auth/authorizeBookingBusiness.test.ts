@@ -1,4 +1,4 @@
-import { type Caller } from '../../src/auth/caller';
+import { type Caller } from '../../src/domain/access/caller';
 import { authorizeBookingBusiness } from '../../src/domain/access/authorizeBookingBusiness';
 import { cachedBookingStaffDirectory } from '../../src/domain/access/cachedPorts';
 import { tenantPolicySchema } from '../../src/domain/access/tenantPolicy';

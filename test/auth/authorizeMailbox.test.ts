@@ -1,4 +1,4 @@
-import { type Caller } from '../../src/auth/caller';
+import { type Caller } from '../../src/domain/access/caller';
 import { type MailboxAccessDependencies } from '../../src/domain/access/accessDependencies';
 import { authorizeMailbox, type MailboxTarget } from '../../src/domain/access/authorizeMailbox';
 import { cachedDirectory } from '../../src/domain/access/cachedPorts';

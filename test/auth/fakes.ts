@@ -1,5 +1,5 @@
 import { devTenant } from '../../dev/identity/devTenant';
-import { type Caller } from '../../src/auth/caller';
+import { type Caller } from '../../src/domain/access/caller';
 import {
     type BookingStaffDirectory,
     type BookingStaffMember,

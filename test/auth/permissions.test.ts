@@ -5,7 +5,7 @@ import {
     requirePermission,
     requirePermissionOrAdministrator,
     routePermissions,
-} from '../../src/auth/permissions';
+} from '../../src/domain/access/permissions';
 import { ForbiddenError } from '../../src/errors/appError';
 import { alice, appCaller, reportingAppId, userCaller } from './fakes';
 

@@ -42,7 +42,11 @@ const refused: readonly (readonly [string, string, RegExp])[] = [
     ],
     ['src/http/handle.ts', "import { repoRoot as imported } from '../../dev/paths';", /never import dev/],
     ['functions/httpRoutes.ts', "import { repoRoot as imported } from '../dev/paths';", /never import dev/],
-    ['dev/graph-emulator/ids.ts', "import { Permission as imported } from '../../src/auth/permissions';", /emulator/],
+    [
+        'dev/graph-emulator/ids.ts',
+        "import { Permission as imported } from '../../src/domain/access/permissions';",
+        /emulator/,
+    ],
 ];
 
 const allowed: readonly (readonly [string, string])[] = [

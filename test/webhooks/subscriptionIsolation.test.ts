@@ -1,4 +1,4 @@
-import type { Caller } from '../../src/auth/caller';
+import type { Caller } from '../../src/domain/access/caller';
 import { isOwnRecord, mayReadRecord } from '../../src/domain/access/readRules';
 import type { CancellationRecord } from '../../src/domain/cancellation/record';
 import { notificationMessage } from '../../src/domain/notifications/notificationMessage';

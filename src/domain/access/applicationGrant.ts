@@ -1,4 +1,4 @@
-import { type Caller } from '../../auth/caller';
+import { type Caller } from './caller';
 import { sameId } from './identityMatch';
 import { type TenantPolicy } from './tenantPolicy';
 

@@ -1,4 +1,4 @@
-import { type Caller } from '../../auth/caller';
+import { type Caller } from './caller';
 import { ForbiddenError, NotFoundError } from '../../errors/appError';
 import { type BookingAccessDependencies } from './accessDependencies';
 import { applicationGrantFor } from './applicationGrant';

@@ -1,4 +1,4 @@
-import { type Caller } from '../../auth/caller';
+import { type Caller } from './caller';
 import { type Directory, type DirectoryUser } from './ports';
 
 /**

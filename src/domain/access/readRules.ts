@@ -1,5 +1,5 @@
-import { type Caller } from '../../auth/caller';
-import { grantedPermission, isAdministrator, routePermissions } from '../../auth/permissions';
+import { type Caller } from './caller';
+import { grantedPermission, isAdministrator, routePermissions } from './permissions';
 import { type CancellationRecord, isRequester } from '../cancellation/record';
 
 /** A principal of the tenant: a user, or an app's service principal, by object id. */

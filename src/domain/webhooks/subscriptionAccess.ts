@@ -1,5 +1,5 @@
-import { type Caller } from '../../auth/caller';
-import { isAdministrator } from '../../auth/permissions';
+import { type Caller } from '../access/caller';
+import { isAdministrator } from '../access/permissions';
 import { isOwnRecord } from '../access/readRules';
 import type { CancellationRecord } from '../cancellation/record';
 import type { Subscription, SubscriptionOwner } from './subscription';

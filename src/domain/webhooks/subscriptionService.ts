@@ -1,4 +1,4 @@
-import { administratorRole } from '../../auth/permissions';
+import { administratorRole } from '../access/permissions';
 import { AppError, BadRequestError, ForbiddenError, NotFoundError } from '../../errors/appError';
 import type { Clock } from '../ports/clock';
 import { newSigningSecret, type RandomBytes, rotateSecrets } from './signingSecret';

@@ -1,4 +1,4 @@
-import { isAdministrator } from '../../auth/permissions';
+import { isAdministrator } from '../../domain/access/permissions';
 import { type CancellationRecord } from '../../domain/cancellation/record';
 import type { CancellationStore } from '../../domain/cancellation/store';
 import { mayReadRecord } from '../../domain/access/readRules';

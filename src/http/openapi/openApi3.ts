@@ -1,5 +1,5 @@
 import type { OpenAPIV3 } from 'openapi-types';
-import { administratorRole } from '../../auth/permissions';
+import { administratorRole } from '../../domain/access/permissions';
 import { type z } from 'zod';
 import type { HttpRoute } from '../routes/contract';
 import { graphErrorSchema } from '../schemas';

@@ -1,7 +1,7 @@
 import type { HttpMethod, HttpRequest, HttpResponseInit } from '@azure/functions';
 import type { z } from 'zod';
-import type { Caller } from '../../auth/caller';
-import type { PermissionName } from '../../auth/permissions';
+import type { Caller } from '../../domain/access/caller';
+import type { PermissionName } from '../../domain/access/permissions';
 import type { Services } from '../../composition/services';
 import type { RequestScope } from '../handle';
 

@@ -1,4 +1,4 @@
-import { routePermissions } from '../../auth/permissions';
+import { routePermissions } from '../../domain/access/permissions';
 import type { Services } from '../../composition/services';
 import { systemClock } from '../../domain/ports/clock';
 import { cancelAppointmentHandler } from '../handlers/cancelAppointment';

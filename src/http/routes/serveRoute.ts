@@ -1,6 +1,10 @@
 import type { z } from 'zod';
-import type { Caller } from '../../auth/caller';
-import { requireAdministrator, requirePermission, requirePermissionOrAdministrator } from '../../auth/permissions';
+import type { Caller } from '../../domain/access/caller';
+import {
+    requireAdministrator,
+    requirePermission,
+    requirePermissionOrAdministrator,
+} from '../../domain/access/permissions';
 import type { TokenValidator } from '../../auth/tokenValidator';
 import type { Services } from '../../composition/services';
 import { BadRequestError } from '../../errors/appError';

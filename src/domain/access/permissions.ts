@@ -1,4 +1,4 @@
-import { ForbiddenError } from '../errors/appError';
+import { ForbiddenError } from '../../errors/appError';
 import { type Caller } from './caller';
 
 /** Permission names: Graph's own where the gateway fronts a Graph action, ours for our routes. */
