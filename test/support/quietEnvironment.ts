@@ -74,7 +74,8 @@ export default class QuietEnvironment extends TestEnvironment {
         if (this.failed.length > 0 && this.held.length > 0) {
             const left = this.held.length - maxHeldLines;
             const lines = left > 0 ? [`(${left} earlier lines left out)`, ...this.held.slice(left)] : this.held;
-            this.jestConsole.error(`output around the failure of ${this.failed.join('; ')}:\n${lines.join('\n')}`);
+            // `log`, not `error`: Jest prints a code frame of this file under an error, which says nothing here.
+            this.jestConsole.log(`output around the failure of ${this.failed.join('; ')}:\n${lines.join('\n')}`);
         }
         this.held = [];
         this.failed = [];
