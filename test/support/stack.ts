@@ -100,7 +100,11 @@ export async function startLocalStack(extraEnv: Record<string, string> = {}): Pr
         },
     );
     for (const stream of [child.stdout!, child.stderr!]) {
-        readline.createInterface({ input: stream }).on('line', (line) => hostOutput.push(line));
+        readline.createInterface({ input: stream }).on('line', (line) => {
+            hostOutput.push(line);
+            // Held by the quiet test environment (test/support/quietEnvironment.ts): shown only when a test fails.
+            console.info(`host | ${line}`);
+        });
     }
     const gatewayUrl = `http://127.0.0.1:${httpPort}`;
     const stop = async () => {

@@ -65,6 +65,8 @@ export async function startHostProcess(fixture: string, options: HostProcessOpti
             const parts = buffer.split('\n');
             buffer = parts.pop() ?? '';
             lines.push(...parts);
+            // Held by the quiet test environment: shown only when the test fails.
+            for (const line of parts) console.info(`host | ${line}`);
         });
     };
     collect(child.stdout);
