@@ -14,6 +14,8 @@ import { UnauthorizedError } from '../../src/errors/appError';
 import { UpstreamError } from '../../src/errors/upstreamError';
 import { cancelEventHandler } from '../../src/http/handlers/cancelEvent';
 import { eventCancelRoutes } from '../../src/http/routes/eventCancelRoutes';
+import { httpRoutes } from '../../src/http/routes/manifest';
+import { routeEdge } from '../../src/http/routes/serveRoute';
 import { alice, bob, FakeDirectory, userCaller } from '../auth/fakes';
 import { MemoryCancellationStore } from '../support/fakes/memoryCancellationStore';
 import { MemoryIdempotencyStore } from '../support/fakes/memoryIdempotencyStore';
@@ -25,6 +27,8 @@ interface GraphErrorBody {
 
 /** `POST /api/{version}/users/{owner}/events/{eventId}/cancel`, served in process: no host, no storage, no Graph. */
 const usersEventsRoute = eventCancelRoutes.find((route) => route.name === 'cancelEvent-users-events')!;
+/** Its manifest entry: what the host registers (token, access, ids and body checked before the handler). */
+const usersEventsEntry = httpRoutes.find((route) => route.name === 'cancelEvent-users-events')!;
 
 const meeting = (id: string): EventSnapshot => ({
     id,
@@ -85,8 +89,7 @@ function gateway() {
     const clock = { now: () => new Date('2026-11-22T09:00:00Z') };
     const relay = new NotificationRelay({ store, notifications, clock, log: () => undefined });
     let ids = 0;
-    const handler = cancelEventHandler(usersEventsRoute, {
-        tokens,
+    const cancel = cancelEventHandler(usersEventsRoute, {
         access: { directory: new FakeDirectory(), policy: emptyTenantPolicy() },
         cancellations: new CancellationService({
             store,
@@ -101,6 +104,7 @@ function gateway() {
         }),
         idempotency: { store: new MemoryIdempotencyStore(), lockMs: 30_000, retentionMs: 86_400_000, now: clock.now },
     });
+    const handler = routeEdge(usersEventsEntry, cancel, tokens);
 
     async function post(
         owner: string,
