@@ -17,15 +17,7 @@ import {
     resourceRowKey,
     toEntity,
 } from './cancellationEntity';
-import {
-    decodeToken,
-    encodeToken,
-    type Entity,
-    etagOfEntity,
-    invertedTimeOf,
-    maxServicePage,
-    readRange,
-} from './keyRange';
+import { type Entity, etagOfEntity, high, readIndexPage, readRange } from './keyRange';
 import { EnsuredTable, getEntityOrNull, statusOf } from './tableClients';
 import { canonicalInstant, odataString } from './tableKeys';
 import { ConcurrencyConflict, type Stored } from '../../domain/shared/stored';
@@ -38,8 +30,6 @@ export class CancellationAlreadyExists extends Error {
     }
 }
 
-/** Upper bound for key suffixes: every escaped or generated part sorts below `~`. */
-const high = '~';
 /** Point reads issued at once when resolving index rows. */
 const readConcurrency = 32;
 /** Versions this store wrote and remembers (see {@link WrittenVersion}); a few seconds of traffic is plenty. */
@@ -173,33 +163,19 @@ export class TableCancellationStore implements CancellationStore {
     }
 
     async list(query: ListCancellationsQuery): Promise<CancellationPage> {
-        const pageSize = Math.trunc(query.pageSize);
-        if (!(pageSize >= 1 && pageSize <= maxServicePage)) throw new RangeError('pageSize must be 1..1000');
         const client = await this.table.get();
-        const prefix = listPrefix(query.actorObjectId, query.state);
-        const lower = query.continuationToken === undefined ? undefined : decodeToken(query.continuationToken, prefix);
-        // Rows sort newest first; records created at or after `since` are the rows up to since's inverted time.
-        const upper = query.since === undefined ? prefix + high : `${prefix}${invertedTimeOf(query.since)}_${high}`;
-        const filter =
-            `PartitionKey eq ${odataString(partitionKeyOf(query.tenantId))}` +
-            (lower === undefined ? ` and RowKey ge ${odataString(prefix)}` : ` and RowKey gt ${odataString(lower)}`) +
-            ` and RowKey le ${odataString(upper)}`;
-
-        // One more than a page tells whether there is a next page without returning an empty one.
-        const rows = await readRange(client, filter, pageSize + 1);
-        const pageRows = rows.slice(0, pageSize);
-        const records = await this.readRecords(client, query.tenantId, pageRows);
+        const page = await readIndexPage(client, {
+            ...query,
+            partitionKey: partitionKeyOf(query.tenantId),
+            prefix: listPrefix(query.actorObjectId, query.state),
+        });
+        const records = await this.readRecords(client, query.tenantId, page.rows);
         const items = records.filter(
             (found): found is Stored<CancellationRecord> =>
                 // An index row read just before a concurrent update may name a record that moved on: skip it.
                 found !== null && (query.state === undefined || found.value.state === query.state),
         );
-        const last = pageRows[pageRows.length - 1];
-        return {
-            items: items.map((found) => found.value),
-            continuationToken:
-                rows.length > pageSize && last?.rowKey !== undefined ? encodeToken(last.rowKey) : undefined,
-        };
+        return { items: items.map((found) => found.value), continuationToken: page.continuationToken };
     }
 
     async listDue(tenantId: string, now: string, limit: number): Promise<readonly Stored<CancellationRecord>[]> {

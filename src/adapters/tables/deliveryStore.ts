@@ -22,21 +22,11 @@ import {
     stateRowKeys,
     toEntity,
 } from './deliveryEntity';
-import {
-    decodeToken,
-    encodeToken,
-    type Entity,
-    etagOfEntity,
-    invertedTimeOf,
-    maxServicePage,
-    readRange,
-} from './keyRange';
+import { type Entity, etagOfEntity, high, maxServicePage, readIndexPage, readRange } from './keyRange';
 import { EnsuredTable, getEntityOrNull, statusOf } from './tableClients';
 import { invertedTime, odataString } from './tableKeys';
 import { ConcurrencyConflict, type Stored } from '../../domain/shared/stored';
 
-/** Upper bound for key suffixes: every escaped or generated part sorts below `~`. */
-const high = '~';
 /** Point reads issued at once when resolving index rows. */
 const readConcurrency = 32;
 
@@ -150,32 +140,19 @@ export class TableDeliveryStore implements DeliveryStore {
     }
 
     async listPage(query: ListDeliveriesPageQuery): Promise<DeliveryPage> {
-        const pageSize = Math.trunc(query.pageSize);
-        if (!(pageSize >= 1 && pageSize <= maxServicePage)) throw new RangeError('pageSize must be 1..1000');
         const client = await this.table.get();
-        const prefix = listPrefix(query.subscriptionId, query.state);
-        const lower = query.continuationToken === undefined ? undefined : decodeToken(query.continuationToken, prefix);
-        // Rows sort newest first; deliveries created at or after `since` are the rows up to since's inverted time.
-        const upper = query.since === undefined ? prefix + high : `${prefix}${invertedTimeOf(query.since)}_${high}`;
-        const filter =
-            `PartitionKey eq ${odataString(partitionKeyOf(query.tenantId))}` +
-            (lower === undefined ? ` and RowKey ge ${odataString(prefix)}` : ` and RowKey gt ${odataString(lower)}`) +
-            ` and RowKey le ${odataString(upper)}`;
-        // One more than a page tells whether there is a next page without returning an empty one.
-        const rows = await readRange(client, filter, pageSize + 1);
-        const pageRows = rows.slice(0, pageSize);
-        const found = await this.readDeliveries(client, query.tenantId, pageRows);
+        const page = await readIndexPage(client, {
+            ...query,
+            partitionKey: partitionKeyOf(query.tenantId),
+            prefix: listPrefix(query.subscriptionId, query.state),
+        });
+        const found = await this.readDeliveries(client, query.tenantId, page.rows);
         const items = found.filter(
             (delivery): delivery is Delivery =>
                 // An index row read just before a concurrent state change may name a delivery that moved on.
                 delivery !== null && (query.state === undefined || delivery.state === query.state),
         );
-        const last = pageRows[pageRows.length - 1];
-        return {
-            items,
-            continuationToken:
-                rows.length > pageSize && last?.rowKey !== undefined ? encodeToken(last.rowKey) : undefined,
-        };
+        return { items, continuationToken: page.continuationToken };
     }
 
     /**

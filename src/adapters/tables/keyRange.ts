@@ -1,6 +1,6 @@
 import type { TableClient, TableEntityResult } from '@azure/data-tables';
 import { BadRequestError } from '../../errors/appError';
-import { invertedTime } from './tableKeys';
+import { invertedTime, odataString } from './tableKeys';
 
 export type Entity = TableEntityResult<Record<string, unknown>>;
 
@@ -56,4 +56,43 @@ export function decodeToken(token: string, prefix: string): string {
         // fall through
     }
     throw new BadRequestError('invalidRequest', 'The continuation token is invalid for this query.');
+}
+
+/** Upper bound for key suffixes: every escaped or generated part sorts below `~`. */
+export const high = '~';
+
+export interface IndexPageQuery {
+    readonly partitionKey: string;
+    /** The index's RowKey prefix; rows are `<prefix><inverted time>_…`, so they sort newest first. */
+    readonly prefix: string;
+    /** Only rows at or after this ISO 8601 instant. */
+    readonly since?: string | undefined;
+    readonly pageSize: number;
+    readonly continuationToken?: string | undefined;
+}
+
+/**
+ * One page of a newest-first index: at most `pageSize` rows after the token's, and the token of the next page when
+ * there is one (one row more than a page is read to know, so no empty last page is handed out).
+ */
+export async function readIndexPage(
+    client: TableClient,
+    query: IndexPageQuery,
+): Promise<{ readonly rows: Entity[]; readonly continuationToken?: string | undefined }> {
+    const pageSize = Math.trunc(query.pageSize);
+    if (!(pageSize >= 1 && pageSize <= maxServicePage)) throw new RangeError('pageSize must be 1..1000');
+    const { prefix } = query;
+    const lower = query.continuationToken === undefined ? undefined : decodeToken(query.continuationToken, prefix);
+    const upper = query.since === undefined ? prefix + high : `${prefix}${invertedTimeOf(query.since)}_${high}`;
+    const filter =
+        `PartitionKey eq ${odataString(query.partitionKey)}` +
+        (lower === undefined ? ` and RowKey ge ${odataString(prefix)}` : ` and RowKey gt ${odataString(lower)}`) +
+        ` and RowKey le ${odataString(upper)}`;
+    const rows = await readRange(client, filter, pageSize + 1);
+    const pageRows = rows.slice(0, pageSize);
+    const last = pageRows[pageRows.length - 1];
+    return {
+        rows: pageRows,
+        continuationToken: rows.length > pageSize && last?.rowKey !== undefined ? encodeToken(last.rowKey) : undefined,
+    };
 }
