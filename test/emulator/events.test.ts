@@ -65,6 +65,14 @@ describe('cancel on every route form', () => {
             'users/{upn}/calendargroup/… (singular)',
             () => `/users/${alice}/calendargroup/${calendarGroupId}/calendars/${defaultCalendarId}/events/${budget}`,
         ],
+        [
+            'users/{upn}/calendargroup/calendars/{id}/events (default group, no id)',
+            () => `/users/${alice}/calendargroup/calendars/${defaultCalendarId}/events/${budget}`,
+        ],
+        [
+            'users/{upn}/calendarGroups/calendars/{id}/events (plural, no id)',
+            () => `/users/${alice}/calendarGroups/calendars/${defaultCalendarId}/events/${budget}`,
+        ],
         ['users/{upn}/calendarView/{id}', () => `/users/${alice}/calendarView/${budget}`],
         ['case-insensitive segments and UPN', () => `/USERS/ALICE@CONTOSO.TEST/CALENDAR/EVENTS/${budget}`],
         ['URL-encoded UPN and id', () => `/users/${enc(alice)}/events/${enc(budget)}`],
@@ -120,6 +128,23 @@ describe('cancel on every route form', () => {
         );
         expect(reply.status).toBe(400);
         expect(errorOf(reply).message).toBe("Resource not found for the segment 'calendars'.");
+    });
+
+    test('calendargroup/calendars lists the default group; its calendars/{id} scopes like a group id', async () => {
+        const list = await emu.client.get(`/v1.0/users/${alice}/calendargroup/calendars`);
+        expect(list.status).toBe(200);
+        expect((list.json.value as { name: string }[]).map((c) => c.name).sort()).toEqual(['Calendar', 'Projects']);
+        const wrongCalendar = await emu.client.post(
+            `/v1.0/users/${alice}/calendargroup/calendars/${projectsCalendarId}/events/${budget}/cancel`,
+            {},
+        );
+        expect(wrongCalendar.status).toBe(404);
+        expect(errorOf(wrongCalendar).code).toBe('ErrorItemNotFound');
+        const groupMailbox = await emu.client.post(
+            `/v1.0/groups/${demoIds.salesGroupId}/calendargroup/calendars/x/events/${demoIds.salesMeetingId}/cancel`,
+            {},
+        );
+        expect(groupMailbox.status).toBe(400);
     });
 
     test('an event under the wrong calendar → 404, and nothing is cancelled', async () => {

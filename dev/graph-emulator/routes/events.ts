@@ -14,7 +14,13 @@ type Scope =
     | { kind: 'any' }
     | { kind: 'default' }
     | { kind: 'calendar'; calendarId: string }
-    | { kind: 'calendarGroup'; groupId: string; calendarId: string };
+    | { kind: 'calendarGroup'; groupId: string; calendarId: string }
+    /** `calendargroup/calendars/{id}`: a calendar of the default group, the one holding the default calendar. */
+    | { kind: 'defaultCalendarGroup'; calendarId: string };
+
+function defaultCalendarGroupId(mailbox: Mailbox): string | undefined {
+    return mailbox.calendars.find((c) => c.isDefault)?.calendarGroupId ?? undefined;
+}
 
 function calendarFilter(mailbox: Mailbox, scope: Scope): string | undefined {
     switch (scope.kind) {
@@ -33,6 +39,12 @@ function calendarFilter(mailbox: Mailbox, scope: Scope): string | undefined {
                 (c) => c.id === scope.calendarId && c.calendarGroupId === group?.id,
             );
             if (!group || !calendar) throw itemNotFound();
+            return calendar.id;
+        }
+        case 'defaultCalendarGroup': {
+            const groupId = defaultCalendarGroupId(mailbox);
+            const calendar = mailbox.calendars.find((c) => c.id === scope.calendarId && c.calendarGroupId === groupId);
+            if (groupId === undefined || !calendar) throw itemNotFound();
             return calendar.id;
         }
     }
@@ -178,6 +190,14 @@ function cancelRoute(base: OwnerRouteBase, locate: Locate): Route {
 }
 
 /**
+ * `calendargroup/calendars/…` without a group id (either spelling): the docs' older form for the default group. A
+ * group id is always followed by `calendars`, so `calendargroups/calendars/calendars/…` is a group named `calendars`.
+ */
+function isDefaultGroupForm(lower: string[]): boolean {
+    return lower[1] === 'calendars' && lower[2] !== 'calendars';
+}
+
+/**
  * Event routes after the owner (`me`, `users/{id}`, `groups/{id}`): `segs`/`lower` start at the first segment
  * after the owner. Returns undefined when the first segment is not a calendar segment at all.
  */
@@ -199,6 +219,16 @@ export function eventRoute(owner: Owner, segs: string[], lower: string[]): Route
         if (segs.length === 2) return calendarGetRoute(base, calendarId);
         scope = { kind: 'calendar', calendarId };
         i = 2;
+    } else if ((first === 'calendargroups' || first === 'calendargroup') && !isGroup && isDefaultGroupForm(lower)) {
+        const calendarId = segs[2];
+        if (calendarId === undefined) {
+            return readRoute(base, (ctx) => {
+                const groupId = defaultCalendarGroupId(resolveMailbox(ctx, owner));
+                return calendarListRoute(base, groupId ?? '').handle(ctx);
+            });
+        }
+        scope = { kind: 'defaultCalendarGroup', calendarId };
+        i = 3;
     } else if ((first === 'calendargroups' || first === 'calendargroup') && !isGroup) {
         const groupId = segs[1];
         if (groupId === undefined) return calendarGroupListRoute(base);

@@ -3,7 +3,15 @@ export type OwnerForm = 'me' | 'users' | 'groups';
 
 /** Where in the mailbox the event is addressed (graph-contract.md §1, plus the SDKs' calendarView and instances). */
 export type ContainerForm =
-    'events' | 'calendar' | 'calendars' | 'calendarGroups' | 'calendarGroup' | 'calendarView' | 'instances';
+    | 'events'
+    | 'calendar'
+    | 'calendars'
+    | 'calendarGroups'
+    | 'calendarGroup'
+    | 'defaultCalendarGroup'
+    | 'defaultCalendarGroups'
+    | 'calendarView'
+    | 'instances';
 
 export interface EventCancelRoute {
     readonly name: string;
@@ -26,12 +34,22 @@ const containerTemplates: Record<ContainerForm, string> = {
     calendarGroups: 'calendarGroups/{calendarGroupId}/calendars/{calendarId}/events/{eventId}',
     // The singular spelling of older docs pages; Graph emits `calendarGroups`.
     calendarGroup: 'calendarGroup/{calendarGroupId}/calendars/{calendarId}/events/{eventId}',
+    // A calendar of the user's default calendar group, no group id: `calendargroup/calendars/{id}` as the docs print
+    // it, and the plural spelling without an id.
+    defaultCalendarGroup: 'calendarGroup/calendars/{calendarId}/events/{eventId}',
+    defaultCalendarGroups: 'calendarGroups/calendars/{calendarId}/events/{eventId}',
     calendarView: 'calendarView/{eventId}',
     instances: 'events/{seriesMasterId}/instances/{eventId}',
 };
 
 /** Graph documents calendars and calendar groups for users only, not for group mailboxes. */
-const userOnlyContainers = new Set<ContainerForm>(['calendars', 'calendarGroups', 'calendarGroup']);
+const userOnlyContainers = new Set<ContainerForm>([
+    'calendars',
+    'calendarGroups',
+    'calendarGroup',
+    'defaultCalendarGroup',
+    'defaultCalendarGroups',
+]);
 
 /** Every route form of `POST …/events/{id}/cancel` the gateway serves, under `{version}` = v1.0 or beta. */
 export const eventCancelRoutes: readonly EventCancelRoute[] = (Object.keys(ownerTemplates) as OwnerForm[]).flatMap(
@@ -64,6 +82,11 @@ export function graphEventPath(
         case 'calendarGroups':
         case 'calendarGroup':
             return `${base}/calendarGroups/${e(ids.calendarGroupId ?? '')}/calendars/${e(ids.calendarId ?? '')}/events/${e(ids.eventId)}`;
+        case 'defaultCalendarGroup':
+        case 'defaultCalendarGroups':
+            // Graph's schema has no `calendarGroup` on user and Graph refuses the segment (docs PR #11723 dropped
+            // it); a calendar id names one calendar of the mailbox, so the calendar is addressed by it alone.
+            return `${base}/calendars/${e(ids.calendarId ?? '')}/events/${e(ids.eventId)}`;
         case 'calendarView':
             return `${base}/calendarView/${e(ids.eventId)}`;
         case 'instances':
