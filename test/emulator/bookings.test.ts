@@ -50,7 +50,8 @@ test('appointment wire shape: customers[] and UTC dateTimeTimeZone', async () =>
             customQuestionAnswers: [],
         },
     ]);
-    expect(body).not.toHaveProperty('customerName');
+    expect(body.customerName).toBe('Pat Customer');
+    expect(body).not.toHaveProperty('customerId'); // beta only
     const list = await emu.client.get(v1(`/${enc(business)}/appointments`));
     expect((list.json.value as unknown[]).length).toBe(2);
 });
@@ -95,7 +96,11 @@ test('older beta form without /solutions, with legacy fields', async () => {
     const get = await emu.client.get(`/beta/bookingBusinesses/${enc(business)}/appointments/${lunch}`);
     expect(get.status).toBe(200);
     expect(get.json.customerName).toBe('Pat Customer');
-    expect(get.json.start).toEqual(get.json.startDateTime);
+    expect(get.json.start).toEqual({
+        dateTime: expect.stringMatching(/T12:00:00\.0000000Z$/) as unknown,
+        timeZone: 'UTC',
+    });
+    expect(get.json).not.toHaveProperty('startDateTime');
     const cancel = await emu.client.post(`/beta/bookingBusinesses/${business}/appointments/${lunch}/cancel`, {
         cancellationMessage: 'beta',
     });

@@ -39,7 +39,7 @@ export function staffWire(s: StaffMember, b: BookingBusiness): Record<string, un
     };
 }
 
-/** v1.0 wire shape per graph-contract.md §3; beta adds the legacy flat customer fields and start/end. */
+/** The wire shape of each version, as msgraph-metadata declares it (test/emulator/metadata.test.ts). */
 export function appointmentWire(a: Appointment, version: 'v1.0' | 'beta'): Record<string, unknown> {
     const wire: Record<string, unknown> = {
         id: a.id,
@@ -60,8 +60,6 @@ export function appointmentWire(a: Appointment, version: 'v1.0' | 'beta'): Recor
         serviceNotes: a.serviceNotes,
         optOutOfCustomerEmail: false,
         staffMemberIds: [...a.staffMemberIds],
-        startDateTime: bookingDateTime(a.start),
-        endDateTime: bookingDateTime(a.end),
         serviceLocation: { displayName: '', locationType: 'default', address: {}, coordinates: {} },
         reminders: [],
         maximumAttendeesCount: Math.max(1, a.customers.length),
@@ -81,14 +79,21 @@ export function appointmentWire(a: Appointment, version: 'v1.0' | 'beta'): Recor
             customQuestionAnswers: [],
         })),
     };
-    if (version === 'beta') {
-        const first = a.customers[0];
+    // The single-customer fields of both versions' metadata: the first customer's.
+    const first = a.customers[0];
+    Object.assign(wire, {
+        customerName: first?.name ?? null,
+        customerEmailAddress: first?.emailAddress ?? null,
+        customerPhone: first?.phone ?? null,
+        customerNotes: first?.notes ?? null,
+        isCustomerAllowedToManageBooking: false,
+    });
+    if (version === 'v1.0') {
+        Object.assign(wire, { startDateTime: bookingDateTime(a.start), endDateTime: bookingDateTime(a.end) });
+    } else {
+        // Beta declares `start`/`end` where v1.0 has `startDateTime`/`endDateTime`, and the older customer fields.
         Object.assign(wire, {
             customerId: first?.customerId ?? null,
-            customerName: first?.name ?? null,
-            customerEmailAddress: first?.emailAddress ?? null,
-            customerPhone: first?.phone ?? null,
-            customerNotes: first?.notes ?? null,
             customerLocation: null,
             start: bookingDateTime(a.start),
             end: bookingDateTime(a.end),

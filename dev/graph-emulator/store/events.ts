@@ -134,7 +134,6 @@ export function eventWire(item: EventItem, mailbox: Mailbox, version: 'v1.0' | '
         originalStartTimeZone: 'UTC',
         originalEndTimeZone: 'UTC',
         iCalUId: item.iCalUId,
-        uid: item.iCalUId,
         reminderMinutesBeforeStart: 15,
         isReminderOn: true,
         hasAttachments: false,
@@ -192,14 +191,15 @@ export function eventWire(item: EventItem, mailbox: Mailbox, version: 'v1.0' | '
         organizer: { emailAddress: { name: item.organizer.name, address: item.organizer.address } },
         onlineMeeting: null,
     };
+    // Both versions declare these (msgraph-metadata; test/fixtures/graphMetadata.json). Graph leaves
+    // `originalStart` out on single instances.
+    if (item.type === 'seriesMaster') wire.cancelledOccurrences = [...item.cancelledOccurrences];
+    if (item.type === 'occurrence' || item.type === 'exception') {
+        wire.originalStart = isoInstant(item.originalStart ?? item.start);
+    }
     if (version === 'beta') {
+        wire.uid = item.iCalUId;
         wire.occurrenceId = master ? occurrenceId(master, item) : null;
-        if (item.type === 'seriesMaster') {
-            wire.cancelledOccurrences = [...item.cancelledOccurrences];
-            wire.exceptionOccurrences = [...mailbox.items.values()]
-                .filter((i) => i.seriesMasterId === item.id && i.type === 'exception' && i.state === 'active')
-                .map((i) => occurrenceId(item, i));
-        }
     }
     return wire;
 }
