@@ -79,6 +79,23 @@ export default tseslint.config(
         },
     },
     {
+        files: ['bench/**/*.ts'],
+        rules: {
+            'no-restricted-imports': [
+                'error',
+                {
+                    patterns: [
+                        {
+                            group: ['**/src/adapters/**'],
+                            message:
+                                'Benchmarks drive the product through its public surfaces: take its parts from the composition root (src/composition), not from src/adapters.',
+                        },
+                    ],
+                },
+            ],
+        },
+    },
+    {
         // Jest's asymmetric matchers (`expect.any`, `expect.arrayContaining`) are typed `any` by design.
         files: ['test/**/*.ts'],
         rules: { '@typescript-eslint/no-unsafe-assignment': 'off' },

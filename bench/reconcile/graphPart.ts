@@ -3,18 +3,16 @@ import type { TokenCredential } from '@azure/identity';
 import { type RunningGraphEmulator, startGraphEmulator } from '../../dev/graph-emulator/server';
 import { devTenant, graphAudience } from '../../dev/identity/devTenant';
 import { mintToken } from '../../dev/identity/mintToken';
-import { GraphBatchClient } from '../../src/adapters/graph/graphBatch';
-import { GraphHttp } from '../../src/adapters/graph/graphHttp';
-import { systemClock } from '../../src/domain/ports/clock';
-import { type ItemLookup, type LookupOptions, lookupMany } from '../../src/domain/reconciliation/graphLookups';
+import { reconcileLookupOptions, reconcileLookups } from '../../src/composition/services';
+import type { ItemLookup } from '../../src/domain/reconciliation/graphLookups';
 import type { BenchArgs } from './args';
 import { stopOnInterrupt } from './cleanup';
 import { count, ratio, seconds } from './format';
 import { graphPlan } from './graphFixture';
 import { lastLoggedSeq, type RequestCount, RequestTally } from './requestTally';
 
-/** What `createServices` gives the reconciler (src/composition/services.ts), minus the deadline. */
-const productionOptions: Omit<LookupOptions, 'deadline'> = { maxPerMailbox: 4, maxBatchesInFlight: 8, batchSize: 20 };
+/** The options the app composes reconciliation's lookups with (src/composition/services.ts), for the report. */
+const productionOptions = reconcileLookupOptions;
 /** The batched run must finish well within this; it is only a bound, never reached in a healthy run. */
 const batchedBudgetMs = 15 * 60_000;
 const requestTimeoutMs = 30_000;
@@ -38,8 +36,6 @@ export interface GraphResult {
     /** The naive loop's figures for all records: measured when the sample is all of them, else extrapolated. */
     readonly naiveForAll: { readonly requests: number; readonly wallMs: number; readonly extrapolated: boolean };
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function admin(emulator: RunningGraphEmulator, method: string, path: string, body?: unknown): Promise<void> {
     const response = await fetch(`${emulator.url}/_emulator${path}`, {
@@ -111,15 +107,8 @@ export async function runGraphPart(args: BenchArgs, log: (line: string) => void)
         const credential: TokenCredential = {
             getToken: () => Promise.resolve({ token, expiresOnTimestamp: Date.now() + 3_600_000 }),
         };
-        // As in production: the engine sees throttling itself, so the batch client does not retry.
-        const http = new GraphHttp({
-            baseUrl: emulator.url,
-            credential,
-            timeoutMs: requestTimeoutMs,
-            retryDeadlineMs: 0,
-        });
-        const batches = new GraphBatchClient(http);
-        const deps = { graph: batches, clock: systemClock, sleep };
+        // Reconciliation's lookups exactly as the app composes them, pointed at the emulator.
+        const lookups = reconcileLookups({ baseUrl: emulator.url, credential, timeoutMs: requestTimeoutMs });
 
         // Every Graph request, top-level or inside a `$batch`, waits `latencyMs` before it is handled.
         await admin(emulator, 'PUT', '/faults', [{ latencyMs: args.latencyMs }]);
@@ -127,17 +116,13 @@ export async function runGraphPart(args: BenchArgs, log: (line: string) => void)
 
         // Warm-up (connections, JIT, token validation) on a handful of records, outside both measurements.
         const warm = plan.items.slice(0, Math.min(plan.items.length, 2 * mailboxes));
-        await lookupMany(warm, { ...productionOptions, deadline: Date.now() + 60_000 }, deps);
+        await lookups(warm, { deadline: Date.now() + 60_000 });
         for (const item of warm.slice(0, 3)) await naiveGet(emulator, token, item);
 
-        // (a) Batched: the reconciler's lookup engine over every record.
+        // (a) Batched: reconciliation's lookups over every record.
         const batchedRun = await tallied(emulator, async () => {
             const t0 = performance.now();
-            const report = await lookupMany(
-                plan.items,
-                { ...productionOptions, deadline: Date.now() + batchedBudgetMs },
-                deps,
-            );
+            const report = await lookups(plan.items, { deadline: Date.now() + batchedBudgetMs });
             return { report, wallMs: performance.now() - t0 };
         });
         const { report } = batchedRun.value;
@@ -161,7 +146,7 @@ export async function runGraphPart(args: BenchArgs, log: (line: string) => void)
             graphCalls: report.graphCalls,
         };
         log(
-            `batched (lookupMany, maxPerMailbox ${productionOptions.maxPerMailbox}, maxBatchesInFlight ` +
+            `batched (reconciliation's lookups: lookupMany, maxPerMailbox ${productionOptions.maxPerMailbox}, maxBatchesInFlight ` +
                 `${productionOptions.maxBatchesInFlight}, batchSize ${productionOptions.batchSize}): ` +
                 `${count(batched.records)} records -> ${count(batched.requests.topLevel)} top-level requests ` +
                 `(${count(batched.requests.inBatch)} items inside $batch), ${seconds(batched.wallMs)}; ` +

@@ -2,10 +2,14 @@
  * bench:reconcile — what re-verifying due cancellations costs (issue 5, DESIGN.md "Performance"):
  *
  * 1. Graph: N due records in M mailboxes (default 10,000 in 50) against the Graph emulator with 50 ms latency on
- *    every request, verified (a) with the reconciler's lookup engine (`lookupMany`: `$batch` of 20, one batch per
- *    mailbox and 8 in flight) and (b) with one plain GET per record in a loop. Requests are counted from the
- *    emulator's request log (top-level requests, what Graph's throttling counts), time on the wall clock.
- * 2. Tables: entities `TableCancellationStore.listDue` reads with 100 due records and 0, then 100,000, history ones.
+ *    every request, verified (a) with reconciliation's lookups as the app composes them (`reconcileLookups` in
+ *    src/composition/services.ts: `$batch` of 20, 4 per mailbox and 8 in flight) and (b) with one plain GET per
+ *    record in a loop. Requests are counted from the emulator's request log (top-level requests, what Graph's
+ *    throttling counts), time on the wall clock.
+ * 2. Tables: entities the cancellation store's `listDue` reads (the store as the composition root builds it) with
+ *    100 due records and 0, then 100,000, history ones.
+ *
+ * The product's parts come from the composition root only: bench/ may not import src/adapters (eslint.config.mjs).
  *
  * Prints the machine first and the figures as the last lines. Loopback only; starts and stops its own emulator and
  * Azurite. Run: `npm run build && npm run bench:reconcile -- [--records N] [--naive-sample K] [--history H]`.

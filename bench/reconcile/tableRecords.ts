@@ -1,6 +1,6 @@
-import type { TableClient, TransactionAction } from '@azure/data-tables';
-import { toEntity } from '../../src/adapters/tables/cancellationEntity';
+import type { TableClient, TableEntity, TransactionAction } from '@azure/data-tables';
 import type { CancellationRecord } from '../../src/domain/cancellation/record';
+import type { CancellationStore } from '../../src/domain/cancellation/store';
 
 /** Tenant of the table part (one partition, as in production: one per tenant). */
 export const benchTenantId = 'dc0ffee0-7e4a-4c6b-9d2f-0000000be7c0';
@@ -77,23 +77,48 @@ export async function forEachIndex(
     await Promise.all(Array.from({ length: Math.min(concurrency, total) }, worker));
 }
 
+/** The id of the history record the store writes itself; the others are copies of its record row. */
+const templateId = 'hist-template';
+
 /**
- * Writes `total` history records as their `rec_` rows only (the production mapping, `toEntity`), 100 per entity-group
- * transaction. Their list-index rows (`all_`, `byActor_`, `byState_`, `byActorState_`) and `res_` pointers are left
- * out: none of them is in the `due_` range either, and writing them would make seeding 6x slower on Azurite.
+ * The row the store wrote for the template record: the only row of the partition that names it in both its key and
+ * its `id` property (its index rows name it in their key only, and carry no `id`).
+ */
+async function templateRow(client: TableClient): Promise<TableEntity<Record<string, unknown>>> {
+    for await (const row of client.listEntities<Record<string, unknown>>()) {
+        const { etag: _etag, timestamp: _timestamp, partitionKey, rowKey, ...properties } = row;
+        if (partitionKey !== undefined && rowKey?.includes(templateId) === true && properties.id === templateId) {
+            // The SDK's own properties (`etag`, `timestamp`) are not written back.
+            return { ...properties, partitionKey, rowKey };
+        }
+    }
+    throw new Error('the store wrote no record row for the template history record');
+}
+
+/**
+ * Writes `total` history records, 100 per entity-group transaction: one through the store (`create`, as the app
+ * writes a record), then copies of the record row it wrote with the id changed. Their index rows (`all_`,
+ * `byActor_`, `byState_`, `byActorState_`) and item pointers are left out: none of them is in the due range either,
+ * and writing them would make seeding 6x slower on Azurite. `listDue` must return the due records only either way.
  */
 export async function seedHistory(
+    store: CancellationStore,
     client: TableClient,
     total: number,
     onProgress: (written: number) => void,
 ): Promise<void> {
+    if (total === 0) return;
+    await store.create({ ...historyRecord(0), id: templateId });
+    const template = await templateRow(client);
+    const copy = (id: string) => ({ ...template, rowKey: template.rowKey.replace(templateId, id), id });
     const perTransaction = 100;
-    const transactions = Math.ceil(total / perTransaction);
-    let written = 0;
+    const transactions = Math.ceil((total - 1) / perTransaction);
+    let written = 1;
+    onProgress(written);
     await forEachIndex(transactions, 8, async (t) => {
         const actions: TransactionAction[] = [];
-        for (let i = t * perTransaction; i < Math.min(total, (t + 1) * perTransaction); i++) {
-            actions.push(['create', toEntity(historyRecord(i))]);
+        for (let i = 1 + t * perTransaction; i < Math.min(total, 1 + (t + 1) * perTransaction); i++) {
+            actions.push(['create', copy(`hist-${i}`)]);
         }
         await client.submitTransaction(actions);
         written += actions.length;

@@ -38,10 +38,37 @@ import type { SubscriptionStore } from '../domain/webhooks/subscription';
 import { SubscriptionService } from '../domain/webhooks/subscriptionService';
 import { lookupMany } from '../domain/reconciliation/graphLookups';
 import type { ReconcileDeps } from '../domain/reconciliation/reconciler';
+import type { TokenCredential } from '@azure/identity';
+import type { TableClient } from '@azure/data-tables';
 import { cachedHealth } from '../health/cachedHealth';
 import type { HealthReport } from '../health/checkHealth';
 import type { IdempotencyOptions } from '../http/idempotency';
 import { log } from '../observability/logger';
+
+/** How reconciliation batches its Graph lookups: `$batch` of 20, at most 4 per mailbox and 8 in flight. */
+export const reconcileLookupOptions = { maxPerMailbox: 4, maxBatchesInFlight: 8, batchSize: 20 } as const;
+/** Due records reconciliation reads per page. */
+export const reconcilePageSize = 500;
+
+/**
+ * Reconciliation's Graph lookups as the app composes them (also what bench:reconcile measures). They see throttling
+ * themselves (they know the mailbox and the budget), so their batches are not retried by the HTTP client.
+ */
+export function reconcileLookups(graph: {
+    readonly baseUrl: string;
+    readonly credential: TokenCredential;
+    readonly timeoutMs: number;
+}): ReconcileDeps['lookups'] {
+    const batches = new GraphBatchClient(new GraphHttp({ ...graph, retryDeadlineMs: 0 }));
+    const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+    return (items, { deadline }) =>
+        lookupMany(items, { deadline, ...reconcileLookupOptions }, { graph: batches, clock: systemClock, sleep });
+}
+
+/** The cancellation store on a table client (also what bench:reconcile measures). */
+export function cancellationStoreOn(table: TableClient): CancellationStore {
+    return new TableCancellationStore(table);
+}
 
 /** What the function handlers depend on, built once from config. */
 export interface Services {
@@ -82,7 +109,7 @@ export function createServices(config: GatewayConfig, log: (message: string) => 
     const calendar = new GraphCalendar(graph);
     const cacheOptions = { clock: systemClock, ttlMs: config.directoryCacheTtlMs };
     const storage = storageClients(config.storage);
-    const cancellationStore = new TableCancellationStore(storage.table('cancellations'));
+    const cancellationStore = cancellationStoreOn(storage.table('cancellations'));
     const subscriptionStore = new TableSubscriptionStore(storage.table('subscriptions'));
     const deliveries = new TableDeliveryStore(storage.table('deliveries'));
     const deliveryQueue = new StorageDeliveryQueue({
@@ -97,16 +124,6 @@ export function createServices(config: GatewayConfig, log: (message: string) => 
         clock: systemClock,
         log,
     });
-    // Reconciliation sees throttling itself (it knows the mailbox and its budget), so its batches are not retried here.
-    const batches = new GraphBatchClient(
-        new GraphHttp({
-            baseUrl: config.graph.baseUrl,
-            credential,
-            timeoutMs: config.graph.timeoutMs,
-            retryDeadlineMs: 0,
-        }),
-    );
-    const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
     return {
         config,
         health: cachedHealth([storageProbe(storage.tableService()), graphProbe(credential, config.graph.baseUrl)], {
@@ -188,12 +205,11 @@ export function createServices(config: GatewayConfig, log: (message: string) => 
             store: cancellationStore,
             notifications,
             log,
-            lookups: (items, { deadline }) =>
-                lookupMany(
-                    items,
-                    { deadline, maxPerMailbox: 4, maxBatchesInFlight: 8, batchSize: 20 },
-                    { graph: batches, clock: systemClock, sleep },
-                ),
+            lookups: reconcileLookups({
+                baseUrl: config.graph.baseUrl,
+                credential,
+                timeoutMs: config.graph.timeoutMs,
+            }),
             calendar,
             bookings: calendar,
             clock: systemClock,
@@ -202,7 +218,7 @@ export function createServices(config: GatewayConfig, log: (message: string) => 
                 verifyDelayMs: config.cancellation.verifyDelayMs,
                 maxCancelAttempts: config.reconcile.maxCancelAttempts,
                 repairDrift: config.tenantPolicy.reconciliation.repairDrift,
-                pageSize: 500,
+                pageSize: reconcilePageSize,
                 cancelRetryDelaysMs: config.reconcile.retryDelaysMs,
             },
         },

@@ -1,15 +1,17 @@
 import type { HttpResponseInit } from '@azure/functions';
 import type { Caller } from '../domain/access/caller';
 import type { CancelOutcome } from '../domain/cancellation/cancellationService';
-import type { Actor } from '../domain/cancellation/record';
+import type { AccessBasis, Actor } from '../domain/cancellation/record';
 import { publicPath } from './routes/routePrefix';
 
-export function actorOf(caller: Caller): Actor {
+/** The record's actor: who asked, and why they were allowed (what the authorize step decided). */
+export function actorOf(caller: Caller, basis: AccessBasis): Actor {
     return {
         kind: caller.kind,
         objectId: caller.objectId,
         userPrincipalName: caller.userPrincipalName,
         appId: caller.appId,
+        basis,
     };
 }
 

@@ -58,6 +58,7 @@ describe('TableCancellationStore: records', () => {
                 objectId: 'aaaaaaaa-0000-0000-0000-000000000009',
                 userPrincipalName: 'adele@contoso.com',
                 appId: 'client-app',
+                basis: 'delegate',
             },
             resource: {
                 version: 'beta',
@@ -91,6 +92,19 @@ describe('TableCancellationStore: records', () => {
         expect(read?.etag).toBe(created.etag);
         expect(await store.get(tenant(), record.id)).toBeNull();
         expect(await store.get(record.tenantId, 'other')).toBeNull();
+    });
+
+    test("reads a record written before the actor's basis was kept: no basis, nothing else lost", async () => {
+        const record = sampleRecord({ tenantId: tenant(), state: 'accepted' });
+        await store.create(record);
+        // Rewrite the stored actor as an older gateway wrote it (the same JSON, without `basis`).
+        const key = { partitionKey: partitionKeyOf(record.tenantId), rowKey: recordRowKey(record.id) };
+        const older = { kind: 'user', objectId: record.actor.objectId, appId: record.actor.appId };
+        await client.updateEntity({ ...key, actor: JSON.stringify(older) }, 'Merge');
+
+        const read = await store.get(record.tenantId, record.id);
+        expect(read?.value).toEqual({ ...record, actor: older });
+        expect(read?.value.actor.basis).toBeUndefined();
     });
 
     test('500 attendees with long names round-trip through split properties', async () => {

@@ -12,10 +12,12 @@ import { NotificationRelay } from '../../src/domain/cancellation/notificationRel
 import type { NotificationMessage, NotificationQueue } from '../../src/domain/notifications/notificationMessage';
 import { UnauthorizedError } from '../../src/errors/appError';
 import { UpstreamError } from '../../src/errors/upstreamError';
+import { cancellationView } from '../../src/http/cancellationView';
 import { cancelEventHandler } from '../../src/http/handlers/cancelEvent';
 import { eventCancelRoutes } from '../../src/http/routes/eventCancelRoutes';
 import { httpRoutes } from '../../src/http/routes/manifest';
 import { routeEdge } from '../../src/http/routes/serveRoute';
+import { cancellationViewSchema } from '../../src/http/schemas';
 import { alice, bob, FakeDirectory, userCaller } from '../auth/fakes';
 import { MemoryCancellationStore } from '../support/fakes/memoryCancellationStore';
 import { MemoryIdempotencyStore } from '../support/fakes/memoryIdempotencyStore';
@@ -145,6 +147,18 @@ describe('POST /api/v1.0/users/{owner}/events/{id}/cancel (in process)', () => {
 
         await relay.drain(1_000);
         expect(sent.map((message) => message.type)).toEqual(['event.cancelled']);
+    });
+
+    it('records why the caller was allowed (her own mailbox) on the record, and the cancellation view shows it', async () => {
+        const { store, post } = gateway();
+        const response = await post(alice.userPrincipalName, 'EV1');
+
+        const record = await store.get(userCaller(alice).tenantId, response.headers.get('location')!.split('/').pop()!);
+        expect(record?.value.actor).toMatchObject({ objectId: alice.id, basis: 'owner' });
+        const view = cancellationView(record!.value);
+        expect(view.requestedBy).toMatchObject({ objectId: alice.id, basis: 'owner' });
+        expect(view.attemptHistory).toEqual([expect.objectContaining({ requestedBy: view.requestedBy })]);
+        expect(cancellationViewSchema.safeParse(view).success).toBe(true);
     });
 
     it('replays the first answer for a repeat with the same Idempotency-Key, and cancels in Graph once', async () => {

@@ -13,7 +13,7 @@ export type MailboxTarget =
     | { readonly kind: 'user'; readonly idOrUpn: string }
     | { readonly kind: 'group'; readonly groupId: string };
 
-/** Why access was granted; worth recording next to the cancellation. */
+/** Why access was granted; recorded on the cancellation's actor. */
 export type MailboxAccessBasis = 'owner' | 'delegate' | 'groupMember' | 'application';
 
 /** Whose mailbox it is, resolved through the directory, and on what basis the caller may act in it. */

@@ -4,6 +4,7 @@ import {
     type NotificationQueue,
 } from '../notifications/notificationMessage';
 import type { Clock } from '../ports/clock';
+import { unconfiguredSchedule } from './checkSchedule';
 import type { CancellationRecord } from './record';
 import type { CancellationStore } from './store';
 import type { Stored } from '../shared/stored';
@@ -30,8 +31,7 @@ export interface OutboxDeps {
     readonly log: (message: string) => void;
 }
 
-/** While a notification is owed, the record stays due this soon, so reconciliation sends it even for a final state. */
-export const owedNotificationRecheckMs = 60_000;
+export { owedNotificationRecheckMs } from './checkSchedule';
 
 /**
  * Saves a state change together with the notification it owes (`notificationPending`), keeping the record due soon
@@ -43,8 +43,7 @@ export async function saveOwingNotification(
     etag: string,
     deps: Pick<OutboxDeps, 'store' | 'clock'>,
 ): Promise<Stored<CancellationRecord>> {
-    const recheck = new Date(deps.clock.now().getTime() + owedNotificationRecheckMs).toISOString();
-    const owedAt = next.nextCheckAt !== undefined && next.nextCheckAt < recheck ? next.nextCheckAt : recheck;
+    const owedAt = unconfiguredSchedule.notificationOwed(deps.clock.now(), next.nextCheckAt);
     return deps.store.update({ ...next, notificationPending: true, nextCheckAt: owedAt }, etag);
 }
 

@@ -1,3 +1,6 @@
+import type { BookingAccessBasis } from '../access/authorizeBookingBusiness';
+import type { MailboxAccessBasis } from '../access/authorizeMailbox';
+
 /**
  * A cancellation as the gateway records it. States move forward only:
  * `pending` (intent recorded, Graph not yet confirmed) → `accepted` (Graph said 202/204) → `verified`
@@ -16,12 +19,21 @@ export const cancellationStates: readonly CancellationState[] = [
 
 export type CancellationKind = 'event' | 'bookingAppointment';
 
-/** Who asked, from the validated token only. */
+/**
+ * Why the caller was allowed to act on the item (src/domain/access): their own mailbox (`owner`), a delegate or a
+ * booking business named for them in the tenant policy (`delegate`, `policy`), a member of the group (`groupMember`),
+ * on the business's staff (`staff`), or an application granted it in the policy (`application`).
+ */
+export type AccessBasis = MailboxAccessBasis | BookingAccessBasis;
+
+/** Who asked, from the validated token only, and on what basis they were allowed. */
 export interface Actor {
     readonly kind: 'user' | 'app';
     readonly objectId: string;
     readonly userPrincipalName?: string | undefined;
     readonly appId: string;
+    /** Absent on records written before it was kept. */
+    readonly basis?: AccessBasis | undefined;
 }
 
 /** An attendee of a meeting or a customer of a booking: whoever the cancellation concerns. */

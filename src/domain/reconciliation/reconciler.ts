@@ -1,12 +1,8 @@
 import { AppError } from '../../errors/appError';
 import { UpstreamError } from '../../errors/upstreamError';
 import type { BookingsGraph, CalendarGraph } from '../cancellation/graphPorts';
-import {
-    type OutboxDeps,
-    owedNotificationRecheckMs,
-    saveAndNotify,
-    sendPendingNotification,
-} from '../cancellation/outbox';
+import { CheckSchedule } from '../cancellation/checkSchedule';
+import { type OutboxDeps, saveAndNotify, sendPendingNotification } from '../cancellation/outbox';
 import { defaultInFlightLockMs, isBusy } from '../cancellation/concurrentAttempt';
 import { type CancellationRecord, historyOf, withAttempt, withOutcome } from '../cancellation/record';
 import type { Clock } from '../ports/clock';
@@ -58,10 +54,9 @@ type ItemState = 'gone' | 'cancelled' | 'active' | 'unknown';
 /** Backoff before the next cancel attempt of an unfinished item: 1 min, 5 min, 30 min, … */
 export const cancelRetryDelaysMs: readonly number[] = [60_000, 5 * 60_000, 30 * 60_000, 2 * 3_600_000];
 
-/** The delay before cancel attempt `attempts + 1`, from the configured backoff (its last entry repeats). */
-function retryDelayMs(settings: ReconcileSettings, attempts: number): number {
-    const delays = settings.cancelRetryDelaysMs;
-    return delays[Math.min(Math.max(attempts, 1) - 1, delays.length - 1)] ?? 0;
+/** When reconciliation's writes make a record due next, from its settings. */
+function scheduleOf(settings: ReconcileSettings) {
+    return new CheckSchedule({ verifyDelayMs: settings.verifyDelayMs, retryDelaysMs: settings.cancelRetryDelaysMs });
 }
 
 function itemState(record: CancellationRecord, answer: LookupAnswer | undefined): ItemState {
@@ -174,12 +169,15 @@ async function settle(
 ): Promise<void> {
     let current = stored;
     const now = deps.clock.now();
-    const at = (delayMs: number) => new Date(now.getTime() + delayMs).toISOString();
+    const schedule = scheduleOf(deps.settings);
     if (current.value.notificationPending) {
         current = await sendPendingNotification(current, deps);
         if (current.value.notificationPending) {
             // The queue is still down: the owed message must go first, so the state waits for a later pass.
-            await deps.store.update({ ...current.value, nextCheckAt: at(owedNotificationRecheckMs) }, current.etag);
+            await deps.store.update(
+                { ...current.value, nextCheckAt: schedule.notificationStillOwed(now) },
+                current.etag,
+            );
             return;
         }
         summary.notificationsResent++;
@@ -193,7 +191,7 @@ async function settle(
     }
     if (state === 'unknown') {
         // Graph could not say (an error, or no answer before the budget ran out): look again later.
-        await deps.store.update({ ...base, nextCheckAt: at(deps.settings.verifyDelayMs) }, current.etag);
+        await deps.store.update({ ...base, nextCheckAt: schedule.graphUnsure(now) }, current.etag);
         return;
     }
     const done = state === 'gone' || state === 'cancelled';
@@ -201,7 +199,7 @@ async function settle(
         case 'pending':
             if (done) {
                 await saveAndNotify(
-                    { ...base, state: 'accepted', nextCheckAt: at(deps.settings.verifyDelayMs) },
+                    { ...base, state: 'accepted', nextCheckAt: schedule.accepted(now) },
                     current.etag,
                     deps,
                 );
@@ -211,7 +209,11 @@ async function settle(
             return cancelAgain(current, 'accepted', deps, summary, deadline);
         case 'accepted':
             if (done) {
-                await saveAndNotify({ ...base, state: 'verified', nextCheckAt: undefined }, current.etag, deps);
+                await saveAndNotify(
+                    { ...base, state: 'verified', nextCheckAt: schedule.finished() },
+                    current.etag,
+                    deps,
+                );
                 summary.verified++;
                 return;
             }
@@ -221,7 +223,7 @@ async function settle(
                     {
                         ...base,
                         state: 'drifted',
-                        nextCheckAt: deps.settings.repairDrift ? at(retryDelayMs(deps.settings, 1)) : undefined,
+                        nextCheckAt: schedule.drifted(now, deps.settings.repairDrift),
                     },
                     current.etag,
                     deps,
@@ -232,14 +234,14 @@ async function settle(
             return;
         case 'drifted':
             if (done) {
-                await deps.store.update({ ...base, state: 'repaired', nextCheckAt: undefined }, current.etag);
+                await deps.store.update({ ...base, state: 'repaired', nextCheckAt: schedule.finished() }, current.etag);
                 summary.repaired++;
                 return;
             }
             return cancelAgain(current, 'repaired', deps, summary, deadline);
         default:
             // verified, repaired and failed are final: nothing is due for them.
-            await deps.store.update({ ...base, nextCheckAt: undefined }, current.etag);
+            await deps.store.update({ ...base, nextCheckAt: schedule.finished() }, current.etag);
     }
 }
 
@@ -256,6 +258,7 @@ async function cancelAgain(
     deadline: number,
 ): Promise<void> {
     const claimedAt = deps.clock.now();
+    const schedule = scheduleOf(deps.settings);
     if (claimedAt.getTime() >= deadline) {
         // No Graph call starts past the budget: the record stays due for the next tick.
         summary.stoppedForBudget = true;
@@ -275,7 +278,7 @@ async function cancelAgain(
                 by: 'reconciliation',
             }),
             updatedAt: claimedAt.toISOString(),
-            nextCheckAt: new Date(claimedAt.getTime() + retryDelayMs(deps.settings, attempts)).toISOString(),
+            nextCheckAt: schedule.retryClaimed(claimedAt, attempts),
         },
         stored.etag,
     );
@@ -315,23 +318,23 @@ async function cancelAgain(
     if (!error) {
         const next = { ...base, state: success, lastError: undefined };
         if (success === 'accepted') {
-            await saveAndNotify(
-                { ...next, nextCheckAt: new Date(now.getTime() + deps.settings.verifyDelayMs).toISOString() },
-                claim.etag,
-                deps,
-            );
+            await saveAndNotify({ ...next, nextCheckAt: schedule.accepted(now) }, claim.etag, deps);
             summary.finished++;
         } else {
-            await deps.store.update({ ...next, nextCheckAt: undefined }, claim.etag);
+            await deps.store.update({ ...next, nextCheckAt: schedule.finished() }, claim.etag);
             summary.repaired++;
         }
         return;
     }
     const lastError = { status: error.status, code: error.code, message: error.message };
     if (refused || attempts >= deps.settings.maxCancelAttempts) {
-        await saveAndNotify({ ...base, state: 'failed', lastError, nextCheckAt: undefined }, claim.etag, deps);
+        await saveAndNotify(
+            { ...base, state: 'failed', lastError, nextCheckAt: schedule.finished() },
+            claim.etag,
+            deps,
+        );
         summary.failed++;
         return;
     }
-    await deps.store.update({ ...base, lastError }, claim.etag);
+    await deps.store.update({ ...base, lastError, nextCheckAt: schedule.failedRetryable(record) }, claim.etag);
 }

@@ -37,7 +37,7 @@ export function cancelAppointmentHandler(
         const cancellationMessage = body.cancellationMessage ?? undefined;
         const message = cancellationMessage?.trim() ? cancellationMessage : deps.defaultCancellationMessage;
 
-        await authorizeBookingBusiness(caller, businessId, deps.access);
+        const { basis } = await authorizeBookingBusiness(caller, businessId, deps.access);
         const matched = { template: route.route, values: { version, businessId, appointmentId } };
         return idempotentCancel(
             deps.idempotency,
@@ -49,7 +49,7 @@ export function cancelAppointmentHandler(
             async () => {
                 const outcome = await deps.cancellations.cancelAppointment({
                     tenantId: caller.tenantId,
-                    actor: actorOf(caller),
+                    actor: actorOf(caller, basis),
                     version,
                     businessId,
                     appointmentId,

@@ -39,7 +39,7 @@ export function cancelEventHandler(route: EventCancelRoute, deps: CancelEventDep
         return idempotentCancel(deps.idempotency, request, caller, scope, matched, { comment }, async () => {
             const outcome = await deps.cancellations.cancelEvent({
                 tenantId: caller.tenantId,
-                actor: actorOf(caller),
+                actor: actorOf(caller, mailbox.basis),
                 event: { version, path: graphEventPath(route, mailbox, ids) },
                 mailbox: `${mailbox.kind}:${owner}`,
                 eventId: ids.eventId,

@@ -72,8 +72,14 @@ const actor = z
         objectId: z.string(),
         userPrincipalName: z.string().optional(),
         appId: z.string(),
+        basis: z
+            .enum(['owner', 'delegate', 'groupMember', 'staff', 'policy', 'application'])
+            .optional()
+            .describe(
+                'Why the caller was allowed: owner (their own mailbox), delegate or policy (named in the tenant policy for the mailbox or booking business), groupMember, staff (administrator or scheduler of the booking business), application (the policy grants the app). Absent on records written before it was kept.',
+            ),
     })
-    .describe('Who asked, from the validated token.');
+    .describe('Who asked, from the validated token, and on what basis they were allowed.');
 
 const recipient = z.object({
     name: z.string().optional(),
