@@ -11,6 +11,41 @@ targetScope = 'subscription'
 param environmentName string
 
 @minLength(1)
+// Regions offering Flex Consumption, as listed by Azure-Samples/functions-quickstart-typescript-azd (infra/main.bicep,
+// February 2026). The current list: az functionapp list-flexconsumption-locations -o table
+@allowed([
+  'australiaeast'
+  'australiasoutheast'
+  'brazilsouth'
+  'canadacentral'
+  'centralindia'
+  'centralus'
+  'eastasia'
+  'eastus'
+  'eastus2'
+  'francecentral'
+  'germanywestcentral'
+  'italynorth'
+  'japaneast'
+  'koreacentral'
+  'northcentralus'
+  'northeurope'
+  'norwayeast'
+  'southafricanorth'
+  'southcentralus'
+  'southeastasia'
+  'southindia'
+  'spaincentral'
+  'swedencentral'
+  'uaenorth'
+  'uksouth'
+  'ukwest'
+  'westcentralus'
+  'westeurope'
+  'westus'
+  'westus2'
+  'westus3'
+])
 @description('Primary location for all resources (must offer Flex Consumption).')
 @metadata({
   azd: {
@@ -31,6 +66,13 @@ param keyVaultName string = ''
 
 @description('Object id of the principal running azd (azd sets AZURE_PRINCIPAL_ID).')
 param principalId string = ''
+
+@allowed([
+  'User'
+  'ServicePrincipal'
+])
+@description('Kind of that principal (azd sets AZURE_PRINCIPAL_TYPE; ServicePrincipal in CI).')
+param principalType string = 'User'
 
 @description('Give the deploying principal Storage data access too (debugging only; off by default).')
 param grantDeployerDataAccess bool = false
@@ -53,6 +95,37 @@ param graphClientSecret string = ''
 
 @description('The tenant policy document (JSON), base64-encoded so it survives azd parameter substitution. Empty: {} (nothing beyond users acting on their own mailboxes).')
 param tenantPolicyBase64 string = ''
+
+// App settings people tune (docs/settings.md). Each default is the schema's (test/infra/settings.test.ts checks).
+@description('Sent to customers when a booking cancel gives no cancellationMessage. Azd: BOOKING_DEFAULT_CANCELLATION_MESSAGE.')
+param bookingDefaultCancellationMessage string = 'Your appointment has been cancelled.'
+
+@description('Delay before reconciliation first re-verifies an accepted cancellation. Azd: CANCEL_VERIFY_DELAY_SECONDS.')
+param cancelVerifyDelaySeconds string = '300'
+
+@description('How long Idempotency-Keys are kept and replayed (at least 24). Azd: IDEMPOTENCY_RETENTION_HOURS.')
+param idempotencyRetentionHours string = '24'
+
+@description('How long a rotated webhook secret keeps signing. Azd: WEBHOOK_SECRET_GRACE_HOURS.')
+param webhookSecretGraceHours string = '24'
+
+@description('Webhook delivery attempt schedule (comma-separated seconds). Azd: WEBHOOK_RETRY_SCHEDULE_SECONDS.')
+param webhookRetryScheduleSeconds string = '0,5,300,1800,7200,18000,36000,36000'
+
+@description('An endpoint failing every delivery this many days is disabled. Azd: WEBHOOK_DISABLE_AFTER_FAILING_DAYS.')
+param webhookDisableAfterFailingDays string = '5'
+
+@description('Webhook deliveries are purged this many days after creation. Azd: DELIVERY_RETENTION_DAYS.')
+param deliveryRetentionDays string = '30'
+
+@description('Re-sends of a poisoned notification (comma-separated seconds). Azd: NOTIFICATION_REDRIVE_DELAYS_SECONDS.')
+param notificationRedriveDelaysSeconds string = '300,1800,7200,21600'
+
+@description('Reconciliation timer (six-field NCRONTAB, UTC). Azd: RECONCILE_SCHEDULE.')
+param reconcileSchedule string = '0 */5 * * * *'
+
+@description('Backoff between reconciliation cancel attempts (comma-separated seconds). Azd: RECONCILE_RETRY_DELAYS_SECONDS.')
+param reconcileRetryDelaysSeconds string = '60,300,1800,7200'
 
 @minValue(1)
 @maxValue(1000)
@@ -151,6 +224,7 @@ module rbac 'app/rbac.bicep' = {
     appInsightsName: monitoring.outputs.applicationInsightsName
     managedIdentityPrincipalId: apiUserAssignedIdentity.outputs.principalId
     userIdentityPrincipalId: grantDeployerDataAccess ? principalId : ''
+    userIdentityPrincipalType: principalType
   }
 }
 
@@ -178,8 +252,18 @@ module api 'app/api.bicep' = {
     gatewayApiClientId: gatewayApiClientId
     gatewayApiAppIdUri: gatewayApiAppIdUri
     graphClientId: graphClientId
-    graphClientSecretUri: useClientSecret ? keyVault.outputs.secretUri : ''
+    graphClientSecretUri: useClientSecret ? keyVault!.outputs.secretUri : ''
     tenantPolicy: tenantPolicy
+    bookingDefaultCancellationMessage: bookingDefaultCancellationMessage
+    cancelVerifyDelaySeconds: cancelVerifyDelaySeconds
+    idempotencyRetentionHours: idempotencyRetentionHours
+    webhookSecretGraceHours: webhookSecretGraceHours
+    webhookRetryScheduleSeconds: webhookRetryScheduleSeconds
+    webhookDisableAfterFailingDays: webhookDisableAfterFailingDays
+    deliveryRetentionDays: deliveryRetentionDays
+    notificationRedriveDelaysSeconds: notificationRedriveDelaysSeconds
+    reconcileSchedule: reconcileSchedule
+    reconcileRetryDelaysSeconds: reconcileRetryDelaysSeconds
   }
 }
 
@@ -193,4 +277,4 @@ output API_IDENTITY_CLIENT_ID string = apiUserAssignedIdentity.outputs.clientId
 output API_IDENTITY_PRINCIPAL_ID string = apiUserAssignedIdentity.outputs.principalId
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsName
-output AZURE_KEY_VAULT_NAME string = useClientSecret ? keyVault.outputs.name : ''
+output AZURE_KEY_VAULT_NAME string = useClientSecret ? keyVault!.outputs.name : ''

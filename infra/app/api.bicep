@@ -48,6 +48,39 @@ param graphClientSecretUri string = ''
 @description('Tenant policy document (JSON).')
 param tenantPolicy string = '{}'
 
+// Settings people tune: main.bicep parameters (azd environment values through main.parameters.json), so that
+// `azd provision` keeps them instead of resetting them to a literal here.
+
+@description('Sent to customers when a booking cancel gives no cancellationMessage. (BOOKING_DEFAULT_CANCELLATION_MESSAGE)')
+param bookingDefaultCancellationMessage string
+
+@description('Delay before reconciliation first re-verifies an accepted cancellation. (CANCEL_VERIFY_DELAY_SECONDS)')
+param cancelVerifyDelaySeconds string
+
+@description('How long Idempotency-Keys are kept and replayed (at least 24). (IDEMPOTENCY_RETENTION_HOURS)')
+param idempotencyRetentionHours string
+
+@description('How long a rotated webhook secret keeps signing. (WEBHOOK_SECRET_GRACE_HOURS)')
+param webhookSecretGraceHours string
+
+@description('Webhook delivery attempt schedule (comma-separated seconds). (WEBHOOK_RETRY_SCHEDULE_SECONDS)')
+param webhookRetryScheduleSeconds string
+
+@description('An endpoint failing every delivery this many days is disabled. (WEBHOOK_DISABLE_AFTER_FAILING_DAYS)')
+param webhookDisableAfterFailingDays string
+
+@description('Webhook deliveries are purged this many days after creation. (DELIVERY_RETENTION_DAYS)')
+param deliveryRetentionDays string
+
+@description('Re-sends of a poisoned notification (comma-separated seconds). (NOTIFICATION_REDRIVE_DELAYS_SECONDS)')
+param notificationRedriveDelaysSeconds string
+
+@description('Reconciliation timer (six-field NCRONTAB, UTC). (RECONCILE_SCHEDULE)')
+param reconcileSchedule string
+
+@description('Backoff between reconciliation cancel attempts (comma-separated seconds). (RECONCILE_RETRY_DELAYS_SECONDS)')
+param reconcileRetryDelaysSeconds string
+
 var useClientSecret = !empty(graphClientSecretUri)
 
 resource stg 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
@@ -78,25 +111,25 @@ var gatewaySettings = {
   HEALTH_PROBE_TIMEOUT_MS: '3000'
   HEALTH_CACHE_MS: '5000'
   TENANT_POLICY: tenantPolicy
-  BOOKING_DEFAULT_CANCELLATION_MESSAGE: 'Your appointment has been cancelled.'
-  CANCEL_VERIFY_DELAY_SECONDS: '300'
+  BOOKING_DEFAULT_CANCELLATION_MESSAGE: bookingDefaultCancellationMessage
+  CANCEL_VERIFY_DELAY_SECONDS: cancelVerifyDelaySeconds
   CANCEL_PENDING_GRACE_SECONDS: '600'
-  IDEMPOTENCY_RETENTION_HOURS: '24'
+  IDEMPOTENCY_RETENTION_HOURS: idempotencyRetentionHours
   IDEMPOTENCY_LOCK_SECONDS: '120'
   WEBHOOK_ALLOW_LOOPBACK: 'false'
   WEBHOOK_TIMEOUT_MS: '15000'
   WEBHOOK_DNS_TIMEOUT_MS: '5000'
   WEBHOOK_MAX_RESPONSE_BYTES: '65536'
-  WEBHOOK_SECRET_GRACE_HOURS: '24'
-  WEBHOOK_RETRY_SCHEDULE_SECONDS: '0,5,300,1800,7200,18000,36000,36000'
-  WEBHOOK_DISABLE_AFTER_FAILING_DAYS: '5'
-  DELIVERY_RETENTION_DAYS: '30'
-  NOTIFICATION_REDRIVE_DELAYS_SECONDS: '300,1800,7200,21600'
-  RECONCILE_SCHEDULE: '0 */5 * * * *'
+  WEBHOOK_SECRET_GRACE_HOURS: webhookSecretGraceHours
+  WEBHOOK_RETRY_SCHEDULE_SECONDS: webhookRetryScheduleSeconds
+  WEBHOOK_DISABLE_AFTER_FAILING_DAYS: webhookDisableAfterFailingDays
+  DELIVERY_RETENTION_DAYS: deliveryRetentionDays
+  NOTIFICATION_REDRIVE_DELAYS_SECONDS: notificationRedriveDelaysSeconds
+  RECONCILE_SCHEDULE: reconcileSchedule
   RECONCILE_RUN_ON_STARTUP: 'false'
   RECONCILE_BUDGET_SECONDS: '240'
   RECONCILE_MAX_CANCEL_ATTEMPTS: '3'
-  RECONCILE_RETRY_DELAYS_SECONDS: '60,300,1800,7200'
+  RECONCILE_RETRY_DELAYS_SECONDS: reconcileRetryDelaysSeconds
 }
 
 // Only with a client secret: a Key Vault reference, resolved with the user-assigned identity (keyVaultReferenceIdentity).

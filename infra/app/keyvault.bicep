@@ -1,6 +1,9 @@
 // Only deployed when a Graph client secret is given (GRAPH_CREDENTIAL=clientSecret): a Key Vault with RBAC
 // authorization, the secret, and Key Vault Secrets User for the function app's identity. The app setting
 // GRAPH_CLIENT_SECRET is a @Microsoft.KeyVault(SecretUri=...) reference resolved with that identity.
+// No purge protection: the vault name is derived from the environment (resourceToken), so with purge protection a
+// vault left soft-deleted by `azd down` would block `azd up` of the same environment for the whole retention period.
+// Soft delete cannot be turned off; `azd down --purge` (or `az keyvault purge --name <vault>`) frees the name at once.
 
 @minLength(3)
 @maxLength(24)
@@ -29,8 +32,7 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
     }
     enableRbacAuthorization: true
     enableSoftDelete: true
-    softDeleteRetentionInDays: 90
-    enablePurgeProtection: true
+    softDeleteRetentionInDays: 7
     publicNetworkAccess: 'Enabled'
   }
 }

@@ -8,6 +8,14 @@ param managedIdentityPrincipalId string
 @description('Optional: a user who also gets Storage data access (debugging). Empty: none.')
 param userIdentityPrincipalId string = ''
 
+@allowed([
+  'User'
+  'ServicePrincipal'
+  'Group'
+])
+@description('Kind of that principal: azd sets AZURE_PRINCIPAL_TYPE to ServicePrincipal when it runs as one (CI).')
+param userIdentityPrincipalType string = 'User'
+
 // Built-in role definition ids.
 var roleIds = {
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
@@ -19,7 +27,7 @@ var roleIds = {
 var storageRoles = [
   roleIds.storageBlobDataOwner // host leases and timer checkpoints, the deployment package
   roleIds.storageQueueDataContributor // notifications, webhook-deliveries and webhook-deliveries-retry queues (+ -poison)
-  roleIds.storageTableDataContributor // cancellations, idempotency, subscriptions, deliveries, host timers
+  roleIds.storageTableDataContributor // cancellations, idempotency, subscriptions, deliveries
 ]
 
 resource storageAccount 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
@@ -59,7 +67,7 @@ resource userStorageRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' =
     properties: {
       roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleId)
       principalId: userIdentityPrincipalId
-      principalType: 'User'
+      principalType: userIdentityPrincipalType
     }
   }
 ]

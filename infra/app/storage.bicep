@@ -6,13 +6,14 @@ param location string = resourceGroup().location
 param tags object = {}
 param deploymentStorageContainerName string
 
-@description('Tables the gateway uses (it also creates them on first use); AzureWebJobsHostTimers is the timer trigger\'s schedule monitor.')
+// The host keeps timer schedule status in the azure-webjobs-hosts blob container (it creates it), not in a table.
+@description('Tables the gateway uses (it also creates them on first use).')
 param tableNames array = [
   'cancellations'
   'idempotency'
   'subscriptions'
   'deliveries'
-  'AzureWebJobsHostTimers'
+  'parkednotifications'
 ]
 
 @description('Queues the gateway uses, with the -poison queues the host moves messages to after maxDequeueCount.')

@@ -58,31 +58,39 @@ const productionHostRules = {
  */
 export const settingsSchema = z
     .object({
-        /**
-         * Storage account for records, idempotency keys, subscriptions and queues, as a connection string (locally:
-         * Azurite). In Azure it is absent and the identity-based `AzureWebJobsStorage__*` settings are used instead.
-         */
-        AzureWebJobsStorage: z.string().min(1).optional(),
-        /** `development` trusts the local emulator's tokens and loopback webhook targets; `production` refuses both. */
-        GATEWAY_ENVIRONMENT: z.enum(['development', 'production']).default('production'),
-        /** The one Entra ID tenant this deployment serves. */
-        GATEWAY_TENANT_ID: z.guid(),
-        /** Client id of the gateway's API app registration (the `aud` of v2 tokens). */
-        GATEWAY_API_CLIENT_ID: z.guid(),
-        /** Application ID URI of the same registration (the `aud` of v1 tokens), e.g. `api://cancel-gateway`. */
-        GATEWAY_API_APP_ID_URI: z.string().min(1),
-        /** Entra ID authority host: token issuer (v2) and OIDC metadata, and where the Graph credential gets tokens. */
-        AUTH_AUTHORITY_HOST: origin('https://login.microsoftonline.com'),
-        /** Host of v1 token issuers (`https://sts.windows.net/{tid}/`). */
-        AUTH_V1_ISSUER_HOST: origin('https://sts.windows.net'),
-        AUTH_CLOCK_SKEW_SECONDS: seconds(60),
-        /** Graph root; `/v1.0` and `/beta` are appended. */
-        GRAPH_BASE_URL: origin('https://graph.microsoft.com'),
-        /**
-         * Production accepts only the national clouds' Entra ID and Graph hosts as AUTH_AUTHORITY_HOST and
-         * GRAPH_BASE_URL; this comma-separated list of host names (e.g. a sovereign cloud's) adds others. Addresses
-         * that are not public (loopback, private, link-local…) are refused even here.
-         */
+        AzureWebJobsStorage: z
+            .string()
+            .min(1)
+            .optional()
+            .describe(
+                'Storage account for records, idempotency keys, subscriptions and queues, as a connection string (locally: Azurite). In Azure it is absent and the identity-based `AzureWebJobsStorage__*` settings are used instead.',
+            ),
+        GATEWAY_ENVIRONMENT: z
+            .enum(['development', 'production'])
+            .default('production')
+            .describe(
+                "`development` trusts the local emulator's tokens and loopback webhook targets; `production` refuses both.",
+            ),
+        GATEWAY_TENANT_ID: z.guid().describe('The one Entra ID tenant this deployment serves.'),
+        GATEWAY_API_CLIENT_ID: z
+            .guid()
+            .describe("Client id of the gateway's API app registration (the `aud` of v2 tokens)."),
+        GATEWAY_API_APP_ID_URI: z
+            .string()
+            .min(1)
+            .describe(
+                'Application ID URI of the same registration (the `aud` of v1 tokens), e.g. `api://cancel-gateway`.',
+            ),
+        AUTH_AUTHORITY_HOST: origin('https://login.microsoftonline.com').describe(
+            'Entra ID authority host: token issuer (v2) and OIDC metadata, and where the Graph credential gets tokens.',
+        ),
+        AUTH_V1_ISSUER_HOST: origin('https://sts.windows.net').describe(
+            'Host of v1 token issuers (`https://sts.windows.net/{tid}/`).',
+        ),
+        AUTH_CLOCK_SKEW_SECONDS: seconds(60).describe(
+            "Leeway for a token's `exp` and `nbf` against this host's clock, in seconds.",
+        ),
+        GRAPH_BASE_URL: origin('https://graph.microsoft.com').describe('Graph root; `/v1.0` and `/beta` are appended.'),
         CUSTOM_CLOUD_HOSTS: z
             .string()
             .default('')
@@ -96,24 +104,44 @@ export const settingsSchema = z
                     if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
                 }
                 return hosts;
-            }),
-        /** `managedIdentity` in Azure; `clientSecret` where a secret is configured (locally: the emulator). */
-        GRAPH_CREDENTIAL: z.enum(['managedIdentity', 'clientSecret']).default('managedIdentity'),
-        /** Client id of the app the gateway calls Graph as (user-assigned identity or app registration). */
-        GRAPH_CLIENT_ID: z.guid(),
-        GRAPH_CLIENT_SECRET: z.string().min(1).optional(),
-        GRAPH_TIMEOUT_MS: milliseconds(10_000),
-        /** Throttled Graph calls (429/503) are retried within this budget, then the caller gets 503 + Retry-After. */
-        GRAPH_RETRY_DEADLINE_MS: milliseconds(20_000),
-        /** Group membership and Bookings staff answers are cached this long. */
-        DIRECTORY_CACHE_TTL_SECONDS: seconds(60),
-        HEALTH_PROBE_TIMEOUT_MS: milliseconds(3_000),
-        /**
-         * `/api/health` probes storage and Graph at most once in this window (concurrent callers share one probe), so
-         * a flood of the anonymous endpoint cannot spend the Graph quota.
-         */
-        HEALTH_CACHE_MS: z.coerce.number().int().nonnegative().default(5_000),
-        /** The tenant policy document (JSON): delegates, application access, Bookings users, drift repair. */
+            })
+            .describe(
+                "Production accepts only the national clouds' Entra ID and Graph hosts as AUTH_AUTHORITY_HOST and GRAPH_BASE_URL; this comma-separated list of host names (e.g. a sovereign cloud's) adds others. Addresses that are not public (loopback, private, link-local…) are refused even here.",
+            ),
+        GRAPH_CREDENTIAL: z
+            .enum(['managedIdentity', 'clientSecret'])
+            .default('managedIdentity')
+            .describe(
+                '`managedIdentity` in Azure; `clientSecret` where a secret is configured (locally: the emulator).',
+            ),
+        GRAPH_CLIENT_ID: z
+            .guid()
+            .describe('Client id of the app the gateway calls Graph as (user-assigned identity or app registration).'),
+        GRAPH_CLIENT_SECRET: z
+            .string()
+            .min(1)
+            .optional()
+            .describe(
+                'Client secret of GRAPH_CLIENT_ID; required with `GRAPH_CREDENTIAL=clientSecret`. In Azure a Key Vault reference.',
+            ),
+        GRAPH_TIMEOUT_MS: milliseconds(10_000).describe('One Graph call gives up after this long.'),
+        GRAPH_RETRY_DEADLINE_MS: milliseconds(20_000).describe(
+            'Throttled Graph calls (429/503) are retried within this budget, then the caller gets 503 + Retry-After.',
+        ),
+        DIRECTORY_CACHE_TTL_SECONDS: seconds(60).describe(
+            'Group membership and Bookings staff answers are cached this long.',
+        ),
+        HEALTH_PROBE_TIMEOUT_MS: milliseconds(3_000).describe(
+            'Each `/api/health` probe (storage, Graph) gives up after this long.',
+        ),
+        HEALTH_CACHE_MS: z.coerce
+            .number()
+            .int()
+            .nonnegative()
+            .default(5_000)
+            .describe(
+                '`/api/health` probes storage and Graph at most once in this window (concurrent callers share one probe), so a flood of the anonymous endpoint cannot spend the Graph quota.',
+            ),
         TENANT_POLICY: z
             .string()
             .default('{}')
@@ -122,67 +150,105 @@ export const settingsSchema = z
                 if (parsed.ok) return parsed.policy;
                 for (const problem of parsed.problems) ctx.addIssue({ code: 'custom', message: problem });
                 return z.NEVER;
-            }),
-        /** Sent to Graph when a booking cancel gives no `cancellationMessage` (Graph wants one; customers read it). */
-        BOOKING_DEFAULT_CANCELLATION_MESSAGE: z.string().trim().min(1).default('Your appointment has been cancelled.'),
-        /** Delay before reconciliation first re-verifies an accepted cancellation. */
-        CANCEL_VERIFY_DELAY_SECONDS: seconds(300),
-        /** How long a `pending` record is left to its HTTP request before reconciliation finishes it. */
-        CANCEL_PENDING_GRACE_SECONDS: seconds(600),
-        /** How long `Idempotency-Key`s are kept and replayed (at least 24 h). */
-        IDEMPOTENCY_RETENTION_HOURS: z.coerce.number().int().min(24).default(24),
-        /** After this long an in-flight key left by a crashed request may be taken over. */
-        IDEMPOTENCY_LOCK_SECONDS: seconds(120),
-        /** Development only: lets webhooks target http and loopback addresses (a local receiver). */
+            })
+            .describe(
+                'The tenant policy document (JSON): delegates, application access, Bookings users, drift repair.',
+            ),
+        BOOKING_DEFAULT_CANCELLATION_MESSAGE: z
+            .string()
+            .trim()
+            .min(1)
+            .default('Your appointment has been cancelled.')
+            .describe(
+                'Sent to Graph when a booking cancel gives no `cancellationMessage` (Graph wants one; customers read it).',
+            ),
+        CANCEL_VERIFY_DELAY_SECONDS: seconds(300).describe(
+            'Delay before reconciliation first re-verifies an accepted cancellation.',
+        ),
+        CANCEL_PENDING_GRACE_SECONDS: seconds(600).describe(
+            'How long a `pending` record is left to its HTTP request before reconciliation finishes it.',
+        ),
+        IDEMPOTENCY_RETENTION_HOURS: z.coerce
+            .number()
+            .int()
+            .min(24)
+            .default(24)
+            .describe('How long `Idempotency-Key`s are kept and replayed (at least 24 h).'),
+        IDEMPOTENCY_LOCK_SECONDS: seconds(120).describe(
+            'After this long an in-flight key left by a crashed request may be taken over.',
+        ),
         WEBHOOK_ALLOW_LOOPBACK: z
             .enum(['true', 'false'])
             .default('false')
-            .transform((value) => value === 'true'),
-        /** A delivery succeeds on a 2xx within this time (Standard Webhooks: 15–30 s). */
-        WEBHOOK_TIMEOUT_MS: milliseconds(15_000),
-        /**
-         * A webhook host name that has not resolved by then is refused at registration (400) and fails the delivery
-         * attempt (retried). Lookups go to DNS directly (c-ares), not through the worker's small thread pool.
-         */
-        WEBHOOK_DNS_TIMEOUT_MS: milliseconds(defaultDnsTimeoutMs),
-        /** How much of an endpoint's answer is read; the rest is discarded. */
+            .transform((value) => value === 'true')
+            .describe('Development only: lets webhooks target http and loopback addresses (a local receiver).'),
+        WEBHOOK_TIMEOUT_MS: milliseconds(15_000).describe(
+            'A delivery succeeds on a 2xx within this time (Standard Webhooks: 15–30 s).',
+        ),
+        WEBHOOK_DNS_TIMEOUT_MS: milliseconds(defaultDnsTimeoutMs).describe(
+            "A webhook host name that has not resolved by then is refused at registration (400) and fails the delivery attempt (retried). Lookups go to DNS directly (c-ares), not through the worker's small thread pool.",
+        ),
         WEBHOOK_MAX_RESPONSE_BYTES: z.coerce
             .number()
             .int()
             .positive()
-            .default(64 * 1024),
-        /** After a secret rotation the old secret still signs (a second signature) this long. */
-        WEBHOOK_SECRET_GRACE_HOURS: z.coerce.number().int().nonnegative().default(24),
-        /**
-         * When each delivery attempt is made, counted from the previous one (the first entry is the first attempt);
-         * its length is the number of attempts before a delivery is parked as `failed`. Default: Svix's schedule.
-         */
-        WEBHOOK_RETRY_SCHEDULE_SECONDS: secondsList(asSecondsList(retryScheduleMs), 1, 100),
-        /** Webhook deliveries are kept this long after they were created, then purged by the hourly timer. */
-        DELIVERY_RETENTION_DAYS: z.coerce.number().int().positive().default(30),
-        /**
-         * Delays before each re-send of a notification whose fan-out failed every try and was poisoned; its length is
-         * how often it is re-sent before it stays parked for an operator (`GET /api/parkedNotifications`).
-         */
-        NOTIFICATION_REDRIVE_DELAYS_SECONDS: secondsList(asSecondsList(notificationRedriveDelaysMs), 1, 20),
-        /** An endpoint that fails every delivery this long is disabled. */
-        WEBHOOK_DISABLE_AFTER_FAILING_DAYS: z.coerce.number().int().positive().default(5),
-        /** Six-field NCRONTAB (UTC) of the reconciliation timer; read by the host as `%RECONCILE_SCHEDULE%`. */
+            .default(64 * 1024)
+            .describe("How much of an endpoint's answer is read; the rest is discarded."),
+        WEBHOOK_SECRET_GRACE_HOURS: z.coerce
+            .number()
+            .int()
+            .nonnegative()
+            .default(24)
+            .describe('After a secret rotation the old secret still signs (a second signature) this long.'),
+        WEBHOOK_RETRY_SCHEDULE_SECONDS: secondsList(asSecondsList(retryScheduleMs), 1, 100).describe(
+            "When each delivery attempt is made, counted from the previous one (the first entry is the first attempt); its length is the number of attempts before a delivery is parked as `failed`. Default: Svix's schedule.",
+        ),
+        DELIVERY_RETENTION_DAYS: z.coerce
+            .number()
+            .int()
+            .positive()
+            .default(30)
+            .describe(
+                'Webhook deliveries are kept this long after they were created, then purged by the hourly timer.',
+            ),
+        NOTIFICATION_REDRIVE_DELAYS_SECONDS: secondsList(asSecondsList(notificationRedriveDelaysMs), 1, 20).describe(
+            'Delays before each re-send of a notification whose fan-out failed every try and was poisoned; its length is how often it is re-sent before it stays parked for an operator (`GET /api/parkedNotifications`).',
+        ),
+        WEBHOOK_DISABLE_AFTER_FAILING_DAYS: z.coerce
+            .number()
+            .int()
+            .positive()
+            .default(5)
+            .describe('An endpoint that fails every delivery this long is disabled.'),
         RECONCILE_SCHEDULE: z
             .string()
             .regex(/^\S+( \S+){5}$/, 'must be a six-field NCRONTAB expression')
-            .default('0 */5 * * * *'),
-        /** Run a pass when the host starts; never in production (it fires on every scale-out and restart). */
+            .default('0 */5 * * * *')
+            .describe(
+                'Six-field NCRONTAB (UTC) of the reconciliation timer; read by the host as `%RECONCILE_SCHEDULE%`.',
+            ),
         RECONCILE_RUN_ON_STARTUP: z
             .enum(['true', 'false'])
             .default('false')
-            .transform((value) => value === 'true'),
-        /** A pass stops starting work this long after it began and resumes on the next tick. */
-        RECONCILE_BUDGET_SECONDS: z.coerce.number().int().positive().default(240),
-        /** Cancel attempts for an unfinished (`pending`) cancellation before it is `failed`. */
-        RECONCILE_MAX_CANCEL_ATTEMPTS: z.coerce.number().int().positive().default(3),
-        /** Backoff before reconciliation's next cancel attempt of an unfinished or drifted item (the last repeats). */
-        RECONCILE_RETRY_DELAYS_SECONDS: secondsList(asSecondsList(cancelRetryDelaysMs), 1, 20),
+            .transform((value) => value === 'true')
+            .describe(
+                'Run a pass when the host starts; never in production (it fires on every scale-out and restart).',
+            ),
+        RECONCILE_BUDGET_SECONDS: z.coerce
+            .number()
+            .int()
+            .positive()
+            .default(240)
+            .describe('A pass stops starting work this long after it began and resumes on the next tick.'),
+        RECONCILE_MAX_CANCEL_ATTEMPTS: z.coerce
+            .number()
+            .int()
+            .positive()
+            .default(3)
+            .describe('Cancel attempts for an unfinished (`pending`) cancellation before it is `failed`.'),
+        RECONCILE_RETRY_DELAYS_SECONDS: secondsList(asSecondsList(cancelRetryDelaysMs), 1, 20).describe(
+            "Backoff before reconciliation's next cancel attempt of an unfinished or drifted item (the last repeats).",
+        ),
     })
     .superRefine((settings, ctx) => {
         if (settings.GRAPH_CREDENTIAL === 'clientSecret' && !settings.GRAPH_CLIENT_SECRET) {

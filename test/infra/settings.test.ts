@@ -1,26 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { z } from 'zod';
+import { azdParameters, bicepAppSettings, renderSettingsReference, settingDefault } from '../../dev/settings/reference';
 import { settingsSchema } from '../../src/config/schema';
+import { notificationsQueueName } from '../../src/adapters/queues/notificationQueue';
+import { deliveriesQueueName, deliveryRetriesQueueName } from '../../src/adapters/queues/deliveryQueue';
 
 const root = join(__dirname, '..', '..');
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
-
-/** `NAME: value` lines between the `// app-settings:begin` and `// app-settings:end` markers of api.bicep. */
-function bicepAppSettings(): Map<string, string> {
-    const text = read('infra/app/api.bicep');
-    const begin = text.indexOf('// app-settings:begin');
-    const end = text.indexOf('// app-settings:end');
-    if (begin < 0 || end < begin) throw new Error('infra/app/api.bicep: app-settings markers not found');
-    const settings = new Map<string, string>();
-    for (const line of text.slice(begin, end).split('\n')) {
-        const match = /^\s+([A-Za-z_][A-Za-z0-9_]*):\s*(.+?)\s*$/.exec(line);
-        if (!match) continue;
-        const [, name, value] = match as unknown as [string, string, string];
-        if (settings.has(name)) throw new Error(`infra/app/api.bicep sets ${name} twice`);
-        settings.set(name, value);
-    }
-    return settings;
-}
 
 const storageConnection = 'AzureWebJobsStorage';
 const identityConnectionSettings = [
@@ -126,11 +113,138 @@ describe('azure.yaml', () => {
         expect(yaml).toMatch(/^\s+project: \.$/m);
     });
 
-    it('deploys the bundle `npm run package` writes, not the repository root', () => {
+    it('builds the bundle itself before azd packages it: azd runs only `npm run build`, then zips `dist`', () => {
         expect(yaml).toMatch(/^\s+dist: dist\/bundle$/m);
-        expect(yaml).not.toMatch(/prepackage/);
+        const prepackage = yaml.slice(yaml.indexOf('prepackage:'));
+        expect(prepackage).toMatch(/windows:\s+run: npm run package\s+shell: pwsh/);
+        expect(prepackage).toMatch(/posix:\s+run: npm run package\s+shell: sh/);
         const { scripts } = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
         expect(scripts.package).toBe('npm run build && node dist/dev/package/bundle.js');
+    });
+
+    it('deploys the bundle as built (no Oryx build) and requires an azd that honours remoteBuild', () => {
+        expect(yaml).toMatch(/^\s+remoteBuild: false$/m);
+        const [, major, minor, patch] = /azd: '>= (\d+)\.(\d+)\.(\d+)'/.exec(yaml) ?? [];
+        expect([Number(major), Number(minor), Number(patch)]).toEqual([1, 23, expect.any(Number)]);
+        expect(Number(patch)).toBeGreaterThanOrEqual(5); // remoteBuild for function apps: azd 1.23.5
+        // With remoteBuild false, .funcignore must keep node_modules (azd 1.23.12 refuses the combination otherwise).
+        expect(read('.funcignore')).not.toMatch(/^node_modules/m);
+    });
+
+    it('checks the azd environment before provisioning, with a Node script that runs on Windows and POSIX', () => {
+        const preprovision = yaml.slice(yaml.indexOf('preprovision:'), yaml.indexOf('services:'));
+        expect(preprovision).toMatch(/windows:\s+run: node infra\/hooks\/preprovision.js/);
+        expect(preprovision).toMatch(/posix:\s+run: node infra\/hooks\/preprovision.js/);
+    });
+});
+
+/** Top-level parameter names passed to each `module <symbol> '<path>'` of a Bicep file. */
+function moduleArguments(text: string): Map<string, { path: string; names: string[] }> {
+    const modules = new Map<string, { path: string; names: string[] }>();
+    for (const match of text.matchAll(/^module (\w+) '([^']+)'[^\n]*\{\n([\s\S]*?)^\}/gm)) {
+        const [, symbol, modulePath, body] = match as unknown as [string, string, string, string];
+        const params = /^ {2}params: \{\n([\s\S]*?)^ {2}\}/m.exec(body)?.[1] ?? '';
+        modules.set(symbol, { path: modulePath, names: [...params.matchAll(/^ {4}(\w+):/gm)].map((m) => m[1] ?? '') });
+    }
+    return modules;
+}
+
+/** `param name type [= default]` declarations of a Bicep file: name → has a default. */
+function bicepParams(text: string): Map<string, boolean> {
+    return new Map([...text.matchAll(/^param (\w+) \w+( =)?/gm)].map((m) => [m[1] ?? '', m[2] !== undefined]));
+}
+
+describe('infra: what can be checked without the Bicep compiler', () => {
+    const main = read('infra/main.bicep');
+
+    it('every module argument of main.bicep is a parameter of that module, and every required one is given', () => {
+        const modules = [...moduleArguments(main).entries()].filter(([, { path }]) => path.startsWith('app/'));
+        expect(modules.map(([symbol]) => symbol).sort()).toEqual(['api', 'keyVault', 'monitoring', 'rbac', 'storage']);
+        for (const [symbol, { path, names }] of modules) {
+            const declared = bicepParams(read(`infra/${path}`));
+            const unknown = names.filter((name) => !declared.has(name));
+            const missing = [...declared].filter(([name, hasDefault]) => !hasDefault && !names.includes(name));
+            expect({ symbol, unknown, missing }).toEqual({ symbol, unknown: [], missing: [] });
+        }
+    });
+
+    it('every parameter azd substitutes (main.parameters.json) is a main.bicep parameter', () => {
+        const declared = bicepParams(main);
+        for (const name of azdParameters().keys()) expect([name, declared.has(name)]).toEqual([name, true]);
+    });
+
+    it('settings people tune are parameters whose defaults are the schema defaults, in Bicep and for azd', () => {
+        const parameters = azdParameters();
+        const tuned = [...bicepAppSettings()].filter(([, value]) => /^[a-z]\w*$/.test(value) && parameters.has(value));
+        expect(tuned.map(([name]) => name)).toEqual(
+            expect.arrayContaining([
+                'BOOKING_DEFAULT_CANCELLATION_MESSAGE',
+                'RECONCILE_SCHEDULE',
+                'WEBHOOK_RETRY_SCHEDULE_SECONDS',
+                'DELIVERY_RETENTION_DAYS',
+                'IDEMPOTENCY_RETENTION_HOURS',
+            ]),
+        );
+        for (const [name, parameter] of tuned) {
+            const schemaDefault = settingDefault(
+                settingsSchema.shape[name as keyof typeof settingsSchema.shape] as z.ZodType,
+            );
+            if (schemaDefault.required) continue; // an id the deployment must give (GATEWAY_API_CLIENT_ID…)
+            const bicepDefault = new RegExp(`^param ${parameter} string = '([^']*)'$`, 'm').exec(main)?.[1];
+            const { variable, fallback } = parameters.get(parameter) ?? {};
+            expect({ name, variable, fallback, bicepDefault }).toEqual({
+                name,
+                variable: name,
+                fallback: schemaDefault.value,
+                bicepDefault: schemaDefault.value,
+            });
+        }
+    });
+
+    it('creates every table and queue the app uses (the app can create them too, the roles allow it)', () => {
+        const storage = read('infra/app/storage.bicep');
+        const tables = [...read('src/composition/services.ts').matchAll(/storage\.table\('([^']+)'\)/g)].map(
+            (m) => m[1],
+        );
+        expect(tables.length).toBeGreaterThanOrEqual(5);
+        const queues = [notificationsQueueName, deliveriesQueueName, deliveryRetriesQueueName].flatMap((name) => [
+            name,
+            `${name}-poison`,
+        ]);
+        for (const name of [...tables, ...queues]) expect([name, storage.includes(`'${name}'`)]).toEqual([name, true]);
+    });
+
+    it('assigns deployer roles with the principal type azd reports, never a hard-coded User', () => {
+        expect(read('infra/app/rbac.bicep')).not.toContain("principalType: 'User'");
+        expect(read('infra/main.parameters.json')).toContain('${AZURE_PRINCIPAL_TYPE=User}');
+    });
+
+    it('reads conditional Key Vault outputs with a null-forgiving access (BCP318)', () => {
+        expect(main).not.toMatch(/keyVault\.outputs/);
+        expect(main).toMatch(/keyVault!\.outputs\.secretUri/);
+    });
+
+    it('leaves out Key Vault purge protection, which would block azd up after azd down for the retention period', () => {
+        expect(read('infra/app/keyvault.bicep')).not.toContain('enablePurgeProtection');
+    });
+
+    it('offers only Flex Consumption regions', () => {
+        const allowed = /@allowed\(\[([\s\S]*?)\]\)\n@description\('Primary location/.exec(main)?.[1] ?? '';
+        expect(allowed).toContain("'eastus'");
+        expect(allowed).toContain("'westeurope'");
+    });
+});
+
+describe('docs/settings.md', () => {
+    it('every setting has a description', () => {
+        const undescribed = Object.entries(settingsSchema.shape)
+            .filter(([, schema]) => !(schema as z.ZodType).description)
+            .map(([name]) => name);
+        expect(undescribed).toEqual([]);
+    });
+
+    it('is what dev/settings/reference.ts renders from the schema and the Bicep (npm run docs:settings)', () => {
+        expect(read('docs/settings.md')).toBe(renderSettingsReference());
     });
 });
 

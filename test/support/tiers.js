@@ -14,6 +14,7 @@ const tierEntries = {
         'test/host/http.test.ts',
         'test/host/queues.test.ts',
         'test/host/timers.test.ts',
+        'test/infra/package.test.ts',
         'test/observability/logs.e2e.test.ts',
         'test/observability/telemetry.test.ts',
     ],

@@ -68,25 +68,29 @@ export const cancellationsListQuery = z.object({
 
 const actor = z
     .object({
-        kind: z.enum(['user', 'app']),
-        objectId: z.string(),
-        userPrincipalName: z.string().optional(),
-        appId: z.string(),
+        kind: z.enum(['user', 'app']).meta({ title: 'Requested by (kind)' }),
+        objectId: z.string().meta({ title: 'Requested by (object id)' }),
+        userPrincipalName: z.string().optional().meta({ title: 'Requested by' }),
+        appId: z.string().meta({ title: 'Requested by (app id)' }),
         basis: z
             .enum(['owner', 'delegate', 'groupMember', 'staff', 'policy', 'application'])
             .optional()
             .describe(
                 'Why the caller was allowed: owner (their own mailbox), delegate or policy (named in the tenant policy for the mailbox or booking business), groupMember, staff (administrator or scheduler of the booking business), application (the policy grants the app). Absent on records written before it was kept.',
-            ),
+            )
+            .meta({ title: 'Requested by (allowed because)' }),
     })
     .describe('Who asked, from the validated token, and on what basis they were allowed.');
 
 const recipient = z.object({
-    name: z.string().optional(),
-    address: z.string().optional(),
-    type: z.string().describe('required | optional | resource for attendees; customer for booking customers.'),
-    response: z.string().optional(),
-    phone: z.string().optional(),
+    name: z.string().optional().meta({ title: 'Name' }),
+    address: z.string().optional().meta({ title: 'Email address' }),
+    type: z
+        .string()
+        .describe('required | optional | resource for attendees; customer for booking customers.')
+        .meta({ title: 'Recipient type' }),
+    response: z.string().optional().meta({ title: 'Response' }),
+    phone: z.string().optional().meta({ title: 'Phone' }),
 });
 
 const resourceView = z.object({
@@ -98,9 +102,9 @@ const resourceView = z.object({
     type: z.string().optional().describe("Graph's event type: singleInstance, occurrence, exception, seriesMaster."),
     seriesMasterId: z.string().optional(),
     iCalUId: z.string().optional(),
-    subject: z.string().optional(),
-    start: z.string().optional(),
-    end: z.string().optional(),
+    subject: z.string().optional().meta({ title: 'Subject' }),
+    start: z.string().optional().describe('ISO 8601, UTC.').meta({ title: 'Start (UTC)' }),
+    end: z.string().optional().describe('ISO 8601, UTC.').meta({ title: 'End (UTC)' }),
 });
 
 const attemptView = z
