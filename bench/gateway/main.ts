@@ -1,5 +1,5 @@
 /**
- * bench:gateway — what the gateway adds to a cancel (issue 7, DESIGN.md "Performance"):
+ * bench:gateway — what the gateway adds to a cancel (README "Guarantees", docs/testing.md):
  *
  * Event cancels (`POST /api/v1.0/users/{upn}/events/{id}/cancel` with a comment, delegated dev token of the mailbox
  * owner) through the local stack (the compiled app in the local Functions host, in-memory Azurite, the Graph

@@ -1,5 +1,5 @@
 /**
- * bench:reconcile — what re-verifying due cancellations costs (issue 5, DESIGN.md "Performance"):
+ * bench:reconcile — what re-verifying due cancellations costs (docs/graph.md §5):
  *
  * 1. Graph: N due records in M mailboxes (default 10,000 in 50) against the Graph emulator with 50 ms latency on
  *    every request, verified (a) with reconciliation's lookups as the app composes them (`reconcileLookups` in

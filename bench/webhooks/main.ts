@@ -1,6 +1,6 @@
 /**
- * bench:webhooks — isolation of a healthy webhook endpoint from a hanging one and a failing one (issue 13, DESIGN.md
- * "Performance"):
+ * bench:webhooks — isolation of a healthy webhook endpoint from a hanging one and a failing one (issue 13, README
+ * "Webhook notifications"):
  *
  * Run A: one subscription (`event.cancelled`), a healthy endpoint answering 204. Run B: the same plus an endpoint
  * that never answers (each delivery waits for the host's WEBHOOK_TIMEOUT_MS, set low for the bench) and one

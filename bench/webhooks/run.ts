@@ -34,7 +34,7 @@ export interface RunResult {
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function subscribe(stack: BenchStack, receiver: Receiver): Promise<void> {
-    // Cancellations.Admin as an app role: a subscription that receives every record of the tenant (DESIGN.md).
+    // Cancellations.Admin as an app role: a subscription that receives every record of the tenant.
     const token = mintToken({
         app: subscriberAppId,
         roles: ['Subscriptions.ReadWrite.All', 'Cancellations.Admin'],

@@ -27,7 +27,7 @@ export function utcMidnight(now = Date.now()): number {
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 /**
- * The default seed (DESIGN.md "Local stack"): alice, bob, carol; "Budget review" (tomorrow 14:00–15:00 UTC);
+ * The default seed (docs/emulator.md "Demo tenant"): alice, bob, carol; "Budget review" (tomorrow 14:00–15:00 UTC);
  * weekly "Team sync" (10 occurrences from tomorrow 09:00–09:30 UTC, the third moved to 10:00–10:30 as an
  * exception); "Project kickoff" on alice's "Projects" calendar (in 2 days, 11:00–12:00); the "Sales" group
  * (alice, bob) with "Sales pipeline" on its calendar (in 2 days, 13:00–14:00); and the Bookings business

@@ -64,7 +64,7 @@ export function send(baseUrl: string, request: RawRequest): Promise<RawResponse>
     });
 }
 
-/** What is wrong with an error response by Graph's envelope (graph-contract.md §4); empty when nothing is. */
+/** What is wrong with an error response by Graph's envelope (docs/graph.md §4); empty when nothing is. */
 export function envelopeProblems(response: RawResponse): string[] {
     const problems: string[] = [];
     let envelope: unknown;

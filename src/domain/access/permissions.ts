@@ -21,7 +21,7 @@ export const administratorRole = Permission.cancellationsAdmin;
 
 /**
  * Which permission each kind of route needs: any one of the list, as a delegated scope for a user or as
- * an application role for an app (DESIGN.md "Authorization").
+ * an application role for an app (README "Who may cancel what").
  */
 export const routePermissions = {
     eventCancel: [Permission.calendarsReadWrite],

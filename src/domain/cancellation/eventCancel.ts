@@ -4,7 +4,7 @@ import type { CalendarGraph, EventLocator, EventSnapshot, GraphReceipt } from '.
 import type { ItemRequest } from './itemRequest';
 import type { Actor } from './record';
 
-/** Graph's own words for an attendee trying to cancel (graph-contract.md §1). */
+/** Graph's own words for an attendee trying to cancel (docs/graph.md §1). */
 export const organizerOnlyMessage = "Your request can't be completed. You need to be an organizer to cancel a meeting.";
 
 export interface CancelEventCommand {

@@ -5,7 +5,7 @@
  * `src/adapters/graph/graphBatch.ts` and by fakes in tests.
  *
  * Why one batch per mailbox in flight keeps a mailbox at ≤ 4 concurrent requests: Outlook's limit is 4 concurrent
- * requests per app and mailbox (graph-contract.md §5), and Graph runs the items of one `$batch` that address the
+ * requests per app and mailbox (docs/graph.md §5), and Graph runs the items of one `$batch` that address the
  * same mailbox at most 4 at a time, queueing the rest. So a single batch never has more than
  * min(size, 4) of its items running against its mailbox, and with no second batch for that mailbox in flight
  * nothing else adds to it. When `maxPerMailbox` is below 4 the batch is cut to `maxPerMailbox` items, so even a

@@ -106,7 +106,7 @@ export function firstAttemptLane(subscription: { readonly failingSince?: string 
 }
 
 /**
- * When each attempt is made, counted from the previous one: Svix's schedule (anchors.md §B), 8 attempts over
+ * When each attempt is made, counted from the previous one: Svix's published retry schedule (https://docs.svix.com/retries), 8 attempts over
  * about 27.6 hours. Re-enqueued with a visibility delay, not left to the host's immediate retry.
  */
 export const retryScheduleMs: readonly number[] = [

@@ -1,7 +1,7 @@
 /** Which mailbox a route form names. */
 export type OwnerForm = 'me' | 'users' | 'groups';
 
-/** Where in the mailbox the event is addressed (graph-contract.md §1, plus the SDKs' calendarView and instances). */
+/** Where in the mailbox the event is addressed (docs/graph.md §1, plus the SDKs' calendarView and instances). */
 export type ContainerForm =
     | 'events'
     | 'calendar'
