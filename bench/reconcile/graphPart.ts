@@ -4,7 +4,8 @@ import { type RunningGraphEmulator, startGraphEmulator } from '../../dev/graph-e
 import { devTenant, graphAudience } from '../../dev/identity/devTenant';
 import { mintToken } from '../../dev/identity/mintToken';
 import { GraphBatchClient } from '../../src/adapters/graph/graphBatch';
-import { GraphHttp } from '../../src/adapters/graph/graphHttp';
+import { lookupUrl } from '../../src/adapters/graph/graphAddress';
+import { GraphClient } from '../../src/adapters/graph/graphClient';
 import { systemClock } from '../../src/domain/ports/clock';
 import { type ItemLookup, type LookupOptions, lookupMany } from '../../src/domain/reconciliation/graphLookups';
 import type { BenchArgs } from './args';
@@ -77,12 +78,12 @@ function isEventAnswer(item: ItemLookup, status: number, body: unknown): boolean
         status === 200 &&
         typeof event?.id === 'string' &&
         event.isCancelled === false &&
-        decodeURIComponent(item.url).includes(`/events/${event.id}?`)
+        decodeURIComponent(lookupUrl(item.target)).includes(`/events/${event.id}?`)
     );
 }
 
 async function naiveGet(emulator: RunningGraphEmulator, token: string, item: ItemLookup): Promise<boolean> {
-    const response = await fetch(`${emulator.url}/${item.version}${item.url}`, {
+    const response = await fetch(`${emulator.url}/${item.version}${lookupUrl(item.target)}`, {
         headers: { Authorization: `Bearer ${token}` },
         signal: AbortSignal.timeout(requestTimeoutMs),
     });
@@ -112,13 +113,13 @@ export async function runGraphPart(args: BenchArgs, log: (line: string) => void)
             getToken: () => Promise.resolve({ token, expiresOnTimestamp: Date.now() + 3_600_000 }),
         };
         // As in production: the engine sees throttling itself, so the batch client does not retry.
-        const http = new GraphHttp({
-            baseUrl: emulator.url,
+        const graph = new GraphClient({
+            baseUrl: emulator.tlsUrl,
             credential,
             timeoutMs: requestTimeoutMs,
             retryDeadlineMs: 0,
         });
-        const batches = new GraphBatchClient(http);
+        const batches = new GraphBatchClient(graph);
         const deps = { graph: batches, clock: systemClock, sleep };
 
         // Every Graph request, top-level or inside a `$batch`, waits `latencyMs` before it is handled.

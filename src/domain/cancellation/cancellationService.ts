@@ -156,9 +156,9 @@ export class CancellationService {
             actor: command.actor,
             text: { comment: command.comment },
             read: () => this.deps.calendar.getEvent(command.event, command.clientRequestId),
-            isRecordPath: (record) => record.resource.graphPath === command.event.path,
+            isRecordPath: (record) => record.resource.graphPath === this.deps.calendar.eventPath(command.event),
             readRecordPath: async (record) => {
-                const own = { version: record.resource.version, path: record.resource.graphPath };
+                const own = { version: record.resource.version, graphPath: record.resource.graphPath };
                 try {
                     return (await this.deps.calendar.getEvent(own, command.clientRequestId)).isCancelled
                         ? 'cancelled'
@@ -173,7 +173,7 @@ export class CancellationService {
             },
             resource: (snapshot) => ({
                 version: command.event.version,
-                graphPath: command.event.path,
+                graphPath: this.deps.calendar.eventPath(command.event),
                 resourceKey,
                 mailbox: command.mailbox,
                 eventId: command.eventId,
@@ -192,19 +192,18 @@ export class CancellationService {
     async cancelAppointment(command: CancelAppointmentCommand): Promise<CancelOutcome> {
         const businessKey = command.businessId.toLowerCase();
         const resourceKey = `bookingAppointment|${businessKey}|${command.appointmentId}`;
+        const appointment = {
+            version: command.version,
+            businessId: command.businessId,
+            appointmentId: command.appointmentId,
+        };
         return this.run({
             tenantId: command.tenantId,
             kind: 'bookingAppointment',
             resourceKey,
             actor: command.actor,
             text: { cancellationMessage: command.cancellationMessage },
-            read: () =>
-                this.deps.bookings.getAppointment(
-                    command.version,
-                    command.businessId,
-                    command.appointmentId,
-                    command.clientRequestId,
-                ),
+            read: () => this.deps.bookings.getAppointment(appointment, command.clientRequestId),
             // An appointment has one path (the business id is case-insensitive): every read is about the record's item.
             isRecordPath: () => true,
             readRecordPath: () => Promise.resolve('unknown'),
@@ -212,7 +211,7 @@ export class CancellationService {
             mayCancel: () => undefined,
             resource: (snapshot) => ({
                 version: command.version,
-                graphPath: `/solutions/bookingBusinesses/${encodeURIComponent(command.businessId)}/appointments/${encodeURIComponent(command.appointmentId)}`,
+                graphPath: this.deps.bookings.appointmentPath(appointment),
                 resourceKey,
                 mailbox: businessKey,
                 businessId: command.businessId,
@@ -223,13 +222,7 @@ export class CancellationService {
             }),
             audience: (snapshot) => snapshot.customers,
             cancel: () =>
-                this.deps.bookings.cancelAppointment(
-                    command.version,
-                    command.businessId,
-                    command.appointmentId,
-                    command.cancellationMessage,
-                    command.clientRequestId,
-                ),
+                this.deps.bookings.cancelAppointment(appointment, command.cancellationMessage, command.clientRequestId),
         });
     }
 

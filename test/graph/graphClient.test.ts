@@ -1,14 +1,21 @@
-import * as http from 'node:http';
+import type * as http from 'node:http';
+import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { TokenCredential } from '@azure/identity';
-import { GraphHttp, retryAfterMs } from '../../src/adapters/graph/graphHttp';
+import { ensureDevTls } from '../../dev/tls/devCa';
+import { retryAfterMs } from '../../src/adapters/graph/deadlineRetryHandler';
+import { GraphClient } from '../../src/adapters/graph/graphClient';
 
 type Reply = { status: number; headers?: Record<string, string>; body?: unknown };
 
-/** A real HTTP server standing in for Graph, answering from a script and recording what it received. */
+/**
+ * A real HTTPS server standing in for Graph (on `localhost`, with the dev CA the tests trust), answering from a script
+ * and recording what it received.
+ */
 async function scriptedGraph(replies: Reply[]) {
     const received: Array<{ method?: string; url?: string; headers: http.IncomingHttpHeaders; body: string }> = [];
-    const server = http.createServer((req, res) => {
+    const { certPem, keyPem } = ensureDevTls();
+    const server = https.createServer({ cert: certPem, key: keyPem }, (req, res) => {
         let body = '';
         req.on('data', (chunk: Buffer) => (body += chunk.toString()));
         req.on('end', () => {
@@ -20,7 +27,7 @@ async function scriptedGraph(replies: Reply[]) {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    return { baseUrl: `http://127.0.0.1:${port}`, received, close: () => new Promise((r) => server.close(r)) };
+    return { baseUrl: `https://localhost:${port}`, received, close: () => new Promise((r) => server.close(r)) };
 }
 
 const credential: TokenCredential = { getToken: () => Promise.resolve({ token: 'app-token', expiresOnTimestamp: 0 }) };
@@ -28,7 +35,7 @@ const credential: TokenCredential = { getToken: () => Promise.resolve({ token: '
 function client(baseUrl: string, retryDeadlineMs = 10_000) {
     const slept: number[] = [];
     let nowMs = 0;
-    const graph = new GraphHttp({
+    const graph = new GraphClient({
         baseUrl,
         credential,
         timeoutMs: 2_000,
@@ -49,7 +56,7 @@ const throttled = (retryAfter: string): Reply => ({
     body: { error: { code: 'TooManyRequests', message: 'Too many requests' } },
 });
 
-describe('GraphHttp', () => {
+describe('GraphClient (the Graph SDK with the gateway middleware)', () => {
     it('sends the app token, JSON body and client-request-id, and returns Graph request-id', async () => {
         const graph = await scriptedGraph([{ status: 202 }]);
         try {
@@ -132,7 +139,7 @@ describe('GraphHttp', () => {
     });
 
     it('reports an unreachable Graph as an unknown outcome, not a crash', async () => {
-        const { graph: http } = client('http://127.0.0.1:9');
+        const { graph: http } = client('https://localhost:9');
         await expect(http.send({ method: 'POST', version: 'v1.0', path: '/x', body: {} })).rejects.toMatchObject({
             status: 504,
             outcome: 'unknown',
