@@ -38,9 +38,9 @@ export const secondsList = (fallback: string, minEntries: number, maxEntries: nu
             }
             return delaysMs;
         });
-const origin = (fallback: string) =>
+const origin = (fallback: string, protocol = /^https?$/) =>
     z
-        .url({ protocol: /^https?$/ })
+        .url({ protocol })
         .default(fallback)
         .transform((value) => value.replace(/\/+$/, ''));
 
@@ -76,8 +76,11 @@ export const settingsSchema = z
         /** Host of v1 token issuers (`https://sts.windows.net/{tid}/`). */
         AUTH_V1_ISSUER_HOST: origin('https://sts.windows.net'),
         AUTH_CLOCK_SKEW_SECONDS: seconds(60),
-        /** Graph root; `/v1.0` and `/beta` are appended. */
-        GRAPH_BASE_URL: origin('https://graph.microsoft.com'),
+        /**
+         * Graph root; `/v1.0` and `/beta` are appended. https only, also locally (the emulator's TLS twin): the Graph
+         * SDK sends the token to https hosts only.
+         */
+        GRAPH_BASE_URL: origin('https://graph.microsoft.com', /^https$/),
         /**
          * Production accepts only the national clouds' Entra ID and Graph hosts as AUTH_AUTHORITY_HOST and
          * GRAPH_BASE_URL; this comma-separated list of host names (e.g. a sovereign cloud's) adds others. Addresses
