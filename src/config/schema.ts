@@ -38,9 +38,9 @@ export const secondsList = (fallback: string, minEntries: number, maxEntries: nu
             }
             return delaysMs;
         });
-const origin = (fallback: string, protocol = /^https?$/) =>
+const origin = (fallback: string, httpsOnly = false) =>
     z
-        .url({ protocol })
+        .url(httpsOnly ? { protocol: /^https$/, error: 'must be an https URL' } : { protocol: /^https?$/ })
         .default(fallback)
         .transform((value) => value.replace(/\/+$/, ''));
 
@@ -80,7 +80,7 @@ export const settingsSchema = z
          * Graph root; `/v1.0` and `/beta` are appended. https only, also locally (the emulator's TLS twin): the Graph
          * SDK sends the token to https hosts only.
          */
-        GRAPH_BASE_URL: origin('https://graph.microsoft.com', /^https$/),
+        GRAPH_BASE_URL: origin('https://graph.microsoft.com', true),
         /**
          * Production accepts only the national clouds' Entra ID and Graph hosts as AUTH_AUTHORITY_HOST and
          * GRAPH_BASE_URL; this comma-separated list of host names (e.g. a sovereign cloud's) adds others. Addresses

@@ -41,7 +41,7 @@ describe('config', () => {
 
     it('refuses an http GRAPH_BASE_URL, also in development (the Graph SDK sends tokens to https hosts only)', () => {
         expect(() => parseConfig({ ...sample.Values, GRAPH_BASE_URL: 'http://localhost:7443' })).toThrow(
-            /^GRAPH_BASE_URL:/m,
+            /^ *- GRAPH_BASE_URL: must be an https URL$/m,
         );
     });
 
