@@ -14,9 +14,9 @@ describe('Graph addressing (the only place Graph paths are spelled)', () => {
         ['the default calendar', { kind: 'defaultCalendar' }, '/calendar/events/AAMkAD%2Fx%2By%3D'],
         ['a calendar', { kind: 'calendar', calendarId: 'CAL 1' }, '/calendars/CAL%201/events/AAMkAD%2Fx%2By%3D'],
         [
-            'a calendar in the default calendar group',
+            'a calendar in the default calendar group (by the calendar id alone)',
             { kind: 'calendar', calendarId: 'CAL1', calendarGroup: { kind: 'default' } },
-            '/calendarGroup/calendars/CAL1/events/AAMkAD%2Fx%2By%3D',
+            '/calendars/CAL1/events/AAMkAD%2Fx%2By%3D',
         ],
         [
             'a calendar in a calendar group',

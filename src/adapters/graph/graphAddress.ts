@@ -25,12 +25,9 @@ function collectionPath(collection: EventCollection, eventId: string): string {
             return `/calendar/events/${e(eventId)}`;
         case 'calendar': {
             const group = collection.calendarGroup;
-            const groupPath =
-                group === undefined
-                    ? ''
-                    : group.kind === 'default'
-                      ? '/calendarGroup'
-                      : `/calendarGroups/${e(group.calendarGroupId)}`;
+            // A calendar of the default group is addressed by its id alone: Graph's schema has no `calendarGroup` on
+            // user and Graph refuses that segment (the docs' `calendargroup/calendars/{id}` form, docs PR #11723).
+            const groupPath = group?.kind === 'byId' ? `/calendarGroups/${e(group.calendarGroupId)}` : '';
             return `${groupPath}/calendars/${e(collection.calendarId)}/events/${e(eventId)}`;
         }
         case 'calendarView':
