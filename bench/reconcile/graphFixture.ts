@@ -5,7 +5,7 @@ import type { ItemLookup } from '../../src/domain/reconciliation/graphLookups';
 /**
  * The Graph side of the bench: `mailboxes` users and `records` events, record `i` in mailbox `i % mailboxes`, so
  * the due list interleaves mailboxes the way a due index sorted by time would. Each record is looked up the way
- * the reconciler asks about an event (`reconciler.ts` `lookupFor`): `{graphPath}?$select=id,isCancelled`.
+ * the reconciler asks about an event (`reconciler.ts` `lookupFor`; `lookupUrl` makes it `{graphPath}?$select=id,isCancelled`).
  */
 export interface GraphPlan {
     readonly fixture: Fixture;
@@ -39,7 +39,12 @@ export function graphPlan(records: number, mailboxes: number): GraphPlan {
             end: new Date(origin + e * hour + hour / 2).toISOString(),
         });
         const graphPath = `/users/${encodeURIComponent(upn(m))}/events/${encodeURIComponent(id)}`;
-        items.push({ id: `rec-${i}`, mailbox: upn(m), version: 'v1.0', url: `${graphPath}?$select=id,isCancelled` });
+        items.push({
+            id: `rec-${i}`,
+            mailbox: upn(m),
+            version: 'v1.0',
+            target: { kind: 'event', event: { version: 'v1.0', graphPath } },
+        });
     }
     return {
         fixture: {

@@ -3,7 +3,7 @@ import type { TokenCredential } from '@azure/identity';
 import { type RunningGraphEmulator, startGraphEmulator } from '../../dev/graph-emulator/server';
 import { devTenant, graphAudience } from '../../dev/identity/devTenant';
 import { mintToken } from '../../dev/identity/mintToken';
-import { reconcileLookupOptions, reconcileLookups } from '../../src/composition/services';
+import { reconcileLookupOptions, reconcileLookups, reconcileLookupUrl } from '../../src/composition/services';
 import type { ItemLookup } from '../../src/domain/reconciliation/graphLookups';
 import type { BenchArgs } from './args';
 import { stopOnInterrupt } from './cleanup';
@@ -73,12 +73,12 @@ function isEventAnswer(item: ItemLookup, status: number, body: unknown): boolean
         status === 200 &&
         typeof event?.id === 'string' &&
         event.isCancelled === false &&
-        decodeURIComponent(item.url).includes(`/events/${event.id}?`)
+        decodeURIComponent(reconcileLookupUrl(item.target)).includes(`/events/${event.id}?`)
     );
 }
 
 async function naiveGet(emulator: RunningGraphEmulator, token: string, item: ItemLookup): Promise<boolean> {
-    const response = await fetch(`${emulator.url}/${item.version}${item.url}`, {
+    const response = await fetch(`${emulator.url}/${item.version}${reconcileLookupUrl(item.target)}`, {
         headers: { Authorization: `Bearer ${token}` },
         signal: AbortSignal.timeout(requestTimeoutMs),
     });
@@ -108,7 +108,7 @@ export async function runGraphPart(args: BenchArgs, log: (line: string) => void)
             getToken: () => Promise.resolve({ token, expiresOnTimestamp: Date.now() + 3_600_000 }),
         };
         // Reconciliation's lookups exactly as the app composes them, pointed at the emulator.
-        const lookups = reconcileLookups({ baseUrl: emulator.url, credential, timeoutMs: requestTimeoutMs });
+        const lookups = reconcileLookups({ baseUrl: emulator.tlsUrl, credential, timeoutMs: requestTimeoutMs });
 
         // Every Graph request, top-level or inside a `$batch`, waits `latencyMs` before it is handled.
         await admin(emulator, 'PUT', '/faults', [{ latencyMs: args.latencyMs }]);

@@ -1,9 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createGraphCredential } from '../adapters/graph/credential';
 import { GraphBatchClient } from '../adapters/graph/graphBatch';
+import { GraphBookings } from '../adapters/graph/graphBookings';
 import { GraphCalendar } from '../adapters/graph/graphCalendar';
+import { GraphClient } from '../adapters/graph/graphClient';
 import { GraphDirectory } from '../adapters/graph/graphDirectory';
-import { GraphHttp } from '../adapters/graph/graphHttp';
 import { graphProbe } from '../adapters/graph/graphProbe';
 import { deliveryQueueNames, StorageDeliveryQueue } from '../adapters/queues/deliveryQueue';
 import { JsonQueue } from '../adapters/queues/jsonQueue';
@@ -59,11 +60,14 @@ export function reconcileLookups(graph: {
     readonly credential: TokenCredential;
     readonly timeoutMs: number;
 }): ReconcileDeps['lookups'] {
-    const batches = new GraphBatchClient(new GraphHttp({ ...graph, retryDeadlineMs: 0 }));
+    const batches = new GraphBatchClient(new GraphClient({ ...graph, retryDeadlineMs: 0 }));
     const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
     return (items, { deadline }) =>
         lookupMany(items, { deadline, ...reconcileLookupOptions }, { graph: batches, clock: systemClock, sleep });
 }
+
+/** The URL (below the version) reconciliation asks Graph for one item (bench:reconcile's naive client asks the same). */
+export { lookupUrl as reconcileLookupUrl } from '../adapters/graph/graphAddress';
 
 /** The cancellation store on a table client (also what bench:reconcile measures). */
 export function cancellationStoreOn(table: TableClient): CancellationStore {
@@ -99,14 +103,23 @@ export interface Services {
 
 export function createServices(config: GatewayConfig, log: (message: string) => void): Services {
     const credential = createGraphCredential(config);
-    const graph = new GraphHttp({
+    const graph = new GraphClient({
         baseUrl: config.graph.baseUrl,
         credential,
         timeoutMs: config.graph.timeoutMs,
         retryDeadlineMs: config.graph.retryDeadlineMs,
     });
+    // Reconciliation sees throttling itself (it knows the mailbox and its budget), and the health probe has its own
+    // timeout: their calls are not retried here.
+    const graphOnce = new GraphClient({
+        baseUrl: config.graph.baseUrl,
+        credential,
+        timeoutMs: config.graph.timeoutMs,
+        retryDeadlineMs: 0,
+    });
     const directory = new GraphDirectory(graph);
     const calendar = new GraphCalendar(graph);
+    const bookings = new GraphBookings(graph);
     const cacheOptions = { clock: systemClock, ttlMs: config.directoryCacheTtlMs };
     const storage = storageClients(config.storage);
     const cancellationStore = cancellationStoreOn(storage.table('cancellations'));
@@ -126,7 +139,7 @@ export function createServices(config: GatewayConfig, log: (message: string) => 
     });
     return {
         config,
-        health: cachedHealth([storageProbe(storage.tableService()), graphProbe(credential, config.graph.baseUrl)], {
+        health: cachedHealth([storageProbe(storage.tableService()), graphProbe(graphOnce)], {
             probeTimeoutMs: config.health.probeTimeoutMs,
             cacheMs: config.health.cacheMs,
             now: () => performance.now(),
@@ -148,7 +161,7 @@ export function createServices(config: GatewayConfig, log: (message: string) => 
         cancellations: new CancellationService({
             store: cancellationStore,
             calendar,
-            bookings: calendar,
+            bookings,
             relay: notificationRelay,
             notifications,
             clock: systemClock,
@@ -211,7 +224,7 @@ export function createServices(config: GatewayConfig, log: (message: string) => 
                 timeoutMs: config.graph.timeoutMs,
             }),
             calendar,
-            bookings: calendar,
+            bookings,
             clock: systemClock,
             settings: {
                 budgetMs: config.reconcile.budgetMs,

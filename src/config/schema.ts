@@ -38,9 +38,9 @@ export const secondsList = (fallback: string, minEntries: number, maxEntries: nu
             }
             return delaysMs;
         });
-const origin = (fallback: string) =>
+const origin = (fallback: string, httpsOnly = false) =>
     z
-        .url({ protocol: /^https?$/ })
+        .url(httpsOnly ? { protocol: /^https$/, error: 'must be an https URL' } : { protocol: /^https?$/ })
         .default(fallback)
         .transform((value) => value.replace(/\/+$/, ''));
 
@@ -90,7 +90,9 @@ export const settingsSchema = z
         AUTH_CLOCK_SKEW_SECONDS: seconds(60).describe(
             "Leeway for a token's `exp` and `nbf` against this host's clock, in seconds.",
         ),
-        GRAPH_BASE_URL: origin('https://graph.microsoft.com').describe('Graph root; `/v1.0` and `/beta` are appended.'),
+        GRAPH_BASE_URL: origin('https://graph.microsoft.com', true).describe(
+            "Graph root; `/v1.0` and `/beta` are appended. https only, also locally (the emulator's TLS address): the Graph SDK sends its token to https hosts only.",
+        ),
         CUSTOM_CLOUD_HOSTS: z
             .string()
             .default('')

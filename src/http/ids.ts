@@ -19,7 +19,9 @@ export function routeId(value: string | undefined): string {
     return value;
 }
 
-export type GraphVersion = 'v1.0' | 'beta';
+import type { GraphVersion } from '../domain/cancellation/graphPorts';
+
+export type { GraphVersion };
 
 export function graphVersion(value: string | undefined): GraphVersion {
     const lower = value?.toLowerCase();

@@ -1,10 +1,13 @@
+import { appointmentPath, eventPath } from '../../src/adapters/graph/graphAddress';
 import { CancellationService, organizerOnlyMessage } from '../../src/domain/cancellation/cancellationService';
 import type {
+    AppointmentLocator,
     AppointmentSnapshot,
     BookingsGraph,
     CalendarGraph,
     EventLocator,
     EventSnapshot,
+    RecordedEvent,
 } from '../../src/domain/cancellation/graphPorts';
 import { NotificationRelay } from '../../src/domain/cancellation/notificationRelay';
 import type { NotificationMessage, NotificationQueue } from '../../src/domain/notifications/notificationMessage';
@@ -13,7 +16,13 @@ import { MemoryCancellationStore } from '../support/fakes/memoryCancellationStor
 
 const tenantId = 'dc0ffee0-7e4a-4c6b-9d2f-000000000001';
 const actor = { kind: 'user' as const, objectId: 'a11ce', userPrincipalName: 'alice@contoso.test', appId: 'app' };
-const event: EventLocator = { version: 'v1.0', path: '/users/a11ce/events/EV1' };
+const inMailbox = (collection: EventLocator['collection']): EventLocator => ({
+    version: 'v1.0',
+    mailbox: { kind: 'user', userId: 'a11ce' },
+    collection,
+    eventId: 'EV1',
+});
+const event = inMailbox({ kind: 'events' });
 
 const meeting: EventSnapshot = {
     id: 'EV1',
@@ -33,26 +42,33 @@ class ScriptedGraph implements CalendarGraph, BookingsGraph {
     cancels: Array<() => void | Promise<void>> = [];
     appointment: AppointmentSnapshot | undefined;
 
-    getEvent(locator: EventLocator) {
-        this.calls.push(`GET ${locator.path}`);
+    // Graph's addressing is the adapter's; the fake records the paths it would call.
+    eventPath(locator: EventLocator): string {
+        return eventPath(locator);
+    }
+    appointmentPath(appointment: AppointmentLocator): string {
+        return appointmentPath(appointment);
+    }
+    getEvent(locator: EventLocator | RecordedEvent) {
+        this.calls.push(`GET ${eventPath(locator)}`);
         const next = this.gets.shift() ?? (() => meeting);
         return Promise.resolve().then(() => ({ ...next(), requestId: `get-${this.calls.length}` }));
     }
-    cancelEvent(locator: EventLocator, comment: string | undefined) {
-        this.calls.push(`POST ${locator.path}/cancel ${comment ?? ''}`);
+    cancelEvent(locator: EventLocator | RecordedEvent, comment: string | undefined) {
+        this.calls.push(`POST ${eventPath(locator)}/cancel ${comment ?? ''}`);
         const next = this.cancels.shift() ?? (() => undefined);
         const requestId = `cancel-${this.calls.length}`;
         return Promise.resolve()
             .then(next)
             .then(() => ({ requestId }));
     }
-    getAppointment(_v: string, businessId: string, appointmentId: string) {
+    getAppointment({ businessId, appointmentId }: AppointmentLocator) {
         this.calls.push(`GET ${businessId}/${appointmentId}`);
         const appointment = this.appointment;
         if (!appointment) return Promise.reject(notFound());
         return Promise.resolve({ ...appointment, requestId: 'get-appt' });
     }
-    cancelAppointment(_v: string, businessId: string, appointmentId: string, message: string) {
+    cancelAppointment({ businessId, appointmentId }: AppointmentLocator, message: string) {
         this.calls.push(`POST ${businessId}/${appointmentId}/cancel ${message}`);
         return Promise.resolve({ requestId: 'cancel-appt' });
     }
@@ -260,7 +276,7 @@ describe('CancellationService: integrity of records', () => {
         await expect(service.cancelEvent(command)).rejects.toMatchObject({ status: 503 });
         graph.calls = [];
         // The retry addresses the item through another calendar, where Graph does not find it.
-        const otherCalendar = { version: 'v1.0' as const, path: '/users/a11ce/calendars/CAL2/events/EV1' };
+        const otherCalendar = inMailbox({ kind: 'calendar', calendarId: 'CAL2' });
         graph.gets.push(() => {
             throw notFound();
         });
@@ -282,7 +298,7 @@ describe('CancellationService: integrity of records', () => {
             throw unavailable();
         });
         await expect(service.cancelEvent(command)).rejects.toMatchObject({ status: 503 });
-        const other = { version: 'v1.0' as const, path: '/users/a11ce/calendar/events/EV1' };
+        const other = inMailbox({ kind: 'defaultCalendar' });
         graph.gets.push(
             () => {
                 throw notFound();

@@ -4,7 +4,7 @@ import { type RunningGraphEmulator, startGraphEmulator } from '../../dev/graph-e
 import { devTenant, graphAudience } from '../../dev/identity/devTenant';
 import { mintToken } from '../../dev/identity/mintToken';
 import { GraphBatchClient } from '../../src/adapters/graph/graphBatch';
-import { GraphHttp } from '../../src/adapters/graph/graphHttp';
+import { GraphClient } from '../../src/adapters/graph/graphClient';
 import {
     GraphThrottled,
     type ItemLookup,
@@ -57,7 +57,13 @@ function lookups(): ItemLookup[] {
                 id,
                 mailbox: upn(m),
                 version: 'v1.0',
-                url: `/users/${encodeURIComponent(upn(m))}/events/${encodeURIComponent(id)}?$select=id,isCancelled`,
+                target: {
+                    kind: 'event',
+                    event: {
+                        version: 'v1.0',
+                        graphPath: `/users/${encodeURIComponent(upn(m))}/events/${encodeURIComponent(id)}`,
+                    },
+                },
             });
         }
     }
@@ -125,8 +131,8 @@ describe('GraphBatchClient + lookupMany against the Graph emulator', () => {
             getToken: () => Promise.resolve({ token, expiresOnTimestamp: Date.now() + 3_600_000 }),
         };
         // retryDeadlineMs 0: a throttled batch comes straight back to the engine as GraphThrottled.
-        const http = new GraphHttp({ baseUrl: emulator.tlsUrl, credential, timeoutMs: 15_000, retryDeadlineMs: 0 });
-        batchClient = new GraphBatchClient(http);
+        const graph = new GraphClient({ baseUrl: emulator.tlsUrl, credential, timeoutMs: 15_000, retryDeadlineMs: 0 });
+        batchClient = new GraphBatchClient(graph);
     });
 
     afterAll(async () => {

@@ -5,7 +5,13 @@ import {
     type ItemLookup,
     type LookupOptions,
     lookupMany,
+    type LookupTarget,
 } from '../../src/domain/reconciliation/graphLookups';
+
+const eventAt = (version: 'v1.0' | 'beta', graphPath: string): LookupTarget => ({
+    kind: 'event',
+    event: { version, graphPath },
+});
 
 /**
  * Virtual time: `sleep` registers a timer; once everything runnable has run (a `setImmediate` turn), the earliest
@@ -138,7 +144,7 @@ function itemsFor(mailboxes: number, perMailbox: number, version: 'v1.0' | 'beta
         for (let m = 0; m < mailboxes; m++) {
             const mailbox = `user${m}@contoso.test`;
             const id = `m${m}-e${e}`;
-            items.push({ id, mailbox, version, url: `/users/${mailbox}/events/${id}?$select=id,isCancelled` });
+            items.push({ id, mailbox, version, target: eventAt(version, `/users/${mailbox}/events/${id}`) });
         }
     }
     return items;
@@ -221,10 +227,10 @@ describe('lookupMany', () => {
         const time = new VirtualTime();
         const fake = fakeGraph(time, { latencyMs: 10 });
         const items: ItemLookup[] = [
-            { id: 'a', mailbox: 'Alice@Contoso.test', version: 'v1.0', url: '/users/a/events/a' },
-            { id: 'b', mailbox: 'alice@contoso.test', version: 'beta', url: '/users/a/events/b' },
-            { id: 'c', mailbox: 'ALICE@contoso.test', version: 'v1.0', url: '/users/a/events/c' },
-            { id: 'a', mailbox: 'alice@contoso.test', version: 'v1.0', url: '/users/a/events/a' },
+            { id: 'a', mailbox: 'Alice@Contoso.test', version: 'v1.0', target: eventAt('v1.0', '/users/a/events/a') },
+            { id: 'b', mailbox: 'alice@contoso.test', version: 'beta', target: eventAt('beta', '/users/a/events/b') },
+            { id: 'c', mailbox: 'ALICE@contoso.test', version: 'v1.0', target: eventAt('v1.0', '/users/a/events/c') },
+            { id: 'a', mailbox: 'alice@contoso.test', version: 'v1.0', target: eventAt('v1.0', '/users/a/events/a') },
         ];
         const report = await lookupMany(items, options(time), { graph: fake.graph, ...time });
         expect(report.answers.size).toBe(3);

@@ -1,10 +1,13 @@
+import { appointmentPath, eventPath, lookupUrl } from '../../src/adapters/graph/graphAddress';
 import type {
+    AppointmentLocator,
     AppointmentSnapshot,
     BookingsGraph,
     CalendarGraph,
     EventLocator,
     EventSnapshot,
     GraphReceipt,
+    RecordedEvent,
 } from '../../src/domain/cancellation/graphPorts';
 import { owedNotificationRecheckMs } from '../../src/domain/cancellation/outbox';
 import type { CancellationRecord } from '../../src/domain/cancellation/record';
@@ -99,7 +102,8 @@ class FakeLookups {
     readonly fn: ReconcileDeps['lookups'] = async (items, { deadline }) => {
         this.calls.push({
             ids: items.map((i) => i.id),
-            urls: items.map((i) => `${i.version}${i.url}`),
+            // The URLs the Graph adapter makes of the lookups.
+            urls: items.map((i) => `${i.version}${lookupUrl(i.target)}`),
             mailboxes: items.map((i) => i.mailbox),
             deadline,
         });
@@ -128,20 +132,27 @@ class ScriptedGraph implements CalendarGraph, BookingsGraph {
     /** Runs inside each cancel call, before it answers (e.g. to advance the clock or start another pass). */
     during: ((call: number) => Promise<void> | void) | undefined;
 
-    getEvent(event: EventLocator): Promise<EventSnapshot & GraphReceipt> {
-        return Promise.reject(new Error(`reconciliation must not GET ${event.path}`));
+    eventPath(locator: EventLocator): string {
+        return eventPath(locator);
+    }
+    appointmentPath(appointment: AppointmentLocator): string {
+        return appointmentPath(appointment);
     }
 
-    getAppointment(_v: string, businessId: string, appointmentId: string): Promise<AppointmentSnapshot & GraphReceipt> {
+    getEvent(event: EventLocator | RecordedEvent): Promise<EventSnapshot & GraphReceipt> {
+        return Promise.reject(new Error(`reconciliation must not GET ${eventPath(event)}`));
+    }
+
+    getAppointment({ businessId, appointmentId }: AppointmentLocator): Promise<AppointmentSnapshot & GraphReceipt> {
         return Promise.reject(new Error(`reconciliation must not GET ${businessId}/${appointmentId}`));
     }
 
-    cancelEvent(event: EventLocator, comment: string | undefined): Promise<GraphReceipt> {
-        this.calls.push(`cancelEvent ${event.version} ${event.path} comment=${comment ?? '-'}`);
+    cancelEvent(event: EventLocator | RecordedEvent, comment: string | undefined): Promise<GraphReceipt> {
+        this.calls.push(`cancelEvent ${event.version} ${eventPath(event)} comment=${comment ?? '-'}`);
         return this.answer();
     }
 
-    cancelAppointment(version: string, businessId: string, appointmentId: string, message: string) {
+    cancelAppointment({ version, businessId, appointmentId }: AppointmentLocator, message: string) {
         this.calls.push(`cancelAppointment ${version} ${businessId}/${appointmentId} message=${message}`);
         return this.answer();
     }

@@ -2,11 +2,13 @@ import { HttpRequest, type HttpResponseInit, InvocationContext } from '@azure/fu
 import type { TokenValidator } from '../../src/auth/tokenValidator';
 import { emptyTenantPolicy } from '../../src/domain/access/tenantPolicy';
 import { CancellationService } from '../../src/domain/cancellation/cancellationService';
+import { eventPath } from '../../src/adapters/graph/graphAddress';
 import type {
     BookingsGraph,
     CalendarGraph,
     EventLocator,
     EventSnapshot,
+    RecordedEvent,
 } from '../../src/domain/cancellation/graphPorts';
 import { NotificationRelay } from '../../src/domain/cancellation/notificationRelay';
 import type { NotificationMessage, NotificationQueue } from '../../src/domain/notifications/notificationMessage';
@@ -45,9 +47,17 @@ class FakeGraph implements CalendarGraph, BookingsGraph {
     readonly calls: string[] = [];
     private readonly events = new Map([[`/users/${alice.id}/events/EV1`, meeting('EV1')]]);
 
-    getEvent(locator: EventLocator) {
-        this.calls.push(`GET ${locator.path}`);
-        const event = this.events.get(locator.path);
+    // Graph's addressing is the adapter's; the fake keeps its events by the paths it would call.
+    eventPath(locator: EventLocator): string {
+        return eventPath(locator);
+    }
+    appointmentPath(): never {
+        throw new Error('not a Bookings test');
+    }
+    getEvent(locator: EventLocator | RecordedEvent) {
+        const path = eventPath(locator);
+        this.calls.push(`GET ${path}`);
+        const event = this.events.get(path);
         if (!event) {
             return Promise.reject(
                 new UpstreamError(
@@ -61,10 +71,11 @@ class FakeGraph implements CalendarGraph, BookingsGraph {
         }
         return Promise.resolve({ ...event, requestId: 'graph-get' });
     }
-    cancelEvent(locator: EventLocator, comment: string | undefined) {
-        this.calls.push(`POST ${locator.path}/cancel ${comment ?? ''}`);
-        const event = this.events.get(locator.path);
-        if (event) this.events.set(locator.path, { ...event, isCancelled: true });
+    cancelEvent(locator: EventLocator | RecordedEvent, comment: string | undefined) {
+        const path = eventPath(locator);
+        this.calls.push(`POST ${path}/cancel ${comment ?? ''}`);
+        const event = this.events.get(path);
+        if (event) this.events.set(path, { ...event, isCancelled: true });
         return Promise.resolve({ requestId: 'graph-cancel' });
     }
     getAppointment(): never {

@@ -39,6 +39,12 @@ describe('config', () => {
         expect((thrown as Error).message).toContain('will not start');
     });
 
+    it('refuses an http GRAPH_BASE_URL, also in development (the Graph SDK sends tokens to https hosts only)', () => {
+        expect(() => parseConfig({ ...sample.Values, GRAPH_BASE_URL: 'http://localhost:7443' })).toThrow(
+            /^ *- GRAPH_BASE_URL: must be an https URL$/m,
+        );
+    });
+
     it('refuses development authorities in production', () => {
         expect(() => parseConfig({ ...sample.Values, GATEWAY_ENVIRONMENT: 'production' })).toThrow(
             /AUTH_AUTHORITY_HOST: https:\/\/localhost:7444 is not allowed in production: localhost is a loopback address/,

@@ -1,46 +1,35 @@
 import type {
-    AppointmentSnapshot,
-    BookingsGraph,
     CalendarGraph,
     EventLocator,
     EventSnapshot,
     GraphReceipt,
+    RecordedEvent,
 } from '../../domain/cancellation/graphPorts';
-import { UpstreamError } from '../../errors/upstreamError';
-import type { GraphHttp, GraphResult } from './graphHttp';
-import { appointmentWire, eventSelect, eventWire } from './wireShapes';
+import { cancelSegment, eventPath, eventSelect } from './graphAddress';
+import type { GraphClient } from './graphClient';
+import { parsedResult } from './graphResult';
+import { eventWire } from './wireShapes';
 
-function parsed<T>(result: GraphResult, parse: (body: unknown) => T): T {
-    try {
-        return parse(result.body);
-    } catch {
-        throw new UpstreamError(
-            502,
-            'badGateway',
-            'Microsoft Graph returned a response the gateway could not read.',
-            'unknown',
-            result.requestId,
-        );
+/** Graph's event read and `event: cancel`. */
+export class GraphCalendar implements CalendarGraph {
+    constructor(private readonly graph: GraphClient) {}
+
+    eventPath(event: EventLocator): string {
+        return eventPath(event);
     }
-}
 
-function bookingPath(businessId: string, appointmentId: string): string {
-    return `/solutions/bookingBusinesses/${encodeURIComponent(businessId)}/appointments/${encodeURIComponent(appointmentId)}`;
-}
-
-/** Graph's calendar and Bookings operations over {@link GraphHttp}. */
-export class GraphCalendar implements CalendarGraph, BookingsGraph {
-    constructor(private readonly http: GraphHttp) {}
-
-    async getEvent(event: EventLocator, clientRequestId?: string): Promise<EventSnapshot & GraphReceipt> {
-        const result = await this.http.send({
+    async getEvent(
+        event: EventLocator | RecordedEvent,
+        clientRequestId?: string,
+    ): Promise<EventSnapshot & GraphReceipt> {
+        const result = await this.graph.send({
             method: 'GET',
             version: event.version,
-            path: event.path,
+            path: eventPath(event),
             query: { $select: eventSelect },
             clientRequestId,
         });
-        const wire = parsed(result, (body) => eventWire.parse(body));
+        const wire = parsedResult(result, (body) => eventWire.parse(body));
         return {
             id: wire.id,
             isOrganizer: wire.isOrganizer ?? false,
@@ -56,44 +45,12 @@ export class GraphCalendar implements CalendarGraph, BookingsGraph {
         };
     }
 
-    async cancelEvent(event: EventLocator, comment: string | undefined, clientRequestId?: string) {
-        const result = await this.http.send({
+    async cancelEvent(event: EventLocator | RecordedEvent, comment: string | undefined, clientRequestId?: string) {
+        const result = await this.graph.send({
             method: 'POST',
             version: event.version,
-            path: `${event.path}/cancel`,
+            path: `${eventPath(event)}${cancelSegment}`,
             body: comment === undefined ? {} : { comment },
-            clientRequestId,
-        });
-        return { requestId: result.requestId };
-    }
-
-    async getAppointment(
-        version: 'v1.0' | 'beta',
-        businessId: string,
-        appointmentId: string,
-        clientRequestId?: string,
-    ): Promise<AppointmentSnapshot & GraphReceipt> {
-        const result = await this.http.send({
-            method: 'GET',
-            version,
-            path: bookingPath(businessId, appointmentId),
-            clientRequestId,
-        });
-        return { ...parsed(result, (body) => appointmentWire.parse(body)), requestId: result.requestId };
-    }
-
-    async cancelAppointment(
-        version: 'v1.0' | 'beta',
-        businessId: string,
-        appointmentId: string,
-        cancellationMessage: string,
-        clientRequestId?: string,
-    ) {
-        const result = await this.http.send({
-            method: 'POST',
-            version,
-            path: `${bookingPath(businessId, appointmentId)}/cancel`,
-            body: { cancellationMessage },
             clientRequestId,
         });
         return { requestId: result.requestId };

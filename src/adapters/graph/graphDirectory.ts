@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { BookingStaffDirectory, BookingStaffMember, Directory, DirectoryUser } from '../../domain/access/ports';
 import { UpstreamError } from '../../errors/upstreamError';
-import type { GraphHttp } from './graphHttp';
+import { bookingStaffPath, userPath } from './graphAddress';
+import type { GraphClient } from './graphClient';
 
 const userWire = z.object({ id: z.string(), userPrincipalName: z.string(), mail: z.string().nullish() });
 const memberGroupsWire = z.object({ value: z.array(z.string()) });
@@ -20,14 +21,14 @@ async function nullWhenMissing<T>(call: () => Promise<T>): Promise<T | null> {
 
 /** The directory and Bookings staff lookups the access decisions ask Graph for (app-only). */
 export class GraphDirectory implements Directory, BookingStaffDirectory {
-    constructor(private readonly http: GraphHttp) {}
+    constructor(private readonly graph: GraphClient) {}
 
     findUser(idOrUpn: string): Promise<DirectoryUser | null> {
         return nullWhenMissing(async () => {
-            const result = await this.http.send({
+            const result = await this.graph.send({
                 method: 'GET',
                 version: 'v1.0',
-                path: `/users/${encodeURIComponent(idOrUpn)}`,
+                path: userPath(idOrUpn),
                 query: { $select: 'id,userPrincipalName,mail' },
             });
             return userWire.parse(result.body);
@@ -36,10 +37,10 @@ export class GraphDirectory implements Directory, BookingStaffDirectory {
 
     async isGroupMember(groupId: string, userId: string): Promise<boolean> {
         const result = await nullWhenMissing(() =>
-            this.http.send({
+            this.graph.send({
                 method: 'POST',
                 version: 'v1.0',
-                path: `/users/${encodeURIComponent(userId)}/checkMemberGroups`,
+                path: `${userPath(userId)}/checkMemberGroups`,
                 body: { groupIds: [groupId] },
             }),
         );
@@ -49,10 +50,10 @@ export class GraphDirectory implements Directory, BookingStaffDirectory {
 
     listStaff(businessId: string): Promise<readonly BookingStaffMember[] | null> {
         return nullWhenMissing(async () => {
-            const result = await this.http.send({
+            const result = await this.graph.send({
                 method: 'GET',
                 version: 'v1.0',
-                path: `/solutions/bookingBusinesses/${encodeURIComponent(businessId)}/staffMembers`,
+                path: bookingStaffPath(businessId),
             });
             return staffWire
                 .parse(result.body)

@@ -1,24 +1,31 @@
-import type { TokenCredential } from '@azure/identity';
+import { UpstreamError } from '../../errors/upstreamError';
 import type { HealthProbe } from '../../health/checkHealth';
-import { graphScope } from './credential';
+import type { GraphClient } from './graphClient';
 
 /**
  * Graph is up when the gateway can get an app token and Graph accepts it for a minimal directory read
  * (`User.Read.All`, which the gateway needs anyway), so a bad credential or a missing consent shows here,
- * not on the first cancel.
+ * not on the first cancel. Give it a client that does not retry: the probe has its own timeout.
  */
-export function graphProbe(credential: TokenCredential, graphBaseUrl: string): HealthProbe {
+export function graphProbe(graph: GraphClient): HealthProbe {
     return {
         name: 'graph',
         async check(signal) {
-            const token = await credential.getToken(graphScope, { abortSignal: signal });
-            if (!token) throw new Error('no token for Graph');
-            const response = await fetch(`${graphBaseUrl}/v1.0/users?$top=1&$select=id`, {
-                headers: { Authorization: `Bearer ${token.token}` },
-                signal,
-            });
-            await response.body?.cancel();
-            if (!response.ok) throw new Error(`Graph answered ${response.status}`);
+            try {
+                await graph.send({
+                    method: 'GET',
+                    version: 'v1.0',
+                    path: '/users',
+                    query: { $top: '1', $select: 'id' },
+                    signal,
+                });
+            } catch (error) {
+                // The report says what Graph answered; a Graph that did not answer keeps its own message.
+                if (error instanceof UpstreamError && error.code !== 'gatewayTimeout') {
+                    throw new Error(`Graph answered ${error.status}`);
+                }
+                throw error;
+            }
         },
     };
 }

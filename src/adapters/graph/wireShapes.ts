@@ -28,7 +28,7 @@ const attendee = z
         response: a.status?.response ?? undefined,
     }));
 
-/** The `$select`ed fields of a Graph event. */
+/** The `$select`ed fields of a Graph event (`eventSelect` in graphAddress.ts). */
 export const eventWire = z.object({
     id: z.string(),
     isOrganizer: z.boolean().nullish(),
@@ -41,8 +41,6 @@ export const eventWire = z.object({
     end: dateTimeTimeZone.nullish(),
     attendees: z.array(attendee).nullish(),
 });
-
-export const eventSelect = 'id,isOrganizer,isCancelled,type,seriesMasterId,iCalUId,subject,start,end,attendees';
 
 const customer = z
     .object({

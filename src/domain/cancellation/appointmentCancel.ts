@@ -19,19 +19,18 @@ export function appointmentRequest(
 ): ItemRequest<AppointmentSnapshot & GraphReceipt> {
     const businessKey = command.businessId.toLowerCase();
     const resourceKey = `bookingAppointment|${businessKey}|${command.appointmentId}`;
+    const appointment = {
+        version: command.version,
+        businessId: command.businessId,
+        appointmentId: command.appointmentId,
+    };
     return {
         tenantId: command.tenantId,
         kind: 'bookingAppointment',
         resourceKey,
         actor: command.actor,
         text: { cancellationMessage: command.cancellationMessage },
-        read: () =>
-            bookings.getAppointment(
-                command.version,
-                command.businessId,
-                command.appointmentId,
-                command.clientRequestId,
-            ),
+        read: () => bookings.getAppointment(appointment, command.clientRequestId),
         // An appointment has one path (the business id is case-insensitive): every read is about the record's item.
         isRecordPath: () => true,
         readRecordPath: () => Promise.resolve('unknown'),
@@ -39,7 +38,7 @@ export function appointmentRequest(
         mayCancel: () => undefined,
         resource: (snapshot) => ({
             version: command.version,
-            graphPath: `/solutions/bookingBusinesses/${encodeURIComponent(command.businessId)}/appointments/${encodeURIComponent(command.appointmentId)}`,
+            graphPath: bookings.appointmentPath(appointment),
             resourceKey,
             mailbox: businessKey,
             businessId: command.businessId,
@@ -49,13 +48,6 @@ export function appointmentRequest(
             end: snapshot.end,
         }),
         audience: (snapshot) => snapshot.customers,
-        cancel: () =>
-            bookings.cancelAppointment(
-                command.version,
-                command.businessId,
-                command.appointmentId,
-                command.cancellationMessage,
-                command.clientRequestId,
-            ),
+        cancel: () => bookings.cancelAppointment(appointment, command.cancellationMessage, command.clientRequestId),
     };
 }

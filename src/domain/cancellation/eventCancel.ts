@@ -36,9 +36,9 @@ export function eventRequest(
         actor: command.actor,
         text: { comment: command.comment },
         read: () => calendar.getEvent(command.event, command.clientRequestId),
-        isRecordPath: (record) => record.resource.graphPath === command.event.path,
+        isRecordPath: (record) => record.resource.graphPath === calendar.eventPath(command.event),
         readRecordPath: async (record) => {
-            const own = { version: record.resource.version, path: record.resource.graphPath };
+            const own = { version: record.resource.version, graphPath: record.resource.graphPath };
             try {
                 return (await calendar.getEvent(own, command.clientRequestId)).isCancelled ? 'cancelled' : 'active';
             } catch (error) {
@@ -51,7 +51,7 @@ export function eventRequest(
         },
         resource: (snapshot) => ({
             version: command.event.version,
-            graphPath: command.event.path,
+            graphPath: calendar.eventPath(command.event),
             resourceKey,
             mailbox: command.mailbox,
             eventId: command.eventId,

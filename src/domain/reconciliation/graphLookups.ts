@@ -13,14 +13,21 @@
  * all of them together (or `dependsOn` chains, which turn a 404 into 424 for every later item): no gain.
  */
 
+import type { AppointmentLocator, RecordedEvent } from '../cancellation/graphPorts';
+
+/** What to ask Graph about: an event as its record keeps it, or a booking appointment. */
+export type LookupTarget =
+    | { readonly kind: 'event'; readonly event: RecordedEvent }
+    | { readonly kind: 'bookingAppointment'; readonly appointment: AppointmentLocator };
+
 export interface ItemLookup {
     /** The caller's key for the answer (e.g. the cancellation record id); unique within one call. */
     readonly id: string;
     /** The mailbox the item lives in (UPN, user id, group mail or Bookings business id); compared case-insensitively. */
     readonly mailbox: string;
     readonly version: 'v1.0' | 'beta';
-    /** Relative, below the version, ids URL-encoded, e.g. `/users/{id}/events/{id}?$select=id,isCancelled`. */
-    readonly url: string;
+    /** The item; the Graph adapter turns it into the `$batch` item's URL. */
+    readonly target: LookupTarget;
 }
 
 export interface LookupAnswer {

@@ -1,6 +1,6 @@
 import { AppError } from '../../errors/appError';
 import { UpstreamError } from '../../errors/upstreamError';
-import type { BookingsGraph, CalendarGraph } from '../cancellation/graphPorts';
+import type { AppointmentLocator, BookingsGraph, CalendarGraph } from '../cancellation/graphPorts';
 import { CheckSchedule } from '../cancellation/checkSchedule';
 import { type OutboxDeps, saveAndNotify, sendPendingNotification } from '../cancellation/outbox';
 import { defaultInFlightLockMs, isBusy } from '../cancellation/concurrentAttempt';
@@ -70,12 +70,23 @@ function itemState(record: CancellationRecord, answer: LookupAnswer | undefined)
 }
 
 function lookupFor(record: CancellationRecord): ItemLookup {
-    const select = record.kind === 'event' ? '?$select=id,isCancelled' : '';
+    const { resource } = record;
     return {
         id: record.id,
-        mailbox: record.resource.mailbox,
-        version: record.resource.version,
-        url: `${record.resource.graphPath}${select}`,
+        mailbox: resource.mailbox,
+        version: resource.version,
+        target:
+            record.kind === 'event'
+                ? { kind: 'event', event: { version: resource.version, graphPath: resource.graphPath } }
+                : { kind: 'bookingAppointment', appointment: appointmentOf(record) },
+    };
+}
+
+function appointmentOf({ resource }: CancellationRecord): AppointmentLocator {
+    return {
+        version: resource.version,
+        businessId: resource.businessId ?? '',
+        appointmentId: resource.appointmentId ?? '',
     };
 }
 
@@ -291,15 +302,10 @@ async function cancelAgain(
         const receipt =
             record.kind === 'event'
                 ? await deps.calendar.cancelEvent(
-                      { version: resource.version, path: resource.graphPath },
+                      { version: resource.version, graphPath: resource.graphPath },
                       record.comment,
                   )
-                : await deps.bookings.cancelAppointment(
-                      resource.version,
-                      resource.businessId ?? '',
-                      resource.appointmentId ?? '',
-                      record.cancellationMessage ?? '',
-                  );
+                : await deps.bookings.cancelAppointment(appointmentOf(record), record.cancellationMessage ?? '');
         requestId = receipt.requestId;
     } catch (thrown) {
         if (!(thrown instanceof AppError)) throw thrown;

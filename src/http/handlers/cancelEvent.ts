@@ -5,7 +5,7 @@ import { actorOf, cancelledResponse } from '../cancelResponses';
 import { graphVersion, routeId } from '../ids';
 import { idempotentCancel, type IdempotencyOptions } from '../idempotency';
 import type { RouteHandler } from '../routes/contract';
-import { type EventCancelRoute, graphEventPath } from '../routes/eventCancelRoutes';
+import { type EventCancelRoute, eventLocator } from '../routes/eventCancelRoutes';
 import type { CancelEventBody } from '../schemas';
 
 export interface CancelEventDeps {
@@ -40,7 +40,7 @@ export function cancelEventHandler(route: EventCancelRoute, deps: CancelEventDep
             const outcome = await deps.cancellations.cancelEvent({
                 tenantId: caller.tenantId,
                 actor: actorOf(caller, mailbox.basis),
-                event: { version, path: graphEventPath(route, mailbox, ids) },
+                event: eventLocator(route, version, mailbox, ids),
                 mailbox: `${mailbox.kind}:${owner}`,
                 eventId: ids.eventId,
                 comment,

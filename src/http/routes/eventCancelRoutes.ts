@@ -1,3 +1,5 @@
+import type { EventCollection, EventLocator, GraphVersion, MailboxRef } from '../../domain/cancellation/graphPorts';
+
 /** Which mailbox a route form names. */
 export type OwnerForm = 'me' | 'users' | 'groups';
 
@@ -64,32 +66,44 @@ export const eventCancelRoutes: readonly EventCancelRoute[] = (Object.keys(owner
             })),
 );
 
-/** The Graph path of the event below the version, with the owner resolved and every id URL-encoded. */
-export function graphEventPath(
+/** The event the route names, as the domain's typed locator (the Graph adapter turns it into a path). */
+export function eventLocator(
     route: EventCancelRoute,
+    version: GraphVersion,
     owner: { kind: 'user'; userId: string } | { kind: 'group'; groupId: string },
     ids: { eventId: string; calendarId?: string; calendarGroupId?: string; seriesMasterId?: string },
-): string {
-    const e = encodeURIComponent;
-    const base = owner.kind === 'user' ? `/users/${e(owner.userId)}` : `/groups/${e(owner.groupId)}`;
-    switch (route.container) {
+): EventLocator {
+    const mailbox: MailboxRef =
+        owner.kind === 'user' ? { kind: 'user', userId: owner.userId } : { kind: 'group', groupId: owner.groupId };
+    return { version, mailbox, collection: eventCollection(route.container, ids), eventId: ids.eventId };
+}
+
+function eventCollection(
+    container: ContainerForm,
+    ids: { calendarId?: string; calendarGroupId?: string; seriesMasterId?: string },
+): EventCollection {
+    switch (container) {
         case 'events':
-            return `${base}/events/${e(ids.eventId)}`;
+            return { kind: 'events' };
         case 'calendar':
-            return `${base}/calendar/events/${e(ids.eventId)}`;
+            return { kind: 'defaultCalendar' };
         case 'calendars':
-            return `${base}/calendars/${e(ids.calendarId ?? '')}/events/${e(ids.eventId)}`;
+            return { kind: 'calendar', calendarId: ids.calendarId ?? '' };
         case 'calendarGroups':
         case 'calendarGroup':
-            return `${base}/calendarGroups/${e(ids.calendarGroupId ?? '')}/calendars/${e(ids.calendarId ?? '')}/events/${e(ids.eventId)}`;
+            return {
+                kind: 'calendar',
+                calendarId: ids.calendarId ?? '',
+                calendarGroup: { kind: 'byId', calendarGroupId: ids.calendarGroupId ?? '' },
+            };
         case 'defaultCalendarGroup':
         case 'defaultCalendarGroups':
             // Graph's schema has no `calendarGroup` on user and Graph refuses the segment (docs PR #11723 dropped
             // it); a calendar id names one calendar of the mailbox, so the calendar is addressed by it alone.
-            return `${base}/calendars/${e(ids.calendarId ?? '')}/events/${e(ids.eventId)}`;
+            return { kind: 'calendar', calendarId: ids.calendarId ?? '', calendarGroup: { kind: 'default' } };
         case 'calendarView':
-            return `${base}/calendarView/${e(ids.eventId)}`;
+            return { kind: 'calendarView' };
         case 'instances':
-            return `${base}/events/${e(ids.seriesMasterId ?? '')}/instances/${e(ids.eventId)}`;
+            return { kind: 'instances', seriesMasterId: ids.seriesMasterId ?? '' };
     }
 }

@@ -1,37 +1,54 @@
-import * as http from 'node:http';
+import type * as http from 'node:http';
+import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { TokenCredential } from '@azure/identity';
-import { GraphHttp, retryAfterMs } from '../../src/adapters/graph/graphHttp';
+import { ensureDevTls } from '../../dev/tls/devCa';
+import { retryAfterMs } from '../../src/adapters/graph/deadlineRetryHandler';
+import { GraphClient } from '../../src/adapters/graph/graphClient';
 
-type Reply = { status: number; headers?: Record<string, string>; body?: unknown };
+/** `hang`: the request is received but never answered (a Graph that does not answer). */
+type Reply = { status: number; headers?: Record<string, string>; body?: unknown } | 'hang';
 
-/** A real HTTP server standing in for Graph, answering from a script and recording what it received. */
+/**
+ * A real HTTPS server standing in for Graph (on `localhost`, with the dev CA the tests trust), answering from a script
+ * and recording what it received.
+ */
 async function scriptedGraph(replies: Reply[]) {
     const received: Array<{ method?: string; url?: string; headers: http.IncomingHttpHeaders; body: string }> = [];
-    const server = http.createServer((req, res) => {
+    const { certPem, keyPem } = ensureDevTls();
+    const server = https.createServer({ cert: certPem, key: keyPem }, (req, res) => {
         let body = '';
         req.on('data', (chunk: Buffer) => (body += chunk.toString()));
         req.on('end', () => {
             received.push({ method: req.method, url: req.url, headers: req.headers, body });
             const reply = replies.shift() ?? { status: 500 };
+            if (reply === 'hang') return;
             res.writeHead(reply.status, { 'request-id': `rid-${received.length}`, ...reply.headers });
             res.end(reply.body === undefined ? undefined : JSON.stringify(reply.body));
         });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    return { baseUrl: `http://127.0.0.1:${port}`, received, close: () => new Promise((r) => server.close(r)) };
+    const close = () => {
+        server.closeAllConnections();
+        return new Promise((resolve) => server.close(resolve));
+    };
+    return { baseUrl: `https://localhost:${port}`, received, close };
 }
 
 const credential: TokenCredential = { getToken: () => Promise.resolve({ token: 'app-token', expiresOnTimestamp: 0 }) };
 
-function client(baseUrl: string, retryDeadlineMs = 10_000) {
+function client(
+    baseUrl: string,
+    retryDeadlineMs = 10_000,
+    options: { credential?: TokenCredential; timeoutMs?: number } = {},
+) {
     const slept: number[] = [];
     let nowMs = 0;
-    const graph = new GraphHttp({
+    const graph = new GraphClient({
         baseUrl,
-        credential,
-        timeoutMs: 2_000,
+        credential: options.credential ?? credential,
+        timeoutMs: options.timeoutMs ?? 2_000,
         retryDeadlineMs,
         now: () => nowMs,
         sleep: (ms) => {
@@ -49,7 +66,7 @@ const throttled = (retryAfter: string): Reply => ({
     body: { error: { code: 'TooManyRequests', message: 'Too many requests' } },
 });
 
-describe('GraphHttp', () => {
+describe('GraphClient (the Graph SDK with the gateway middleware)', () => {
     it('sends the app token, JSON body and client-request-id, and returns Graph request-id', async () => {
         const graph = await scriptedGraph([{ status: 202 }]);
         try {
@@ -132,11 +149,54 @@ describe('GraphHttp', () => {
     });
 
     it('reports an unreachable Graph as an unknown outcome, not a crash', async () => {
-        const { graph: http } = client('http://127.0.0.1:9');
+        const { graph: http } = client('https://localhost:9');
         await expect(http.send({ method: 'POST', version: 'v1.0', path: '/x', body: {} })).rejects.toMatchObject({
             status: 504,
             outcome: 'unknown',
         });
+    });
+
+    it('makes up a client-request-id when the caller has none, and names the SDK', async () => {
+        const graph = await scriptedGraph([{ status: 200, body: { id: 'E1' } }]);
+        try {
+            const { graph: http } = client(graph.baseUrl);
+            await http.send({ method: 'GET', version: 'v1.0', path: '/users/u/events/E1' });
+            const [request] = graph.received;
+            expect(request?.headers['client-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+            expect(request?.headers.sdkversion).toMatch(/^graph-js\//);
+        } finally {
+            await graph.close();
+        }
+    });
+
+    it('answers 503 without calling Graph when no token can be had', async () => {
+        const graph = await scriptedGraph([{ status: 200 }]);
+        try {
+            const failing: TokenCredential = { getToken: () => Promise.reject(new Error('AADSTS7000215')) };
+            const { graph: http } = client(graph.baseUrl, 10_000, { credential: failing });
+            await expect(
+                http.send({ method: 'GET', version: 'v1.0', path: '/users/u/events/E1' }),
+            ).rejects.toMatchObject({
+                status: 503,
+                message: 'Could not get a token for Microsoft Graph: AADSTS7000215',
+            });
+            expect(graph.received).toEqual([]);
+        } finally {
+            await graph.close();
+        }
+    });
+
+    it('gives up on an attempt Graph does not answer within the timeout: 504, outcome unknown', async () => {
+        const graph = await scriptedGraph(['hang']);
+        try {
+            const { graph: http } = client(graph.baseUrl, 10_000, { timeoutMs: 300 });
+            await expect(
+                http.send({ method: 'POST', version: 'v1.0', path: '/users/u/events/E1/cancel', body: {} }),
+            ).rejects.toMatchObject({ status: 504, outcome: 'unknown', headers: { 'Retry-After': '5' } });
+            expect(graph.received).toHaveLength(1);
+        } finally {
+            await graph.close();
+        }
     });
 
     it('reads Retry-After as seconds or as an HTTP date', () => {

@@ -1,0 +1,72 @@
+import type {
+    AppointmentLocator,
+    EventCollection,
+    EventLocator,
+    MailboxRef,
+    RecordedEvent,
+} from '../../domain/cancellation/graphPorts';
+import type { LookupTarget } from '../../domain/reconciliation/graphLookups';
+
+/**
+ * Every Graph address the gateway calls, built from the domain's typed locators: paths below the version with each
+ * id URL-encoded, the `/cancel` segment and the `$select`s. Nothing outside this folder spells a Graph URL.
+ */
+const e = encodeURIComponent;
+
+function mailboxPath(mailbox: MailboxRef): string {
+    return mailbox.kind === 'user' ? `/users/${e(mailbox.userId)}` : `/groups/${e(mailbox.groupId)}`;
+}
+
+function collectionPath(collection: EventCollection, eventId: string): string {
+    switch (collection.kind) {
+        case 'events':
+            return `/events/${e(eventId)}`;
+        case 'defaultCalendar':
+            return `/calendar/events/${e(eventId)}`;
+        case 'calendar': {
+            const group = collection.calendarGroup;
+            // A calendar of the default group is addressed by its id alone: Graph's schema has no `calendarGroup` on
+            // user and Graph refuses that segment (the docs' `calendargroup/calendars/{id}` form, docs PR #11723).
+            const groupPath = group?.kind === 'byId' ? `/calendarGroups/${e(group.calendarGroupId)}` : '';
+            return `${groupPath}/calendars/${e(collection.calendarId)}/events/${e(eventId)}`;
+        }
+        case 'calendarView':
+            return `/calendarView/${e(eventId)}`;
+        case 'instances':
+            return `/events/${e(collection.seriesMasterId)}/instances/${e(eventId)}`;
+    }
+}
+
+/** The event's path below the version, e.g. `/users/{id}/calendars/{id}/events/{id}`: what a record keeps. */
+export function eventPath(event: EventLocator | RecordedEvent): string {
+    return 'graphPath' in event
+        ? event.graphPath
+        : `${mailboxPath(event.mailbox)}${collectionPath(event.collection, event.eventId)}`;
+}
+
+export function appointmentPath(appointment: AppointmentLocator): string {
+    return `/solutions/bookingBusinesses/${e(appointment.businessId)}/appointments/${e(appointment.appointmentId)}`;
+}
+
+export const cancelSegment = '/cancel';
+
+/** The event fields the gateway reads before cancelling (see `eventWire`). */
+export const eventSelect = 'id,isOrganizer,isCancelled,type,seriesMasterId,iCalUId,subject,start,end,attendees';
+
+/** What reconciliation needs to tell gone, cancelled and active apart. */
+const lookupEventSelect = 'id,isCancelled';
+
+/** A reconciliation lookup as a `$batch` item `url`: relative to the version, query included. */
+export function lookupUrl(target: LookupTarget): string {
+    return target.kind === 'event'
+        ? `${eventPath(target.event)}?$select=${lookupEventSelect}`
+        : appointmentPath(target.appointment);
+}
+
+export function userPath(idOrUpn: string): string {
+    return `/users/${e(idOrUpn)}`;
+}
+
+export function bookingStaffPath(businessId: string): string {
+    return `/solutions/bookingBusinesses/${e(businessId)}/staffMembers`;
+}
