@@ -14,6 +14,11 @@ export interface AdminItem {
     isCancelled: boolean;
     cancelComment: string | null;
     start: { dateTime: string };
+    /** The mailbox owner's response (`organizer`, `none`, `declined`, …). */
+    response: string;
+    categories: string[];
+    /** `yyyy-mm-dd` once a series was ended by date, else null. */
+    recurrenceEndDate: string | null;
 }
 
 export interface AppointmentItem {
