@@ -12,6 +12,8 @@ export interface AdminItem {
     iCalUId: string;
     isOrganizer: boolean;
     isCancelled: boolean;
+    /** Attendees' addresses. */
+    attendees: string[];
     cancelComment: string | null;
     start: { dateTime: string };
     /** The mailbox owner's response (`organizer`, `none`, `declined`, …). */
