@@ -4,7 +4,7 @@ import type { HealthProbe, ProbeFinding } from '../../health/checkHealth';
 import { bookingBusinessesPath, defaultCalendarPath, groupsPath, usersPath } from './graphAddress';
 import type { GraphCall, GraphClient } from './graphClient';
 
-/** The application permissions the gateway relies on, by the name the health report gives each area (deploy.md, step 3). */
+/** The application permission each probe read stands for: what deploy.md (step 3) grants the gateway. */
 export const graphPermissions = {
     calendars: 'Calendars.ReadWrite',
     bookings: 'Bookings.ReadWrite.All',
