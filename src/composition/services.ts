@@ -41,6 +41,7 @@ import { lookupMany } from '../domain/reconciliation/graphLookups';
 import type { ReconcileDeps } from '../domain/reconciliation/reconciler';
 import type { TokenCredential } from '@azure/identity';
 import type { TableClient } from '@azure/data-tables';
+import { firstNamedMailbox } from '../domain/access/tenantPolicy';
 import { cachedHealth } from '../health/cachedHealth';
 import type { HealthReport } from '../health/checkHealth';
 import type { IdempotencyOptions } from '../http/idempotency';
@@ -139,11 +140,17 @@ export function createServices(config: GatewayConfig, log: (message: string) => 
     });
     return {
         config,
-        health: cachedHealth([storageProbe(storage.tableService()), graphProbe(graphOnce)], {
-            probeTimeoutMs: config.health.probeTimeoutMs,
-            cacheMs: config.health.cacheMs,
-            now: () => performance.now(),
-        }),
+        health: cachedHealth(
+            [
+                storageProbe(storage.tableService()),
+                graphProbe(graphOnce, { calendarMailbox: firstNamedMailbox(config.tenantPolicy) }),
+            ],
+            {
+                probeTimeoutMs: config.health.probeTimeoutMs,
+                cacheMs: config.health.cacheMs,
+                now: () => performance.now(),
+            },
+        ),
         tokens: createTokenValidator({
             tenantId: config.tenantId,
             audiences: [config.api.clientId, config.api.appIdUri],

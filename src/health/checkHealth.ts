@@ -1,18 +1,31 @@
 /** One dependency the gateway needs in order to serve: storage, Graph. */
 export interface HealthProbe {
     readonly name: string;
-    /** Resolves when the dependency answered as expected; rejects with a reason otherwise. */
-    check(signal: AbortSignal): Promise<void>;
+    /**
+     * Resolves when the dependency answered: nothing (or `up`) when it can do all the gateway needs of it, `degraded`
+     * when it can do only part; rejects with a reason when it did not answer as expected (down).
+     */
+    check(signal: AbortSignal): Promise<ProbeFinding | void>;
 }
 
-export interface ProbeResult {
-    readonly status: 'up' | 'down';
-    readonly durationMs: number;
+/** What a probe that answered found. */
+export interface ProbeFinding {
+    readonly status: 'up' | 'degraded' | 'down';
     readonly reason?: string;
+    /** Graph's: each application permission the gateway relies on, by name (`ok`, `missing: …`, …). */
+    readonly permissions?: Readonly<Record<string, string>>;
 }
 
+export interface ProbeResult extends ProbeFinding {
+    readonly durationMs: number;
+}
+
+/**
+ * `unhealthy` when a dependency is down (every request needs storage and a usable Graph); `degraded` when all
+ * answer but one can do only part of what the gateway needs (Graph refuses one of its permissions).
+ */
 export interface HealthReport {
-    readonly status: 'healthy' | 'unhealthy';
+    readonly status: 'healthy' | 'degraded' | 'unhealthy';
     readonly checks: Readonly<Record<string, ProbeResult>>;
 }
 
@@ -23,17 +36,23 @@ async function runProbe(probe: HealthProbe, timeoutMs: number): Promise<ProbeRes
         signal.addEventListener('abort', () => reject(new Error(`no answer within ${timeoutMs} ms`)), { once: true }),
     );
     try {
-        await Promise.race([probe.check(signal), timedOut]);
-        return { status: 'up', durationMs: Math.round(performance.now() - started) };
+        const finding = await Promise.race([probe.check(signal), timedOut]);
+        return { ...(finding ?? { status: 'up' }), durationMs: Math.round(performance.now() - started) };
     } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         return { status: 'down', durationMs: Math.round(performance.now() - started), reason };
     }
 }
 
-/** Runs every probe at once, each bounded by `timeoutMs`; healthy only when all are up. */
+function overall(results: readonly ProbeResult[]): HealthReport['status'] {
+    if (results.some((r) => r.status === 'down')) return 'unhealthy';
+    if (results.some((r) => r.status === 'degraded')) return 'degraded';
+    return 'healthy';
+}
+
+/** Runs every probe at once, each bounded by `timeoutMs`. */
 export async function checkHealth(probes: readonly HealthProbe[], timeoutMs: number): Promise<HealthReport> {
     const results = await Promise.all(probes.map((probe) => runProbe(probe, timeoutMs)));
     const checks = Object.fromEntries(probes.map((probe, i) => [probe.name, results[i]!]));
-    return { status: results.every((r) => r.status === 'up') ? 'healthy' : 'unhealthy', checks };
+    return { status: overall(results), checks };
 }

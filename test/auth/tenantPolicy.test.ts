@@ -1,4 +1,4 @@
-import { parseTenantPolicy, validateTenantPolicy } from '../../src/domain/access/tenantPolicy';
+import { firstNamedMailbox, parseTenantPolicy, validateTenantPolicy } from '../../src/domain/access/tenantPolicy';
 import { summarizePolicy } from '../../src/domain/access/summarizePolicy';
 import { reportingAppId } from './fakes';
 
@@ -91,5 +91,18 @@ describe('tenant policy', () => {
                 '1 booking business with 1 policy-named user; reconciliation repairs drift.',
         );
         expect(summary).not.toMatch(/contoso|ca9ce1a7/);
+    });
+
+    it('names the health check\'s calendar mailbox: the first one the policy names, never "*"', () => {
+        const policyOf = (value: unknown) => {
+            const result = validateTenantPolicy(value);
+            if (!result.ok) throw new Error(result.problems.join('; '));
+            return result.policy;
+        };
+        expect(firstNamedMailbox(policyOf(validDocument))).toBe('alice@contoso.test');
+        const appsOnly = { applications: validDocument.applications };
+        expect(firstNamedMailbox(policyOf(appsOnly))).toBe('carol@contoso.test');
+        expect(firstNamedMailbox(policyOf({ applications: [validDocument.applications[0]] }))).toBeUndefined();
+        expect(firstNamedMailbox(policyOf({}))).toBeUndefined();
     });
 });

@@ -1,15 +1,26 @@
+import { demoFixture } from '../../dev/graph-emulator/demoTenant';
 import { emulatorAdmin } from '../support/emulatorAdmin';
 import { type LocalStack, startLocalStack } from '../support/stack';
 import { until } from '../support/until';
 
 interface HealthBody {
     status: string;
-    checks: Record<string, { status: string; durationMs?: number; reason?: string }>;
+    checks: Record<
+        string,
+        { status: string; durationMs?: number; reason?: string; permissions?: Record<string, string> }
+    >;
 }
 
-/** The gateway's Graph probe, as the emulator logged it. */
-const isGraphProbe = (request: { method: string; path: string }) =>
-    request.method === 'GET' && /^\/v1\.0\/users\?\$top=1/.test(decodeURIComponent(request.path));
+/** The gateway's Graph probe reads (one per permission area), as the emulator logged them, without the query. */
+const graphProbeReads = (requests: ReadonlyArray<{ method: string; path: string }>) =>
+    requests
+        .filter((request) => request.method === 'GET')
+        .map((request) => decodeURIComponent(request.path))
+        .filter((path) =>
+            /^\/v1\.0\/((users|groups)\?\$top=1|solutions\/bookingBusinesses$|users\/[^/]+\/calendar\?)/.test(path),
+        )
+        .map((path) => path.split('?')[0])
+        .sort();
 
 describe('local stack: GET /api/health', () => {
     let stack: LocalStack;
@@ -33,9 +44,14 @@ describe('local stack: GET /api/health', () => {
     it('probes Graph once for any number of anonymous requests within the cache window', async () => {
         const responses = await Promise.all(Array.from({ length: 25 }, () => fetch(`${stack.gatewayUrl}/api/health`)));
         expect(responses.map((response) => response.status)).toEqual(responses.map(() => 200));
-        // The start-up check made the one probe; none of these 25 (nor the earlier test's) made another.
-        const probes = (await emulatorAdmin(stack.emulatorUrl).requests()).filter(isGraphProbe);
-        expect(probes).toHaveLength(1);
+        // The start-up check made the one probe (a read per permission; the calendar one in the mailbox the sample
+        // tenant policy names first); none of these 25 (nor the earlier test's) made another.
+        expect(graphProbeReads(await emulatorAdmin(stack.emulatorUrl).requests())).toEqual([
+            '/v1.0/groups',
+            '/v1.0/solutions/bookingBusinesses',
+            '/v1.0/users',
+            '/v1.0/users/carol@contoso.test/calendar',
+        ]);
     });
 
     it('gives a caller with a valid token the detail, and answers a bad token with 401', async () => {
@@ -71,13 +87,11 @@ describe('local stack: GET /api/health', () => {
     });
 });
 
-describe('local stack: GET /api/health when Graph refuses the gateway', () => {
+describe('local stack: GET /api/health when Graph does not answer the gateway', () => {
     let stack: LocalStack;
     beforeAll(async () => {
         stack = await startLocalStack({ HEALTH_CACHE_MS: '200' });
-        await emulatorAdmin(stack.emulatorUrl).setFaults([
-            { path: '/users', method: 'GET', status: 403, message: 'Insufficient privileges: consent missing' },
-        ]);
+        await emulatorAdmin(stack.emulatorUrl).setFaults([{ path: '/users', method: 'GET', status: 500 }]);
     });
     afterAll(() => stack.stop());
 
@@ -93,12 +107,53 @@ describe('local stack: GET /api/health when Graph refuses the gateway', () => {
             const answer = await health(authorization);
             return answer.status === 503 ? answer : undefined;
         });
-        expect(detailed.body.checks.graph).toMatchObject({ status: 'down', reason: 'Graph answered 403' });
+        expect(detailed.body.checks.graph).toMatchObject({
+            status: 'down',
+            permissions: { directory: 'unavailable: Graph answered 500 generalException', bookings: 'ok' },
+        });
 
         const anonymous = await health();
         expect(anonymous).toEqual({
             status: 503,
             body: { status: 'unhealthy', checks: { storage: { status: 'up' }, graph: { status: 'down' } } },
         });
+    });
+});
+
+describe('local stack: GET /api/health when the gateway app lacks a Graph permission', () => {
+    let stack: LocalStack;
+    beforeAll(async () => {
+        // The gateway's app without Bookings.ReadWrite.All from the start: the host keeps the token it first gets.
+        const fixture = demoFixture();
+        const withoutBookings = (fixture.applications ?? []).map((app) => ({
+            ...app,
+            roles: (app.roles ?? []).filter((role) => role !== 'Bookings.ReadWrite.All'),
+        }));
+        stack = await startLocalStack({}, { graphFixture: { ...fixture, applications: withoutBookings } });
+    });
+    afterAll(() => stack.stop());
+
+    it('answers 200 degraded and names the missing permission to a caller with a token', async () => {
+        const response = await fetch(`${stack.gatewayUrl}/api/health`, {
+            headers: { Authorization: `Bearer ${stack.token()}` },
+        });
+        expect(response.status).toBe(200);
+        const body = (await response.json()) as HealthBody;
+        expect(body.status).toBe('degraded');
+        expect(body.checks.graph).toMatchObject({
+            status: 'degraded',
+            permissions: { calendars: 'ok', bookings: 'missing: Bookings.ReadWrite.All', directory: 'ok' },
+        });
+    });
+
+    it('tells an anonymous caller that Graph is degraded, without naming any permission', async () => {
+        const response = await fetch(`${stack.gatewayUrl}/api/health`);
+        expect(response.status).toBe(200);
+        const text = await response.text();
+        expect(JSON.parse(text)).toEqual({
+            status: 'degraded',
+            checks: { storage: { status: 'up' }, graph: { status: 'degraded' } },
+        });
+        expect(text).not.toMatch(/Bookings|Calendars|User\.Read|GroupMember|missing/);
     });
 });

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { freePort, startAzurite } from '../../dev/azurite';
+import type { Fixture } from '../../dev/graph-emulator/fixture';
 import { startGraphEmulator } from '../../dev/graph-emulator/server';
 import { mintToken, type MintOptions } from '../../dev/identity/mintToken';
 import { repoRoot } from '../../dev/paths';
@@ -71,15 +72,20 @@ async function emptyStorage(connectionString: string): Promise<void> {
 
 /**
  * The product as a user meets it: the Graph emulator (in this process), its own in-memory Azurite, and the local
- * host running the compiled app (`npm run build` first; `npm test` does) as a child process.
+ * host running the compiled app (`npm run build` first; `npm test` does) as a child process. `graphFixture` seeds the
+ * emulator instead of the demo tenant from the start (e.g. the gateway's app with fewer roles: the host keeps its
+ * first token); `reset()` goes back to the demo tenant.
  */
-export async function startLocalStack(extraEnv: Record<string, string> = {}): Promise<LocalStack> {
+export async function startLocalStack(
+    extraEnv: Record<string, string> = {},
+    options: { readonly graphFixture?: Fixture } = {},
+): Promise<LocalStack> {
     const azurite = await startAzurite({
         blobPort: await freePort(),
         queuePort: await freePort(),
         tablePort: await freePort(),
     });
-    const emulator = await startGraphEmulator({ port: 0, tlsPort: 0 });
+    const emulator = await startGraphEmulator({ port: 0, tlsPort: 0, fixture: options.graphFixture });
     const [httpPort, httpsPort] = [await freePort(), await freePort()];
     const hostOutput: string[] = [];
     const child: ChildProcess = spawn(

@@ -11,6 +11,16 @@ import { userCaller, alice } from '../auth/fakes';
 const up = (name: string): HealthProbe => ({ name, check: () => Promise.resolve() });
 const down = (name: string, reason: string): HealthProbe => ({ name, check: () => Promise.reject(new Error(reason)) });
 const hanging = (name: string): HealthProbe => ({ name, check: () => new Promise(() => undefined) });
+/** Graph answering but refusing the Bookings permission, as the Graph probe reports it. */
+const graphWithoutBookings: HealthProbe = {
+    name: 'graph',
+    check: () =>
+        Promise.resolve({
+            status: 'degraded',
+            reason: 'bookings: missing: Bookings.ReadWrite.All',
+            permissions: { calendars: 'ok', bookings: 'missing: Bookings.ReadWrite.All', directory: 'ok' },
+        }),
+};
 
 /** A probe that counts its runs and answers only when told to. */
 function controlledProbe(name: string) {
@@ -89,6 +99,37 @@ describe('GET /api/health', () => {
                 graph: { status: 'down', reason: 'Graph answered 401' },
             },
         });
+    });
+
+    it('answers 200 degraded when Graph refuses a permission, naming it to a caller with a valid token', async () => {
+        const { response, body } = await call([up('storage'), graphWithoutBookings], { authorization: validToken });
+        expect(response.status).toBe(200);
+        expect(body).toMatchObject({
+            status: 'degraded',
+            checks: {
+                storage: { status: 'up' },
+                graph: {
+                    status: 'degraded',
+                    reason: 'bookings: missing: Bookings.ReadWrite.All',
+                    permissions: { calendars: 'ok', bookings: 'missing: Bookings.ReadWrite.All', directory: 'ok' },
+                },
+            },
+        });
+    });
+
+    it('tells an anonymous caller only that Graph is degraded, not which permission', async () => {
+        const { response, body } = await call([up('storage'), graphWithoutBookings]);
+        expect(response.status).toBe(200);
+        expect(body).toEqual({
+            status: 'degraded',
+            checks: { storage: { status: 'up' }, graph: { status: 'degraded' } },
+        });
+    });
+
+    it('is unhealthy (503) when one probe is down, even if another is only degraded', async () => {
+        const { response, body } = await call([down('storage', 'no answer'), graphWithoutBookings]);
+        expect(response.status).toBe(503);
+        expect(body).toMatchObject({ status: 'unhealthy' });
     });
 
     it('answers a bad token with 401 and a challenge, and probes nothing', async () => {

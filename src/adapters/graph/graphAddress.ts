@@ -67,6 +67,15 @@ export function userPath(idOrUpn: string): string {
     return `/users/${e(idOrUpn)}`;
 }
 
+export const usersPath = '/users';
+export const groupsPath = '/groups';
+export const bookingBusinessesPath = '/solutions/bookingBusinesses';
+
+/** The mailbox's default calendar (the resource, not its events). */
+export function defaultCalendarPath(idOrUpn: string): string {
+    return `${userPath(idOrUpn)}/calendar`;
+}
+
 export function bookingStaffPath(businessId: string): string {
     return `/solutions/bookingBusinesses/${e(businessId)}/staffMembers`;
 }

@@ -95,3 +95,12 @@ export function parseTenantPolicy(json: string): TenantPolicyParseResult {
 export function emptyTenantPolicy(): TenantPolicy {
     return tenantPolicySchema.parse({});
 }
+
+/**
+ * The first mailbox the policy names (a delegate's, or an application's other than `"*"`): one the gateway is
+ * configured to act in, so the one to prove Graph's calendar permission on.
+ */
+export function firstNamedMailbox(policy: TenantPolicy): string | undefined {
+    const named = [...policy.delegates, ...policy.applications].flatMap((entry) => entry.mailboxes);
+    return named.find((mailbox) => mailbox !== ANY);
+}

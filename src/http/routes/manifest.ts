@@ -183,12 +183,14 @@ export const httpRoutes: readonly HttpRoute[] = [
         method: 'GET',
         summary: 'Health of the gateway',
         description:
-            '200 when storage and Graph answer, 503 naming the one that did not; they are probed at most once per ' +
-            '`HEALTH_CACHE_MS`. Anonymous: the status only. With a valid token of the tenant (no permission ' +
-            "needed): each probe's duration and reason; a token that is sent must be valid (401 otherwise).",
+            '200 when storage and Graph answer, 503 naming the one that did not; 200 `degraded` when Graph answers ' +
+            'but refuses one of the permissions the gateway relies on. They are probed at most once per ' +
+            '`HEALTH_CACHE_MS`. Anonymous: the statuses only. With a valid token of the tenant (no permission ' +
+            "needed): each probe's duration and reason, and Graph's permissions by name (`calendars`, `bookings`, " +
+            '`directory`); a token that is sent must be valid (401 otherwise).',
         tags: ['Operations'],
         access: { kind: 'public' },
-        response: { status: 200, description: 'Healthy.', schema: healthSchema },
+        response: { status: 200, description: 'Healthy or degraded.', schema: healthSchema },
         handler: ({ tokens, health }) => healthHandler({ tokens, health }),
     }),
     defineRoute({

@@ -325,17 +325,28 @@ export type ParkedNotificationList = z.infer<typeof parkedNotificationListSchema
 
 // ---- Operations ----
 
-const probeStatus = z.enum(['up', 'down']);
+const probeStatus = z
+    .enum(['up', 'degraded', 'down'])
+    .describe('`degraded`: it answers but cannot do all the gateway needs (Graph refuses one of its permissions).');
 
-/** `GET /api/health`: each probe's status; with a valid token also its duration and reason. */
+/** `GET /api/health`: each probe's status; with a valid token also its duration, reason and Graph's permissions. */
 export const healthSchema = z.object({
-    status: z.enum(['healthy', 'unhealthy']),
+    status: z
+        .enum(['healthy', 'degraded', 'unhealthy'])
+        .describe('`unhealthy` (503) when a probe is down; `degraded` (200) when one is degraded.'),
     checks: z.record(
         z.string(),
         z.object({
             status: probeStatus,
             durationMs: z.number().optional().describe('With a valid token only.'),
-            reason: z.string().optional().describe('Why the probe failed; with a valid token only.'),
+            reason: z.string().optional().describe('Why the probe is not up; with a valid token only.'),
+            permissions: z
+                .record(z.string(), z.string())
+                .optional()
+                .describe(
+                    'Graph only, with a valid token only: `calendars`, `bookings`, `directory`, each `ok`, ' +
+                        '`missing: <application permission>`, `untested: …`, `token refused: …` or `unavailable: …`.',
+                ),
         }),
     ),
 });
