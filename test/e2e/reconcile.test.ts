@@ -134,11 +134,15 @@ describe('reconciliation (POST /api/reconcile and the timer pass)', () => {
 
     it('never repairs twice when two passes overlap', async () => {
         expect((await post(`v1.0/me/events/${demoIds.budgetReviewId}/cancel`, {}, aliceToken())).status).toBe(202);
-        await fetch(`${local.stack.emulatorUrl}/_emulator/reset`, { method: 'POST' });
+        // Someone restores it from Deleted Items: the repair goes by its immutable id.
+        const deleted = (await local.admin.events(alice.userPrincipalName)).find((e) =>
+            e.previousIds.includes(demoIds.budgetReviewId),
+        )!;
+        await local.admin.restore(alice.userPrincipalName, deleted.immutableId);
         await local.admin.setFaults([{ path: '/users', method: 'POST', latencyMs: 300 }]);
         const [a, b] = await Promise.all([reconcileNow(), reconcileNow()]);
         expect(a.repaired + b.repaired).toBe(1);
-        expect(await cancelCalls(demoIds.budgetReviewId)).toHaveLength(1);
+        expect(await cancelCalls(deleted.immutableId)).toHaveLength(1);
     }, 30_000);
 
     it('refuses a caller without Cancellations.Admin', async () => {
