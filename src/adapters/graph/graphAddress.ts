@@ -46,7 +46,7 @@ export function eventPath(event: EventLocator | RecordedEvent): string {
 
 /**
  * `Prefer: IdType="ImmutableId"`: Graph answers with ids that survive moves between folders and accepts them in the
- * path (docs/graph.md §7). It applies to the one request it is sent with.
+ * path (docs/graph.md §2). It applies to the one request it is sent with.
  */
 export const preferImmutableIds: Readonly<Record<string, string>> = { Prefer: 'IdType="ImmutableId"' };
 
@@ -90,7 +90,7 @@ const lookupEventSelect = 'id,isCancelled';
 
 /**
  * By immutable id the item is found in Deleted Items too, so its folder is asked for as well (VERIFY: Graph's
- * metadata declares `parentFolderId` on message, not on event; docs/graph.md §7).
+ * metadata declares `parentFolderId` on message, not on event; docs/graph.md §2).
  */
 const immutableLookupEventSelect = 'id,isCancelled,parentFolderId';
 

@@ -36,7 +36,7 @@ export interface RecordedEvent {
     readonly graphPath: string;
     /**
      * Graph's immutable id of the item, when the record has one: then the adapter addresses the item by it (in its
-     * mailbox), since the regular id in `graphPath` changes on every move between folders (docs/graph.md §7).
+     * mailbox), since the regular id in `graphPath` changes on every move between folders (docs/graph.md §2).
      */
     readonly immutableId?: string | undefined;
 }

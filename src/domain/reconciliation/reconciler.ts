@@ -77,7 +77,7 @@ function calendarFoldersOf(answer: LookupAnswer | undefined): CalendarFolders | 
 
 /**
  * Gone (404), cancelled, or active; for an event found by its immutable id, where it is decides: Graph finds such an
- * item in Deleted Items too, so it is `active` only in one of the mailbox's calendars (docs/graph.md §7).
+ * item in Deleted Items too, so it is `active` only in one of the mailbox's calendars (docs/graph.md §2).
  */
 function itemState(
     record: CancellationRecord,
