@@ -6,7 +6,7 @@ import { type DemoOptions, demoFixture } from './demoTenant';
 import { type EmuRequest, type EmuResponse, emptyResponse, jsonResponse, pathSegments, queryParam } from './http';
 import { currentKeys, rotateKeys } from './keys';
 import { adminAppointmentView } from './store/bookings';
-import { adminItemView } from './store/events';
+import { adminItemView, findItem, purgeItem, restoreFromDeletedItems } from './store/events';
 import { FixtureError, Tenant } from './store/tenant';
 import { type EmulatorState } from './state';
 
@@ -14,6 +14,22 @@ function method(req: EmuRequest, allowed: string[]): void {
     if (!allowed.includes(req.method)) {
         throw new GraphError(405, 'BadRequest', 'The OData request is not supported.', { Allow: allowed.join(', ') });
     }
+}
+
+/**
+ * `POST /_emulator/mailboxes/{m}/events/{id}/restore|purge`, by regular or immutable id: what a person does in
+ * Outlook that Graph's cancel cannot undo. Answers the item's admin view (a purged item's last one).
+ */
+function itemAction(state: EmulatorState, req: EmuRequest, mailboxRef: string, id: string, action: string) {
+    if (action !== 'restore' && action !== 'purge') throw segmentNotFound(action);
+    method(req, ['POST']);
+    const mailbox = state.tenant.findMailbox(mailboxRef);
+    if (!mailbox) throw new GraphError(404, 'ErrorInvalidUser', `The requested user '${mailboxRef}' is invalid.`);
+    const item = findItem(mailbox, id);
+    if (!item) throw new GraphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
+    if (action === 'restore') restoreFromDeletedItems(mailbox, item);
+    else purgeItem(mailbox, item);
+    return jsonResponse(200, adminItemView(item, mailbox));
 }
 
 function zodDetails(issues: readonly { code: string; message: string; path: PropertyKey[] }[]): unknown[] {
@@ -79,6 +95,9 @@ export function handleAdmin(state: EmulatorState, req: EmuRequest): EmuResponse 
             .sort((a, b) => a.start - b.start)
             .map((item) => adminItemView(item, mailbox));
         return jsonResponse(200, { mailbox: mailbox.address, value });
+    }
+    if (first === 'mailboxes' && segs.length === 5 && lower[2] === 'events') {
+        return itemAction(state, req, segs[1] ?? '', segs[3] ?? '', lower[4] ?? '');
     }
     if (first === 'bookings' && segs.length === 3 && lower[2] === 'appointments') {
         method(req, ['GET']);

@@ -9,6 +9,15 @@ export function stableId(...parts: string[]): string {
     return `AAMkAD${digest.toString('base64url')}AAA=`;
 }
 
+/**
+ * An item's immutable id (the `Prefer: IdType="ImmutableId"` form; Graph's start `AAkALg`), derived from the mailbox
+ * and the item's first regular id, so it is the same after every reset and never changes with a move.
+ */
+export function immutableIdOf(mailboxId: string, firstId: string): string {
+    const digest = crypto.createHash('sha256').update(`immutable\u0000${mailboxId}\u0000${firstId}`).digest();
+    return `AAkALg${digest.toString('base64url')}AAA=`;
+}
+
 export function randomId(): string {
     return `AAMkAD${crypto.randomBytes(32).toString('base64url')}AAA=`;
 }

@@ -107,6 +107,25 @@ describe('TableCancellationStore: records', () => {
         expect(read?.value.actor.basis).toBeUndefined();
     });
 
+    test("round-trips an event's immutable id and reconciliation's last finding; older rows read without them", async () => {
+        const base = sampleRecord({ tenantId: tenant(), state: 'verified' });
+        const record: CancellationRecord = {
+            ...base,
+            resource: { ...base.resource, eventId: 'AAMkAD-regular=', immutableId: 'AAkALg-immutable=' },
+            lastFinding: 'inDeletedItems',
+        };
+        await store.create(record);
+        expect((await store.get(record.tenantId, record.id))?.value).toEqual(record);
+
+        // A row an older gateway wrote: the resource JSON without `immutableId`, no `lastFinding` property.
+        const older = sampleRecord({ tenantId: tenant(), state: 'accepted' });
+        await store.create(older);
+        const read = (await store.get(older.tenantId, older.id))?.value;
+        expect(read).toEqual(older);
+        expect(read?.resource.immutableId).toBeUndefined();
+        expect(read?.lastFinding).toBeUndefined();
+    });
+
     test('500 attendees with long names round-trip through split properties', async () => {
         const audience: Recipient[] = Array.from({ length: 500 }, (_, i) => ({
             name: `Attendee ${i} ${'Ł'.repeat(100)}`,

@@ -166,6 +166,13 @@ describe('CancellationService.cancelEvent', () => {
         });
     });
 
+    it("records the immutable id Graph gave on the read before the cancel, next to the caller's id", async () => {
+        const { service, graph, command } = setup();
+        graph.gets.push(() => ({ ...meeting, immutableId: 'AAkALg-EV1=' }));
+        const { record } = await service.cancelEvent(command);
+        expect(record.resource).toMatchObject({ eventId: 'EV1', immutableId: 'AAkALg-EV1=' });
+    });
+
     it('answers without waiting for the notification queue, and sends once the queue answers', async () => {
         const { service, sent, store, command, relayed, holdQueue } = setup();
         const release = holdQueue();

@@ -75,7 +75,9 @@ describe('integrity of cancellation records', () => {
     it('item 5: a meeting the gateway cancelled that is active again is cancelled again, not replayed', async () => {
         const first = await post(`v1.0/me/events/${demoIds.budgetReviewId}/cancel`, { comment: 'Off' }, aliceToken());
         expect(first.status).toBe(202);
-        // A reseed brings "Budget review" back, active, under its original id (a restore keeps immutable ids).
+        // A reseed brings "Budget review" back, active, under the very id the caller uses: the request path sees it
+        // active and re-cancels. (A restore in Outlook gives it a new regular id instead; reconciliation finds that
+        // one by its immutable id: test/e2e/restoredMeeting.test.ts.)
         expect((await fetch(`${local.stack.emulatorUrl}/_emulator/reset`, { method: 'POST' })).status).toBe(200);
 
         const again = await post(`v1.0/me/events/${demoIds.budgetReviewId}/cancel`, { comment: 'Off!' }, aliceToken());

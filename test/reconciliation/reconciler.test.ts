@@ -1,4 +1,4 @@
-import { appointmentPath, eventPath, lookupUrl } from '../../src/adapters/graph/graphAddress';
+import { appointmentPath, eventAddress, eventPath, lookupUrl } from '../../src/adapters/graph/graphAddress';
 import type {
     AppointmentLocator,
     AppointmentSnapshot,
@@ -148,7 +148,7 @@ class ScriptedGraph implements CalendarGraph, BookingsGraph {
     }
 
     cancelEvent(event: EventLocator | RecordedEvent, comment: string | undefined): Promise<GraphReceipt> {
-        this.calls.push(`cancelEvent ${event.version} ${eventPath(event)} comment=${comment ?? '-'}`);
+        this.calls.push(`cancelEvent ${event.version} ${eventAddress(event).path} comment=${comment ?? '-'}`);
         return this.answer();
     }
 
@@ -863,5 +863,131 @@ describe('reconcile: what it reads', () => {
         }
         expect(t.graph.calls).toEqual([]);
         expect(t.sent).toEqual([]);
+    });
+});
+
+describe('reconcile: events recorded with their immutable id (a restore out of Deleted Items is seen)', () => {
+    const calendarsOfAlice = 'calendars|v1.0|alice@contoso.test';
+    const calendars: LookupAnswer = { status: 200, body: { value: [{ id: 'CAL-1' }, { id: 'CAL-2' }] } };
+    const inFolder = (folder: string): LookupAnswer => ({
+        status: 200,
+        body: { id: 'IMM', isCancelled: false, parentFolderId: folder },
+    });
+    const withImmutableId = (id: string, overrides: Partial<CancellationRecord> = {}) => {
+        const record = eventRecord(id, overrides);
+        return { ...record, resource: { ...record.resource, immutableId: `IMM-${id}` } };
+    };
+
+    it('looks the item up by its immutable id in its mailbox, with one calendars lookup per mailbox, first', async () => {
+        const t = setup();
+        await t.seed(
+            withImmutableId('a1', { state: 'accepted' }),
+            withImmutableId('a2', { state: 'accepted' }),
+            eventRecord('old', { state: 'accepted' }),
+        );
+        t.lookups.set(calendars, calendarsOfAlice);
+        t.lookups.set(gone, 'a1', 'a2', 'old');
+
+        await t.run();
+        const [call] = t.lookups.calls;
+        expect(call?.ids[0]).toBe(calendarsOfAlice);
+        expect(call?.ids.slice(1).sort()).toEqual(['a1', 'a2', 'old']);
+        expect(call?.urls).toEqual(
+            expect.arrayContaining([
+                'v1.0/users/a11ce/calendars?$select=id&$top=100',
+                'v1.0/users/a11ce/events/IMM-a1?$select=id,isCancelled,parentFolderId',
+                // A record written before immutable ids were kept is looked up as before.
+                'v1.0/users/a11ce/events/old?$select=id,isCancelled',
+            ]),
+        );
+        expect(new Set(call?.mailboxes)).toEqual(new Set(['alice@contoso.test']));
+    });
+
+    it('verifies an item found outside every calendar (Deleted Items), noting where it was found', async () => {
+        const t = setup();
+        await t.seed(withImmutableId('a1', { state: 'accepted' }), withImmutableId('p1'));
+        t.lookups.set(calendars, calendarsOfAlice);
+        t.lookups.set(inFolder('DELETED-ITEMS'), 'a1', 'p1');
+
+        expect(await t.run()).toMatchObject({ checked: 2, verified: 1, finished: 1, drifted: 0 });
+        expect(await t.state('a1')).toMatchObject({ state: 'verified', lastFinding: 'inDeletedItems' });
+        expect(await t.state('p1')).toMatchObject({ state: 'accepted', lastFinding: 'inDeletedItems' });
+        expect(t.graph.calls).toEqual([]);
+    });
+
+    it('verifies a purged item (404 by its immutable id) with the finding gone', async () => {
+        const t = setup();
+        await t.seed(withImmutableId('a1', { state: 'accepted' }));
+        t.lookups.set(calendars, calendarsOfAlice);
+        t.lookups.set(gone, 'a1');
+
+        expect(await t.run()).toMatchObject({ verified: 1 });
+        expect(await t.state('a1')).toMatchObject({ state: 'verified', lastFinding: 'gone' });
+    });
+
+    it('finds an item back in a calendar, not cancelled, drifted, and repairs it by its immutable id', async () => {
+        const t = setup({ repairDrift: true });
+        await t.seed(withImmutableId('a1', { state: 'accepted' }));
+        t.lookups.set(calendars, calendarsOfAlice);
+        t.lookups.set(inFolder('CAL-2'), 'a1');
+
+        expect(await t.run()).toMatchObject({ drifted: 1, repaired: 1 });
+        expect(t.graph.calls).toEqual(['cancelEvent v1.0 /users/a11ce/events/IMM-a1 comment=Sorry']);
+        expect(await t.state('a1')).toMatchObject({ state: 'repaired', lastFinding: 'active' });
+    });
+
+    it('only reports the drift when repairDrift is off', async () => {
+        const t = setup({ repairDrift: false });
+        await t.seed(withImmutableId('a1', { state: 'accepted' }));
+        t.lookups.set(calendars, calendarsOfAlice);
+        t.lookups.set(inFolder('CAL-1'), 'a1');
+
+        expect(await t.run()).toMatchObject({ drifted: 1, repaired: 0 });
+        expect(t.graph.calls).toEqual([]);
+        expect(await t.state('a1')).toMatchObject({ state: 'drifted', lastFinding: 'active' });
+    });
+
+    it("reads a group's one calendar ({id}) the same way", async () => {
+        const t = setup();
+        const record = withImmutableId('g1', { state: 'accepted' });
+        await t.seed({
+            ...record,
+            resource: { ...record.resource, graphPath: '/groups/5a1e5/calendar/events/g1', mailbox: 'sales@c.test' },
+        });
+        t.lookups.set({ status: 200, body: { id: 'GROUP-CAL' } }, 'calendars|v1.0|sales@c.test');
+        t.lookups.set(inFolder('GROUP-CAL'), 'g1');
+
+        expect(await t.run()).toMatchObject({ drifted: 1 });
+        expect(t.lookups.calls[0]?.urls).toContain('v1.0/groups/5a1e5/calendar?$select=id');
+    });
+
+    it.each([
+        ['no parentFolderId', { status: 200, body: { id: 'IMM', isCancelled: false } }, calendars],
+        ['no calendars answer', inFolder('ELSEWHERE'), { status: 503, body: {} }],
+        [
+            'calendars with a further page',
+            inFolder('ELSEWHERE'),
+            { status: 200, body: { value: [{ id: 'CAL-1' }], '@odata.nextLink': 'https://graph/next' } },
+        ],
+    ] as const)('leaves the record for later when the folder cannot be placed: %s', async (_, item, list) => {
+        const t = setup();
+        await t.seed(withImmutableId('a1', { state: 'accepted' }));
+        t.lookups.set(item, 'a1');
+        t.lookups.set(list, calendarsOfAlice);
+
+        expect(await t.run()).toMatchObject({ checked: 1, verified: 0, drifted: 0 });
+        const record = await t.state('a1');
+        expect(record).toMatchObject({ state: 'accepted', nextCheckAt: iso(t0 + defaults.verifyDelayMs) });
+        expect(record.lastFinding).toBeUndefined();
+        expect(t.graph.calls).toEqual([]);
+    });
+
+    it('an isCancelled item is cancelled wherever it is', async () => {
+        const t = setup();
+        await t.seed(withImmutableId('a1', { state: 'accepted' }));
+        t.lookups.set(cancelled, 'a1');
+
+        expect(await t.run()).toMatchObject({ verified: 1 });
+        expect(await t.state('a1')).toMatchObject({ state: 'verified', lastFinding: 'cancelled' });
     });
 });

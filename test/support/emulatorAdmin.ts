@@ -4,6 +4,10 @@
 export interface AdminItem {
     id: string;
     previousIds: string[];
+    /** Never changes while the item stays in its mailbox (`Prefer: IdType="ImmutableId"`). */
+    immutableId: string;
+    /** Its calendar's id, the mailbox's Deleted Items folder id, or null (a cancelled or removed instance). */
+    parentFolderId: string | null;
     folder: string | null;
     state: string;
     subject: string;
@@ -59,6 +63,26 @@ export function emulatorAdmin(emulatorUrl: string) {
                     await fetch(`${admin}/bookings/${encodeURIComponent(businessId)}/appointments`),
                 )
             ).value,
+        /** A person restores the item from Deleted Items to its calendar (new regular id, same immutable id). */
+        restore: async (mailbox: string, id: string) =>
+            json<AdminItem>(
+                await fetch(
+                    `${admin}/mailboxes/${encodeURIComponent(mailbox)}/events/${encodeURIComponent(id)}/restore`,
+                    {
+                        method: 'POST',
+                    },
+                ),
+            ),
+        /** Hard delete: neither of the item's ids finds it any more. */
+        purge: async (mailbox: string, id: string) =>
+            json<AdminItem>(
+                await fetch(
+                    `${admin}/mailboxes/${encodeURIComponent(mailbox)}/events/${encodeURIComponent(id)}/purge`,
+                    {
+                        method: 'POST',
+                    },
+                ),
+            ),
         requests: async () => (await json<{ value: LoggedRequest[] }>(await fetch(`${admin}/requests`))).value,
         /** Graph calls as `METHOD path` without the query string, in order. */
         calls: async () =>

@@ -4,7 +4,8 @@ import { GraphError, itemNotFound, segmentNotFound } from '../errors';
 import { emptyResponse, jsonResponse, queryParam } from '../http';
 import { isMalformedId } from '../ids';
 import { type EventItem, type Mailbox } from '../store/model';
-import { applySelect, cancelEvent, deleteEvent, eventWire } from '../store/events';
+import { applySelect, cancelEvent, deleteEvent, eventWire, findItem, parentFolderId } from '../store/events';
+import { idTypeHeaders, preferredIdType } from '../idType';
 import { odataContext, type Owner, type Route, type RouteContext } from '../routeTypes';
 import { calendarViewList, timeWindow } from './calendarView';
 import { declineAction, patchEvent } from './eventUpdates';
@@ -55,13 +56,18 @@ function checkId(id: string): void {
     if (isMalformedId(id)) throw new GraphError(400, 'ErrorInvalidIdMalformed', 'Id is malformed.');
 }
 
-/** Finds an active item by id within the route's mailbox and calendar scope; 404 otherwise. */
+/**
+ * Finds an item by regular or immutable id within the route's mailbox and calendar scope; 404 otherwise. A GET
+ * through the mailbox-wide form (`events/{id}`) also finds an item in Deleted Items (VERIFY, docs/emulator.md).
+ */
 function locate(ctx: RouteContext, owner: Owner, scope: Scope, id: string): { mailbox: Mailbox; item: EventItem } {
     const mailbox = resolveMailbox(ctx, owner);
     const calendarId = calendarFilter(mailbox, scope);
     checkId(id);
-    const item = mailbox.items.get(id);
-    if (!item || item.state !== 'active') throw itemNotFound();
+    const item = findItem(mailbox, id);
+    const visible =
+        item?.state === 'active' || (item?.state === 'deleted' && scope.kind === 'any' && ctx.req.method === 'GET');
+    if (!item || !visible) throw itemNotFound();
     if (calendarId !== undefined && item.calendarId !== calendarId) throw itemNotFound();
     return { mailbox, item };
 }
@@ -75,7 +81,7 @@ function locateInstance(
 ): { mailbox: Mailbox; item: EventItem } {
     const { mailbox, item: master } = locate(ctx, owner, scope, masterId);
     checkId(instanceId);
-    const item = mailbox.items.get(instanceId);
+    const item = findItem(mailbox, instanceId);
     if (!item || item.state !== 'active' || item.seriesMasterId !== master.id) throw itemNotFound();
     return { mailbox, item };
 }
@@ -86,26 +92,38 @@ function selectFragment(ctx: RouteContext): string {
 }
 
 function listResponse(ctx: RouteContext, mailbox: Mailbox, items: EventItem[], fragment: string) {
-    const select = queryParam(ctx.req.query, '$select');
     const topText = queryParam(ctx.req.query, '$top');
     const top = topText !== undefined && /^\d+$/.test(topText) ? Number(topText) : undefined;
     const sorted = [...items].sort((a, b) => a.start - b.start);
-    const value = (top !== undefined ? sorted.slice(0, top) : sorted).map((i) =>
-        applySelect(eventWire(i, mailbox, ctx.version), select),
+    const idType = preferredIdType(ctx.req);
+    const value = (top !== undefined ? sorted.slice(0, top) : sorted).map((i) => selected(ctx, mailbox, i));
+    return jsonResponse(
+        200,
+        { '@odata.context': odataContext(ctx.version, fragment + selectFragment(ctx)), value },
+        idTypeHeaders(idType),
     );
-    return jsonResponse(200, { '@odata.context': odataContext(ctx.version, fragment + selectFragment(ctx)), value });
+}
+
+/** The event's wire form with the request's id type and `$select` (`parentFolderId` only when selected). */
+function selected(ctx: RouteContext, mailbox: Mailbox, item: EventItem): Record<string, unknown> {
+    const wire = eventWire(item, mailbox, ctx.version, preferredIdType(ctx.req));
+    return applySelect(wire, queryParam(ctx.req.query, '$select'), {
+        parentFolderId: parentFolderId(item, mailbox),
+    });
 }
 
 function itemResponse(ctx: RouteContext, owner: Owner, mailbox: Mailbox, item: EventItem) {
-    const select = queryParam(ctx.req.query, '$select');
-    const body = applySelect(eventWire(item, mailbox, ctx.version), select);
-    return jsonResponse(200, {
-        '@odata.context': odataContext(
-            ctx.version,
-            `${ownerFragment(ctx, owner)}/events${selectFragment(ctx)}/$entity`,
-        ),
-        ...body,
-    });
+    return jsonResponse(
+        200,
+        {
+            '@odata.context': odataContext(
+                ctx.version,
+                `${ownerFragment(ctx, owner)}/events${selectFragment(ctx)}/$entity`,
+            ),
+            ...selected(ctx, mailbox, item),
+        },
+        idTypeHeaders(preferredIdType(ctx.req)),
+    );
 }
 
 function inWindow(item: EventItem, window: { start: number; end: number }): boolean {
@@ -150,7 +168,7 @@ function itemRoute(base: OwnerRouteBase, locate: Locate): Route {
             if (ctx.req.method === 'DELETE') {
                 const cancels = item.isOrganizer && item.attendees.length > 0;
                 ctx.state.sendingLimit.send(mailbox.id, cancels, () => deleteEvent(ctx.state.tenant, mailbox, item));
-                return emptyResponse(204);
+                return emptyResponse(204, idTypeHeaders(preferredIdType(ctx.req)));
             }
             if (ctx.req.method === 'PATCH') {
                 return patchEvent(ctx, mailbox, item, `${ownerFragment(ctx, base.owner)}/events`);
@@ -173,7 +191,7 @@ function cancelRoute(base: OwnerRouteBase, locate: Locate): Route {
             ctx.state.sendingLimit.send(mailbox.id, notifies, () =>
                 cancelEvent(ctx.state.tenant, mailbox, item, params.Comment ?? null, 'cancel'),
             );
-            return emptyResponse(202);
+            return emptyResponse(202, idTypeHeaders(preferredIdType(ctx.req)));
         },
     };
 }

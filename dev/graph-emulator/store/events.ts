@@ -12,14 +12,67 @@ function touch(item: EventItem): void {
     item.lastModifiedDateTime = Date.now();
 }
 
-/** Moves an item to Deleted Items: Exchange gives it a new id, so the old one is no longer found. */
-function moveToDeletedItems(mailbox: Mailbox, item: EventItem): void {
-    mailbox.items.delete(item.id);
-    item.previousIds.push(item.id);
+/**
+ * Moves an item between folders as Exchange does: a new regular id (the old one is no longer found), the same
+ * immutable id. Instances of a series keep pointing at their master through its new id.
+ */
+function moveItem(mailbox: Mailbox, item: EventItem, state: 'active' | 'deleted'): void {
+    const oldId = item.id;
+    mailbox.items.delete(oldId);
+    item.previousIds.push(oldId);
     item.id = randomId();
-    item.state = 'deleted';
+    item.state = state;
     touch(item);
     mailbox.items.set(item.id, item);
+    for (const instance of mailbox.items.values()) {
+        if (instance.seriesMasterId === oldId) instance.seriesMasterId = item.id;
+    }
+}
+
+function moveToDeletedItems(mailbox: Mailbox, item: EventItem): void {
+    moveItem(mailbox, item, 'deleted');
+}
+
+/** The item with this regular or immutable id (Graph accepts both on every route), wherever it is. */
+export function findItem(mailbox: Mailbox, id: string): EventItem | undefined {
+    return mailbox.items.get(id) ?? mailbox.byImmutableId.get(id);
+}
+
+/** The folder an item is in, as `parentFolderId`: its calendar, or Deleted Items. */
+export function parentFolderId(item: EventItem, mailbox: Mailbox): string | null {
+    if (item.state === 'active') return item.calendarId;
+    return item.state === 'deleted' ? mailbox.deletedItemsFolderId : null;
+}
+
+/**
+ * A person restores the item from Deleted Items to its calendar (Outlook's Restore): a new regular id, the same
+ * immutable id, and an ordinary event again, not cancelled, with the instances of a series that left with it.
+ */
+export function restoreFromDeletedItems(mailbox: Mailbox, item: EventItem): void {
+    if (item.state !== 'deleted') {
+        throw new GraphError(400, 'ErrorInvalidRequest', 'The item is not in Deleted Items.');
+    }
+    moveItem(mailbox, item, 'active');
+    item.isCancelled = false;
+    delete item.cancel;
+    if (item.type === 'seriesMaster') {
+        for (const instance of instancesOf(mailbox, item.id)) {
+            if (instance.state === 'removed') {
+                instance.state = 'active';
+                touch(instance);
+            }
+        }
+    }
+}
+
+/** Hard delete (purged from Recoverable Items): neither id finds the item, nor its instances, any more. */
+export function purgeItem(mailbox: Mailbox, item: EventItem): void {
+    const gone = [item, ...(item.type === 'seriesMaster' ? instancesOf(mailbox, item.id) : [])];
+    for (const each of gone) {
+        each.state = 'removed';
+        mailbox.items.delete(each.id);
+        mailbox.byImmutableId.delete(each.immutableId);
+    }
 }
 
 function instancesOf(mailbox: Mailbox, masterId: string): EventItem[] {
@@ -121,12 +174,21 @@ function attendeesWire(item: EventItem): unknown[] {
     }));
 }
 
+/** Which ids an answer carries: regular ones, or immutable ones (`Prefer: IdType="ImmutableId"`). */
+export type IdType = 'regular' | 'immutable';
+
 /** The event as Graph returns it (v1.0 or beta), all properties. */
-export function eventWire(item: EventItem, mailbox: Mailbox, version: 'v1.0' | 'beta'): Record<string, unknown> {
+export function eventWire(
+    item: EventItem,
+    mailbox: Mailbox,
+    version: 'v1.0' | 'beta',
+    idType: IdType = 'regular',
+): Record<string, unknown> {
     const master = item.seriesMasterId ? mailbox.items.get(item.seriesMasterId) : undefined;
+    const idOf = (of: EventItem): string => (idType === 'immutable' ? of.immutableId : of.id);
     const wire: Record<string, unknown> = {
         '@odata.etag': `W/"${item.changeKey}"`,
-        id: item.id,
+        id: idOf(item),
         createdDateTime: isoInstant(item.createdDateTime),
         lastModifiedDateTime: isoInstant(item.lastModifiedDateTime),
         changeKey: item.changeKey,
@@ -146,7 +208,7 @@ export function eventWire(item: EventItem, mailbox: Mailbox, version: 'v1.0' | '
         isCancelled: item.isCancelled,
         isOrganizer: item.isOrganizer,
         responseRequested: true,
-        seriesMasterId: item.seriesMasterId,
+        seriesMasterId: master ? idOf(master) : item.seriesMasterId,
         showAs: item.isCancelled ? 'free' : 'busy',
         type: item.type,
         webLink: `https://outlook.office365.com/owa/?itemid=${encodeURIComponent(item.id)}&exvsurl=1&path=/calendar/item`,
@@ -199,17 +261,25 @@ export function eventWire(item: EventItem, mailbox: Mailbox, version: 'v1.0' | '
     return wire;
 }
 
-/** Applies `$select`: the selected properties plus `id` and `@odata.etag`, as Graph returns them. */
-export function applySelect(wire: Record<string, unknown>, select: string | undefined): Record<string, unknown> {
+/**
+ * Applies `$select`: the selected properties plus `id` and `@odata.etag`, as Graph returns them. `onSelect` holds
+ * properties returned only when named (the event's `parentFolderId`, see docs/emulator.md, VERIFY choices).
+ */
+export function applySelect(
+    wire: Record<string, unknown>,
+    select: string | undefined,
+    onSelect: Record<string, unknown> = {},
+): Record<string, unknown> {
     if (select === undefined || select.trim() === '') return wire;
+    const all = { ...wire, ...onSelect };
     const wanted = select
         .split(',')
         .map((s) => s.trim())
         .filter((s) => s.length > 0);
-    const byLower = new Map(Object.keys(wire).map((k) => [k.toLowerCase(), k]));
+    const byLower = new Map(Object.keys(all).map((k) => [k.toLowerCase(), k]));
     const out: Record<string, unknown> = {};
-    if ('@odata.etag' in wire) out['@odata.etag'] = wire['@odata.etag'];
-    out.id = wire.id;
+    if ('@odata.etag' in all) out['@odata.etag'] = all['@odata.etag'];
+    out.id = all.id;
     for (const name of wanted) {
         const key = byLower.get(name.toLowerCase());
         if (!key || key.startsWith('@')) {
@@ -219,7 +289,7 @@ export function applySelect(wire: Record<string, unknown>, select: string | unde
                 `Could not find a property named '${name}' on type 'microsoft.graph.event'.`,
             );
         }
-        out[key] = wire[key];
+        out[key] = all[key];
     }
     return out;
 }
@@ -230,6 +300,8 @@ export function adminItemView(item: EventItem, mailbox: Mailbox): Record<string,
     return {
         id: item.id,
         previousIds: item.previousIds,
+        immutableId: item.immutableId,
+        parentFolderId: parentFolderId(item, mailbox),
         folder: item.state === 'active' ? (calendar?.name ?? null) : item.state === 'deleted' ? 'Deleted Items' : null,
         state: item.state,
         calendarId: item.state === 'active' ? item.calendarId : null,

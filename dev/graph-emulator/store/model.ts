@@ -25,9 +25,12 @@ export interface Recurrence {
 export type ItemState = 'active' | 'deleted' | 'cancelledOccurrence' | 'removed';
 
 export interface EventItem {
+    /** The regular id: Exchange gives the item a new one on every move between folders. */
     id: string;
     /** Ids this item had before it moved folder (newest last). */
     previousIds: string[];
+    /** The id `Prefer: IdType="ImmutableId"` returns: the same for the item's whole life in this mailbox. */
+    immutableId: string;
     mailboxId: string;
     calendarId: string;
     state: ItemState;
@@ -80,7 +83,12 @@ export interface Mailbox {
     displayName: string;
     calendars: Calendar[];
     calendarGroups: CalendarGroup[];
+    /** The Deleted Items folder's id: the `parentFolderId` of items in it. */
+    deletedItemsFolderId: string;
+    /** By regular id. */
     items: Map<string, EventItem>;
+    /** The same items by immutable id. */
+    byImmutableId: Map<string, EventItem>;
 }
 
 export interface User {

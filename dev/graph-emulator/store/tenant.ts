@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type FixtureEvent, type ParsedFixture } from '../fixture';
-import { newChangeKey, stableGuid, stableId } from '../ids';
+import { immutableIdOf, newChangeKey, stableGuid, stableId } from '../ids';
 import { dayNames } from '../time';
 import {
     type Application,
@@ -163,7 +163,9 @@ export class Tenant {
                     calendarGroupId: kind === 'user' ? groupId : null,
                 },
             ],
+            deletedItemsFolderId: stableId('folder', id, 'deleteditems'),
             items: new Map(),
+            byImmutableId: new Map(),
         };
         this.mailboxes.set(id, mailbox);
         return mailbox;
@@ -229,6 +231,7 @@ export class Tenant {
         const base = (over: Partial<EventItem>): EventItem => ({
             id: masterId,
             previousIds: [],
+            immutableId: '',
             mailboxId: mailbox.id,
             calendarId: calendar.id,
             state: 'active',
@@ -298,7 +301,9 @@ export class Tenant {
         }
         for (const item of organizerItems) {
             if (mailbox.items.has(item.id)) throw new FixtureError(`duplicate event id ${item.id}`, [...path, 'id']);
+            item.immutableId = immutableIdOf(mailbox.id, item.id);
             mailbox.items.set(item.id, item);
+            mailbox.byImmutableId.set(item.immutableId, item);
         }
         // Copies in the attendees' mailboxes: own ids, same iCalUId, isOrganizer false.
         for (const attendee of attendees) {
@@ -312,6 +317,7 @@ export class Tenant {
                     ...item,
                     id: copyId(item.id),
                     previousIds: [],
+                    immutableId: immutableIdOf(target.id, copyId(item.id)),
                     mailboxId: target.id,
                     calendarId: targetCalendar.id,
                     seriesMasterId: item.seriesMasterId ? copyId(item.seriesMasterId) : null,
@@ -322,6 +328,7 @@ export class Tenant {
                     cancelledOccurrences: [],
                 };
                 target.items.set(copy.id, copy);
+                target.byImmutableId.set(copy.immutableId, copy);
             }
         }
     }

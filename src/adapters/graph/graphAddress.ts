@@ -44,6 +44,38 @@ export function eventPath(event: EventLocator | RecordedEvent): string {
         : `${mailboxPath(event.mailbox)}${collectionPath(event.collection, event.eventId)}`;
 }
 
+/**
+ * `Prefer: IdType="ImmutableId"`: Graph answers with ids that survive moves between folders and accepts them in the
+ * path (docs/graph.md §2). It applies to the one request it is sent with.
+ */
+export const preferImmutableIds: Readonly<Record<string, string>> = { Prefer: 'IdType="ImmutableId"' };
+
+/** Whether Graph's `Preference-Applied` says the ids in its answer are immutable ones. */
+export function answeredImmutableIds(preferenceApplied: string | undefined): boolean {
+    return /idtype\s*=\s*"?immutableid"?/i.test(preferenceApplied ?? '');
+}
+
+/** `/users/{id}` or `/groups/{id}`: the mailbox part of a path this module built. */
+function mailboxPrefix(graphPath: string): string {
+    const prefix = /^\/(?:users|groups)\/[^/?]+/i.exec(graphPath)?.[0];
+    if (prefix === undefined) throw new RangeError(`not a mailbox path: ${graphPath}`);
+    return prefix;
+}
+
+/** Where to send a call about the event: by its immutable id in its mailbox when the record has one. */
+export function eventAddress(event: EventLocator | RecordedEvent): {
+    readonly path: string;
+    readonly headers?: Readonly<Record<string, string>>;
+} {
+    if ('graphPath' in event && event.immutableId !== undefined) {
+        return {
+            path: `${mailboxPrefix(event.graphPath)}/events/${e(event.immutableId)}`,
+            headers: preferImmutableIds,
+        };
+    }
+    return { path: eventPath(event) };
+}
+
 export function appointmentPath(appointment: AppointmentLocator): string {
     return `/solutions/bookingBusinesses/${e(appointment.businessId)}/appointments/${e(appointment.appointmentId)}`;
 }
@@ -56,11 +88,36 @@ export const eventSelect = 'id,isOrganizer,isCancelled,type,seriesMasterId,iCalU
 /** What reconciliation needs to tell gone, cancelled and active apart. */
 const lookupEventSelect = 'id,isCancelled';
 
-/** A reconciliation lookup as a `$batch` item `url`: relative to the version, query included. */
-export function lookupUrl(target: LookupTarget): string {
-    return target.kind === 'event'
-        ? `${eventPath(target.event)}?$select=${lookupEventSelect}`
-        : appointmentPath(target.appointment);
+/**
+ * By immutable id the item is found in Deleted Items too, so its folder is asked for as well (VERIFY: Graph's
+ * metadata declares `parentFolderId` on message, not on event; docs/graph.md §2).
+ */
+const immutableLookupEventSelect = 'id,isCancelled,parentFolderId';
+
+/** Calendars listed per mailbox: a user with more gets `@odata.nextLink` and the lookup says "not sure". */
+const calendarsPageSize = 100;
+
+/** A reconciliation lookup as a `$batch` item: `url` relative to the version (query included) and its headers. */
+export function lookupRequest(target: LookupTarget): {
+    readonly url: string;
+    readonly headers?: Readonly<Record<string, string>>;
+} {
+    switch (target.kind) {
+        case 'event': {
+            const { path, headers } = eventAddress(target.event);
+            const select = headers ? immutableLookupEventSelect : lookupEventSelect;
+            return { url: `${path}?$select=${select}`, ...(headers ? { headers } : {}) };
+        }
+        case 'calendars': {
+            // A group has one calendar (`/groups/{id}/calendar`); a user lists theirs (Calendars.Read, no mail scope).
+            const prefix = mailboxPrefix(target.event.graphPath);
+            return /^\/groups\//i.test(prefix)
+                ? { url: `${prefix}/calendar?$select=id` }
+                : { url: `${prefix}/calendars?$select=id&$top=${calendarsPageSize}` };
+        }
+        case 'bookingAppointment':
+            return { url: appointmentPath(target.appointment) };
+    }
 }
 
 export function userPath(idOrUpn: string): string {
@@ -78,4 +135,9 @@ export function defaultCalendarPath(idOrUpn: string): string {
 
 export function bookingStaffPath(businessId: string): string {
     return `/solutions/bookingBusinesses/${e(businessId)}/staffMembers`;
+}
+
+/** A lookup's `url` alone (for a client that sends one GET per item, and tests). */
+export function lookupUrl(target: LookupTarget): string {
+    return lookupRequest(target).url;
 }

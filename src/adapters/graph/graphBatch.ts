@@ -9,7 +9,7 @@ import {
     maxBatchSize,
 } from '../../domain/reconciliation/graphLookups';
 import { retryAfterMs } from './deadlineRetryHandler';
-import { lookupUrl } from './graphAddress';
+import { lookupRequest } from './graphAddress';
 import type { GraphClient } from './graphClient';
 
 /** `{responses:[{id,status,headers,body}]}`, in any order (docs/graph.md §5). */
@@ -75,7 +75,11 @@ export class GraphBatchClient implements GraphBatchPort {
                 version,
                 path: '/$batch',
                 body: {
-                    requests: requests.map((r, i) => ({ id: String(i + 1), method: 'GET', url: lookupUrl(r.target) })),
+                    requests: requests.map((r, i) => ({
+                        id: String(i + 1),
+                        method: 'GET',
+                        ...lookupRequest(r.target),
+                    })),
                 },
             });
         } catch (error) {

@@ -5,7 +5,14 @@ import type {
     GraphReceipt,
     RecordedEvent,
 } from '../../domain/cancellation/graphPorts';
-import { cancelSegment, eventPath, eventSelect } from './graphAddress';
+import {
+    answeredImmutableIds,
+    cancelSegment,
+    eventAddress,
+    eventPath,
+    eventSelect,
+    preferImmutableIds,
+} from './graphAddress';
 import type { GraphClient } from './graphClient';
 import { parsedResult } from './graphResult';
 import { eventWire } from './wireShapes';
@@ -22,16 +29,19 @@ export class GraphCalendar implements CalendarGraph {
         event: EventLocator | RecordedEvent,
         clientRequestId?: string,
     ): Promise<EventSnapshot & GraphReceipt> {
+        // Always with immutable ids: the id read before a cancel is the one reconciliation later finds the item by.
         const result = await this.graph.send({
             method: 'GET',
             version: event.version,
-            path: eventPath(event),
+            path: eventAddress(event).path,
             query: { $select: eventSelect },
+            headers: preferImmutableIds,
             clientRequestId,
         });
         const wire = parsedResult(result, (body) => eventWire.parse(body));
         return {
             id: wire.id,
+            immutableId: answeredImmutableIds(result.preferenceApplied) ? wire.id : undefined,
             isOrganizer: wire.isOrganizer ?? false,
             isCancelled: wire.isCancelled ?? false,
             type: wire.type ?? undefined,
@@ -46,11 +56,13 @@ export class GraphCalendar implements CalendarGraph {
     }
 
     async cancelEvent(event: EventLocator | RecordedEvent, comment: string | undefined, clientRequestId?: string) {
+        const { path, headers } = eventAddress(event);
         const result = await this.graph.send({
             method: 'POST',
             version: event.version,
-            path: `${eventPath(event)}${cancelSegment}`,
+            path: `${path}${cancelSegment}`,
             body: comment === undefined ? {} : { comment },
+            headers,
             clientRequestId,
         });
         return { requestId: result.requestId };

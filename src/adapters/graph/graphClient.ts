@@ -28,6 +28,8 @@ export interface GraphCall {
     readonly body?: unknown;
     /** Sent as `client-request-id` so Graph's logs and ours correlate (the SDK makes one up when absent). */
     readonly clientRequestId?: string | undefined;
+    /** More request headers, e.g. `Prefer` (graphAddress.ts). */
+    readonly headers?: Readonly<Record<string, string>> | undefined;
     readonly signal?: AbortSignal | undefined;
 }
 
@@ -35,6 +37,8 @@ export interface GraphResult {
     readonly status: number;
     readonly body: unknown;
     readonly requestId: string | undefined;
+    /** Graph's `Preference-Applied` header: which `Prefer` preferences it honoured. */
+    readonly preferenceApplied?: string | undefined;
 }
 
 /** A credential whose failure reaches the caller as 503 (no token: Graph was not called), not as Graph's error. */
@@ -106,6 +110,7 @@ export class GraphClient {
         const request = this.client.api(call.path).version(call.version).responseType(ResponseType.RAW);
         if (call.query) request.query(call.query);
         if (call.clientRequestId) request.header('client-request-id', call.clientRequestId);
+        if (call.headers) request.headers({ ...call.headers });
         if (call.signal) request.option('signal', call.signal);
         let response: Response;
         try {
@@ -121,7 +126,8 @@ export class GraphClient {
         const text = await response.text();
         const body: unknown = text ? parseJson(text) : undefined;
         if (!response.ok) throw upstreamError(response.status, body, requestId);
-        return { status: response.status, body, requestId };
+        const preferenceApplied = response.headers.get('preference-applied') ?? undefined;
+        return { status: response.status, body, requestId, ...(preferenceApplied ? { preferenceApplied } : {}) };
     }
 }
 

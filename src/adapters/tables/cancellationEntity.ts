@@ -6,6 +6,7 @@ import type {
     CancellationRecord,
     CancellationState,
     CancelledResource,
+    ItemFinding,
     RecordedError,
     Recipient,
 } from '../../domain/cancellation/record';
@@ -141,6 +142,7 @@ export function toEntity(record: CancellationRecord): TableEntity<Record<string,
         putText(entity, 'history', record.history === undefined ? undefined : JSON.stringify(record.history));
         if (record.lastError !== undefined) entity.lastError = JSON.stringify(record.lastError);
         if (record.nextCheckAt !== undefined) entity.nextCheckAt = record.nextCheckAt;
+        if (record.lastFinding !== undefined) entity.lastFinding = record.lastFinding;
         return entity;
     };
 
@@ -194,6 +196,7 @@ export function fromEntity(entity: Readonly<Record<string, unknown>>): Cancellat
         lastError: lastError === undefined ? undefined : (JSON.parse(lastError) as RecordedError),
         notificationPending: entity.notificationPending === true,
         nextCheckAt: optionalString('nextCheckAt'),
+        lastFinding: optionalString('lastFinding') as ItemFinding | undefined,
     };
     return stripUndefined(record);
 }

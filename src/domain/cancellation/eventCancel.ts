@@ -55,6 +55,7 @@ export function eventRequest(
             resourceKey,
             mailbox: command.mailbox,
             eventId: command.eventId,
+            immutableId: snapshot.immutableId,
             eventType: snapshot.type,
             seriesMasterId: snapshot.seriesMasterId,
             iCalUId: snapshot.iCalUId,

@@ -34,6 +34,11 @@ export interface EventLocator {
 export interface RecordedEvent {
     readonly version: GraphVersion;
     readonly graphPath: string;
+    /**
+     * Graph's immutable id of the item, when the record has one: then the adapter addresses the item by it (in its
+     * mailbox), since the regular id in `graphPath` changes on every move between folders (docs/graph.md §2).
+     */
+    readonly immutableId?: string | undefined;
 }
 
 /** A booking appointment, in Graph's terms. Ids are raw (not URL-encoded). */
@@ -46,6 +51,8 @@ export interface AppointmentLocator {
 /** An event as the gateway needs it just before cancelling: who organizes it and whom it concerns. */
 export interface EventSnapshot {
     readonly id: string;
+    /** The id that survives moves between folders, when Graph gave one (`Prefer: IdType="ImmutableId"`). */
+    readonly immutableId?: string | undefined;
     readonly isOrganizer: boolean;
     readonly isCancelled: boolean;
     readonly type?: string | undefined;

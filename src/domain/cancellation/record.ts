@@ -58,6 +58,11 @@ export interface CancelledResource {
     /** Mailbox owner: a user (id and UPN) or a group (id); for bookings the business id. */
     readonly mailbox: string;
     readonly eventId?: string | undefined;
+    /**
+     * Graph's immutable id of the event (read before the cancel): it survives the move to Deleted Items and back, so
+     * reconciliation looks the item up by it. Absent on records written before it was kept, and for appointments.
+     */
+    readonly immutableId?: string | undefined;
     readonly businessId?: string | undefined;
     readonly appointmentId?: string | undefined;
     /** Graph's event `type`: singleInstance, occurrence, exception or seriesMaster. */
@@ -173,4 +178,12 @@ export interface CancellationRecord {
     readonly notificationPending: boolean;
     /** When reconciliation should look at it next (ISO 8601 UTC); absent when nothing is left to do. */
     readonly nextCheckAt?: string | undefined;
+    /** What reconciliation last found of the item in Graph (absent until it looked, and on older records). */
+    readonly lastFinding?: ItemFinding | undefined;
 }
+
+/**
+ * What Graph showed of the item: `gone` (404: purged, or its old regular id), `inDeletedItems` (found by its
+ * immutable id outside every calendar), `cancelled` (`isCancelled`), `active` (in a calendar, not cancelled).
+ */
+export type ItemFinding = 'gone' | 'inDeletedItems' | 'cancelled' | 'active';

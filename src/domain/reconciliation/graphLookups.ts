@@ -18,6 +18,8 @@ import type { AppointmentLocator, RecordedEvent } from '../cancellation/graphPor
 /** What to ask Graph about: an event as its record keeps it, or a booking appointment. */
 export type LookupTarget =
     | { readonly kind: 'event'; readonly event: RecordedEvent }
+    /** The calendars (folder ids) of the mailbox `event` is in: a calendar tells itself apart from Deleted Items. */
+    | { readonly kind: 'calendars'; readonly event: RecordedEvent }
     | { readonly kind: 'bookingAppointment'; readonly appointment: AppointmentLocator };
 
 export interface ItemLookup {

@@ -4,7 +4,7 @@ import type { AppointmentLocator, BookingsGraph, CalendarGraph } from '../cancel
 import { CheckSchedule } from '../cancellation/checkSchedule';
 import { type OutboxDeps, saveAndNotify, sendPendingNotification } from '../cancellation/outbox';
 import { defaultInFlightLockMs, isBusy } from '../cancellation/concurrentAttempt';
-import { type CancellationRecord, historyOf, withAttempt, withOutcome } from '../cancellation/record';
+import { type CancellationRecord, historyOf, type ItemFinding, withAttempt, withOutcome } from '../cancellation/record';
 import type { Clock } from '../ports/clock';
 import type { ItemLookup, LookupAnswer, LookupOptions, LookupReport } from './graphLookups';
 import { ConcurrencyConflict, type Stored } from '../shared/stored';
@@ -49,7 +49,8 @@ export interface ReconcileSummary {
     durationMs: number;
 }
 
-type ItemState = 'gone' | 'cancelled' | 'active' | 'unknown';
+/** What a lookup showed of an item, or that Graph could not say. */
+type ItemState = ItemFinding | 'unknown';
 
 /** Backoff before the next cancel attempt of an unfinished item: 1 min, 5 min, 30 min, … */
 export const cancelRetryDelaysMs: readonly number[] = [60_000, 5 * 60_000, 30 * 60_000, 2 * 3_600_000];
@@ -59,14 +60,45 @@ function scheduleOf(settings: ReconcileSettings) {
     return new CheckSchedule({ verifyDelayMs: settings.verifyDelayMs, retryDelaysMs: settings.cancelRetryDelaysMs });
 }
 
-function itemState(record: CancellationRecord, answer: LookupAnswer | undefined): ItemState {
+/** The folder ids of a mailbox's calendars, and whether that is all of them (no further page). */
+interface CalendarFolders {
+    readonly ids: ReadonlySet<string>;
+    readonly complete: boolean;
+}
+
+/** Graph's list of a user's calendars (`{value:[{id}]}`) or a group's one calendar (`{id}`). */
+function calendarFoldersOf(answer: LookupAnswer | undefined): CalendarFolders | undefined {
+    if (answer?.status !== 200) return undefined;
+    const body = answer.body as { value?: unknown; id?: unknown; '@odata.nextLink'?: unknown } | undefined;
+    const listed = Array.isArray(body?.value) ? (body.value as Array<{ id?: unknown }>) : [{ id: body?.id }];
+    const ids = listed.map((c) => c.id).filter((id): id is string => typeof id === 'string');
+    return { ids: new Set(ids), complete: body?.['@odata.nextLink'] === undefined };
+}
+
+/**
+ * Gone (404), cancelled, or active; for an event found by its immutable id, where it is decides: Graph finds such an
+ * item in Deleted Items too, so it is `active` only in one of the mailbox's calendars (docs/graph.md §2).
+ */
+function itemState(
+    record: CancellationRecord,
+    answer: LookupAnswer | undefined,
+    calendars: CalendarFolders | undefined,
+): ItemState {
     if (!answer) return 'unknown';
     if (answer.status === 404) return 'gone';
     if (answer.status !== 200) return 'unknown';
-    if (record.kind === 'event' && (answer.body as { isCancelled?: unknown } | undefined)?.isCancelled === true) {
-        return 'cancelled';
-    }
-    return 'active';
+    if (record.kind !== 'event') return 'active';
+    const body = answer.body as { isCancelled?: unknown; parentFolderId?: unknown } | undefined;
+    if (body?.isCancelled === true) return 'cancelled';
+    if (record.resource.immutableId === undefined) return 'active';
+    const folder = body?.parentFolderId;
+    if (typeof folder !== 'string' || !calendars) return 'unknown';
+    if (calendars.ids.has(folder)) return 'active';
+    return calendars.complete ? 'inDeletedItems' : 'unknown';
+}
+
+function recordedEvent({ resource }: CancellationRecord) {
+    return { version: resource.version, graphPath: resource.graphPath, immutableId: resource.immutableId };
 }
 
 function lookupFor(record: CancellationRecord): ItemLookup {
@@ -77,9 +109,33 @@ function lookupFor(record: CancellationRecord): ItemLookup {
         version: resource.version,
         target:
             record.kind === 'event'
-                ? { kind: 'event', event: { version: resource.version, graphPath: resource.graphPath } }
+                ? { kind: 'event', event: recordedEvent(record) }
                 : { kind: 'bookingAppointment', appointment: appointmentOf(record) },
     };
+}
+
+/** The key of a mailbox's calendars lookup (record ids never contain `|`-prefixed `calendars`). */
+function calendarsLookupId(record: CancellationRecord): string {
+    return `calendars|${record.resource.version}|${record.resource.mailbox.toLowerCase()}`;
+}
+
+/**
+ * The lookups for a page of records: one per record and, for each mailbox holding events with immutable ids, one of
+ * its calendars, first, so it travels in the mailbox's first batch.
+ */
+function lookupsFor(records: readonly CancellationRecord[]): ItemLookup[] {
+    const calendars = new Map<string, ItemLookup>();
+    for (const record of records) {
+        const id = calendarsLookupId(record);
+        if (record.kind !== 'event' || record.resource.immutableId === undefined || calendars.has(id)) continue;
+        calendars.set(id, {
+            id,
+            mailbox: record.resource.mailbox,
+            version: record.resource.version,
+            target: { kind: 'calendars', event: recordedEvent(record) },
+        });
+    }
+    return [...calendars.values(), ...records.map(lookupFor)];
 }
 
 function appointmentOf({ resource }: CancellationRecord): AppointmentLocator {
@@ -134,10 +190,7 @@ export async function reconcile(tenantId: string, deps: ReconcileDeps): Promise<
         if (due.length === 0) break;
         for (const record of due) seen.add(record.value.id);
 
-        const report = await deps.lookups(
-            due.map((r) => lookupFor(r.value)),
-            { deadline },
-        );
+        const report = await deps.lookups(lookupsFor(due.map((r) => r.value)), { deadline });
         summary.graphCalls += report.graphCalls;
         summary.throttled += report.throttled;
         const unfinished = new Set(report.unfinished);
@@ -156,7 +209,8 @@ export async function reconcile(tenantId: string, deps: ReconcileDeps): Promise<
             summary.checked++;
             try {
                 const answer = report.answers.get(stored.value.id);
-                await settle(stored, itemState(stored.value, answer), deps, summary, deadline);
+                const calendars = calendarFoldersOf(report.answers.get(calendarsLookupId(stored.value)));
+                await settle(stored, itemState(stored.value, answer, calendars), deps, summary, deadline);
             } catch (error) {
                 if (!(error instanceof ConcurrencyConflict)) throw error;
                 summary.conflicts++;
@@ -194,7 +248,11 @@ async function settle(
         summary.notificationsResent++;
     }
     const record = current.value;
-    const base = { ...record, updatedAt: now.toISOString() };
+    const base = {
+        ...record,
+        updatedAt: now.toISOString(),
+        ...(state === 'unknown' ? {} : { lastFinding: state }),
+    };
 
     if (isBusy(record, now, defaultInFlightLockMs)) {
         // A request is calling Graph for this item right now: its answer, not this pass, settles the record.
@@ -205,7 +263,7 @@ async function settle(
         await deps.store.update({ ...base, nextCheckAt: schedule.graphUnsure(now) }, current.etag);
         return;
     }
-    const done = state === 'gone' || state === 'cancelled';
+    const done = state !== 'active';
     switch (record.state) {
         case 'pending':
             if (done) {
@@ -294,17 +352,13 @@ async function cancelAgain(
         stored.etag,
     );
     const record = claim.value;
-    const { resource } = record;
     let requestId: string | undefined;
     let error: AppError | undefined;
     summary.graphCalls++;
     try {
         const receipt =
             record.kind === 'event'
-                ? await deps.calendar.cancelEvent(
-                      { version: resource.version, graphPath: resource.graphPath },
-                      record.comment,
-                  )
+                ? await deps.calendar.cancelEvent(recordedEvent(record), record.comment)
                 : await deps.bookings.cancelAppointment(appointmentOf(record), record.cancellationMessage ?? '');
         requestId = receipt.requestId;
     } catch (thrown) {
