@@ -962,7 +962,6 @@ describe('reconcile: events recorded with their immutable id (a restore out of D
     });
 
     it.each([
-        ['no parentFolderId', { status: 200, body: { id: 'IMM', isCancelled: false } }, calendars],
         ['no calendars answer', inFolder('ELSEWHERE'), { status: 503, body: {} }],
         [
             'calendars with a further page',
@@ -981,6 +980,33 @@ describe('reconcile: events recorded with their immutable id (a restore out of D
         expect(record.lastFinding).toBeUndefined();
         expect(t.graph.calls).toEqual([]);
     });
+
+    it.each([
+        [
+            'refuses the lookup (400)',
+            { status: 400, body: { error: { code: 'BadRequest', message: 'parentFolderId' } } },
+        ],
+        ['answers without parentFolderId', { status: 200, body: { id: 'IMM', isCancelled: false } }],
+    ] as const)(
+        'falls back to the regular id when Graph %s, so the record is verified as before, not stuck',
+        async (_, refusal) => {
+            const t = setup();
+            await t.seed(withImmutableId('a1', { state: 'accepted' }));
+            t.lookups.set(calendars, calendarsOfAlice);
+            t.lookups.set(refusal, 'a1');
+
+            expect(await t.run()).toMatchObject({ checked: 1, verified: 0, drifted: 0 });
+            const record = await t.state('a1');
+            expect(record).toMatchObject({ state: 'accepted', nextCheckAt: iso(t0 + defaults.verifyDelayMs) });
+            expect(record.resource.immutableId).toBeUndefined();
+
+            t.advance(defaults.verifyDelayMs);
+            t.lookups.set(gone, 'a1');
+            expect(await t.run()).toMatchObject({ verified: 1 });
+            expect(t.lookups.calls[1]?.urls).toEqual(['v1.0/users/a11ce/events/a1?$select=id,isCancelled']);
+            expect(t.graph.calls).toEqual([]);
+        },
+    );
 
     it('an isCancelled item is cancelled wherever it is', async () => {
         const t = setup();

@@ -49,8 +49,12 @@ export interface ReconcileSummary {
     durationMs: number;
 }
 
-/** What a lookup showed of an item, or that Graph could not say. */
-type ItemState = ItemFinding | 'unknown';
+/**
+ * What a lookup showed of an item, or that Graph could not say; `immutableLookupRefused`: Graph refused the lookup by
+ * immutable id (400) or answered it without the folder, e.g. because it does not serve `parentFolderId` on events
+ * (VERIFY, docs/graph.md §2).
+ */
+type ItemState = ItemFinding | 'unknown' | 'immutableLookupRefused';
 
 /** Backoff before the next cancel attempt of an unfinished item: 1 min, 5 min, 30 min, … */
 export const cancelRetryDelaysMs: readonly number[] = [60_000, 5 * 60_000, 30 * 60_000, 2 * 3_600_000];
@@ -86,13 +90,18 @@ function itemState(
 ): ItemState {
     if (!answer) return 'unknown';
     if (answer.status === 404) return 'gone';
+    if (answer.status === 400 && record.kind === 'event' && record.resource.immutableId !== undefined) {
+        return 'immutableLookupRefused';
+    }
     if (answer.status !== 200) return 'unknown';
     if (record.kind !== 'event') return 'active';
     const body = answer.body as { isCancelled?: unknown; parentFolderId?: unknown } | undefined;
     if (body?.isCancelled === true) return 'cancelled';
     if (record.resource.immutableId === undefined) return 'active';
     const folder = body?.parentFolderId;
-    if (typeof folder !== 'string' || !calendars) return 'unknown';
+    // Graph answered without the folder: asking again the same way would not tell either.
+    if (typeof folder !== 'string') return 'immutableLookupRefused';
+    if (!calendars) return 'unknown';
     if (calendars.ids.has(folder)) return 'active';
     return calendars.complete ? 'inDeletedItems' : 'unknown';
 }
@@ -251,11 +260,18 @@ async function settle(
     const base = {
         ...record,
         updatedAt: now.toISOString(),
-        ...(state === 'unknown' ? {} : { lastFinding: state }),
+        ...(state === 'unknown' || state === 'immutableLookupRefused' ? {} : { lastFinding: state }),
     };
 
     if (isBusy(record, now, defaultInFlightLockMs)) {
         // A request is calling Graph for this item right now: its answer, not this pass, settles the record.
+        return;
+    }
+    if (state === 'immutableLookupRefused') {
+        // Asked again the same way it would be refused again, every pass: the record goes back to the lookup by its
+        // regular id, as before immutable ids (a restore is then not seen, but the record is verified, not stuck).
+        const resource = { ...base.resource, immutableId: undefined };
+        await deps.store.update({ ...base, resource, nextCheckAt: schedule.graphUnsure(now) }, current.etag);
         return;
     }
     if (state === 'unknown') {
