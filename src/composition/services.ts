@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createGraphCredential } from '../adapters/graph/credential';
 import { GraphBatchClient } from '../adapters/graph/graphBatch';
 import { GraphBookings } from '../adapters/graph/graphBookings';
+import { GraphBulkCalendar } from '../adapters/graph/graphBulkCalendar';
 import { GraphCalendar } from '../adapters/graph/graphCalendar';
 import { GraphClient } from '../adapters/graph/graphClient';
 import { GraphDirectory } from '../adapters/graph/graphDirectory';
@@ -25,6 +26,7 @@ import { registrationTargetCheck } from '../adapters/webhooks/registrationCheck'
 import { createTokenValidator, type TokenValidator } from '../auth/tokenValidator';
 import { type GatewayConfig, parseConfig } from '../config/config';
 import type { BookingAccessDependencies } from '../domain/access/accessDependencies';
+import type { BulkCalendarGraph } from '../domain/bulk/ports';
 import { cachedBookingStaffDirectory, cachedDirectory } from '../domain/access/cachedPorts';
 import { summarizePolicy } from '../domain/access/summarizePolicy';
 import { CancellationService } from '../domain/cancellation/cancellationService';
@@ -82,6 +84,8 @@ export interface Services {
     readonly tokens: TokenValidator;
     readonly access: BookingAccessDependencies;
     readonly cancellations: CancellationService;
+    /** Graph's calendar view, series masters, decline and recurrence updates, for bulk cancellation jobs. */
+    readonly bulkCalendar: BulkCalendarGraph;
     /** Notifications of accepted cancellations still being sent after their answer (drained at shutdown). */
     readonly notificationRelay: NotificationRelay;
     readonly cancellationStore: CancellationStore;
@@ -158,6 +162,7 @@ export function createServices(config: GatewayConfig, log: (message: string) => 
         },
         cancellationStore,
         notificationRelay,
+        bulkCalendar: new GraphBulkCalendar(graph),
         cancellations: new CancellationService({
             store: cancellationStore,
             calendar,

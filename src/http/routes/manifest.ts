@@ -2,6 +2,7 @@ import { routePermissions } from '../../domain/access/permissions';
 import type { Services } from '../../composition/services';
 import { systemClock } from '../../domain/ports/clock';
 import { cancelAppointmentHandler } from '../handlers/cancelAppointment';
+import { createCancellationJobHandler } from '../handlers/cancellationJobs';
 import { cancelEventHandler } from '../handlers/cancelEvent';
 import { getCancellationHandler, listCancellationsHandler } from '../handlers/cancellations';
 import { listDeliveriesHandler, recoverSubscriptionHandler, replayDeliveryHandler } from '../handlers/deliveries';
@@ -23,6 +24,8 @@ import {
     cancelAppointmentParameters,
     cancelEventBody,
     cancelEventParameters,
+    cancellationJobCreateBody,
+    cancellationJobPreviewSchema,
     cancellationListSchema,
     cancellationsListQuery,
     cancellationViewSchema,
@@ -231,6 +234,29 @@ export const httpRoutes: readonly HttpRoute[] = [
             },
             success: { description: 'OK', definition: 'CancellationList' },
         },
+    }),
+    defineRoute({
+        name: 'createCancellationJob',
+        template: 'cancellationJobs',
+        method: 'POST',
+        summary: 'Cancel, end or decline every meeting of a mailbox over a window',
+        description:
+            "Offboarding: the user's meetings overlapping the window, each planned from Graph's data (cancel, " +
+            'endSeries, decline, or skip with the reason). `dryRun: true` answers 200 with the plan and writes ' +
+            'nothing. For the `Cancellations.Admin` app role.',
+        tags: ['Cancellation jobs'],
+        access: administrators,
+        request: { body: { kind: 'json', schema: cancellationJobCreateBody } },
+        response: {
+            status: 200,
+            description: 'The plan (dryRun: true): every meeting and its action; nothing was written.',
+            schema: cancellationJobPreviewSchema,
+        },
+        handler: (services) =>
+            createCancellationJobHandler({
+                directory: services.access.directory,
+                discover: { graph: services.bulkCalendar, records: services.cancellationStore },
+            }),
     }),
     defineRoute({
         name: 'listSubscriptions',

@@ -386,3 +386,5 @@ export const graphErrorSchema = z.object({
             .optional(),
     }),
 });
+
+export * from './cancellationJobs';
