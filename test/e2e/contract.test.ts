@@ -207,6 +207,17 @@ describe('every route of the manifest, on the running stack', () => {
         await call('listParkedNotifications', { token: admin });
         await call('redriveParkedNotification', { token: admin, fill: { id: `${cancellationId}.event.cancelled` } });
         await call('reconcile', { token: admin });
+        await call('createCancellationJob', {
+            token: admin,
+            body: {
+                mailbox: alice.userPrincipalName,
+                window: { start: '2020-01-01T00:00:00Z', end: '2024-12-01T00:00:00Z' },
+                organized: 'cancel',
+                series: 'endBeforeWindow',
+                invited: 'decline',
+                dryRun: true,
+            },
+        });
         await call('deleteSubscription', { token: user, fill: { id: subscriptionId } });
 
         // A route with no ids and no body needs no recipe: called as a user with every permission.
