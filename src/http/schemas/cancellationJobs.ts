@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { bulkActions, skipReasons } from '../../domain/bulk/bulkJob';
+import { itemOutcomes, jobStates } from '../../domain/bulk/job';
 
 /** `POST /api/cancellationJobs` and what the jobs routes answer (issue 17: bulk cancellation for offboarding). */
 
@@ -117,3 +118,96 @@ export const cancellationJobPreviewSchema = z
 
 export type CancellationJobPreview = z.infer<typeof cancellationJobPreviewSchema>;
 export type PlannedMeetingView = z.infer<typeof plannedMeetingSchema>;
+
+// ---- Jobs ----
+
+const jobError = z.object({ status: z.number().int(), code: z.string(), message: z.string() });
+
+const outcomeSchema = z
+    .enum(itemOutcomes as [string, ...string[]])
+    .describe(
+        'pending (not written yet), inFlight (its Graph write is under way), succeeded, failed (see error), skipped ' +
+            '(the plan skipped it), unknown (a crash interrupted the write; it is not written again).',
+    );
+
+const outcomeCounts = z.object(
+    Object.fromEntries(itemOutcomes.map((outcome) => [outcome, z.number().int()])) as Record<
+        (typeof itemOutcomes)[number],
+        z.ZodNumber
+    >,
+);
+
+export const cancellationJobViewSchema = z
+    .object({
+        id: z.string().meta({ title: 'Job id' }),
+        state: z
+            .enum(jobStates as [string, ...string[]])
+            .describe('planning, running, paused (until resumeDateTime), completed, stopped, failed.'),
+        mailbox: z.string().describe("The user's UPN."),
+        window: z.object({ start: z.string(), end: z.string() }),
+        organized: z.enum(['cancel', 'skip']),
+        series: z.enum(['endBeforeWindow', 'cancel']),
+        invited: z.enum(['decline', 'leave']),
+        match: z
+            .object({ subjectContains: z.string().optional(), categories: z.array(z.string()).optional() })
+            .optional(),
+        comment: z.string().optional(),
+        requestedBy: z.object({
+            kind: z.enum(['user', 'app']),
+            objectId: z.string(),
+            userPrincipalName: z.string().optional(),
+            appId: z.string(),
+        }),
+        createdDateTime: z.string(),
+        startedDateTime: z.string().optional(),
+        finishedDateTime: z.string().optional(),
+        resumeDateTime: z.string().optional().describe('When a paused or waiting job goes on by itself.'),
+        pausedReason: z
+            .enum(['messagesPerMinute', 'recipientsPerDay', 'throttled'])
+            .optional()
+            .describe(
+                "Which budget the mailbox spent: Exchange's message rate, its daily recipients, or Graph's throttling.",
+            ),
+        estimatedFinishDateTime: z
+            .string()
+            .optional()
+            .describe('From the writes left and the configured message rate (BULK_MESSAGES_PER_MINUTE).'),
+        counts: z
+            .object({ total: z.number().int(), byAction: actionCounts, byOutcome: outcomeCounts })
+            .optional()
+            .describe('Meetings per action and per outcome (on a single job, not in the list).'),
+        error: jobError.optional().describe('Why the job failed (the calendar could not be read).'),
+    })
+    .describe('A bulk cancellation job.');
+
+export const cancellationJobListSchema = z.object({ value: z.array(cancellationJobViewSchema) });
+
+export const cancellationJobItemViewSchema = plannedMeetingSchema
+    .extend({
+        outcome: outcomeSchema,
+        cancellationId: z.string().optional().describe('The cancellation record a cancel created.'),
+        error: jobError.optional().describe("Graph's error for a failed write."),
+        finishedDateTime: z.string().optional(),
+    })
+    .describe('One meeting of a job and what became of it.');
+
+export const cancellationJobItemListSchema = z.object({
+    value: z.array(cancellationJobItemViewSchema),
+    '@odata.nextLink': z.string().optional(),
+});
+
+export const cancellationJobItemsQuery = z
+    .object({
+        outcome: z.enum(itemOutcomes as [string, ...string[]]).optional(),
+        $top: z.coerce.number().int().min(1).max(200).optional(),
+        $skiptoken: z.string().min(1).max(4096).optional(),
+    })
+    .strict();
+
+export const stopCancellationJobBody = z.object({}).strict();
+
+export type CancellationJobView = z.infer<typeof cancellationJobViewSchema>;
+export type CancellationJobList = z.infer<typeof cancellationJobListSchema>;
+export type CancellationJobItemView = z.infer<typeof cancellationJobItemViewSchema>;
+export type CancellationJobItemList = z.infer<typeof cancellationJobItemListSchema>;
+export type CancellationJobItemsQuery = z.infer<typeof cancellationJobItemsQuery>;
