@@ -2,8 +2,8 @@ import { readJsonObject } from './body';
 import { GraphError, segmentNotFound } from './errors';
 import { faultConfigSchema } from './faults';
 import { parseFixture } from './fixture';
-import { demoFixture } from './demoTenant';
-import { type EmuRequest, type EmuResponse, emptyResponse, jsonResponse, pathSegments } from './http';
+import { type DemoOptions, demoFixture } from './demoTenant';
+import { type EmuRequest, type EmuResponse, emptyResponse, jsonResponse, pathSegments, queryParam } from './http';
 import { currentKeys, rotateKeys } from './keys';
 import { adminAppointmentView } from './store/bookings';
 import { adminItemView } from './store/events';
@@ -21,8 +21,8 @@ function zodDetails(issues: readonly { code: string; message: string; path: Prop
 }
 
 /** Builds a tenant from a fixture body (or the demo tenant when there is none); 400 with the issues otherwise. */
-export function tenantFromBody(value: unknown): Tenant {
-    const parsed = parseFixture(value ?? demoFixture());
+export function tenantFromBody(value: unknown, options: DemoOptions = {}): Tenant {
+    const parsed = parseFixture(value ?? demoFixture(Date.now(), options));
     if (!parsed.success) {
         throw new GraphError(400, 'BadRequest', 'Invalid fixture.', {}, zodDetails(parsed.error.issues));
     }
@@ -38,6 +38,14 @@ export function tenantFromBody(value: unknown): Tenant {
     }
 }
 
+/** `POST /_emulator/reset?preset=offboarding`: the demo tenant with the departing user (demoTenant.ts). */
+function demoPreset(req: EmuRequest): DemoOptions {
+    const preset = queryParam(req.query, 'preset');
+    if (preset === undefined) return {};
+    if (preset === 'offboarding') return { departingUser: true };
+    throw new GraphError(400, 'BadRequest', `Unknown preset '${preset}'; known: offboarding.`);
+}
+
 /** `/_emulator/…`: reset, mailbox and bookings views, request log, faults, key rotation. No auth. */
 export function handleAdmin(state: EmulatorState, req: EmuRequest): EmuResponse {
     const segs = pathSegments(req.path).slice(1);
@@ -50,8 +58,10 @@ export function handleAdmin(state: EmulatorState, req: EmuRequest): EmuResponse 
     if (first === 'reset' && segs.length === 1) {
         method(req, ['POST']);
         const body = readJsonObject(req, { optional: true });
-        state.tenant = tenantFromBody(body);
+        state.tenant = tenantFromBody(body, demoPreset(req));
         state.faults.clear();
+        state.sendingLimit.clear();
+        state.clock.reset();
         state.log.clear();
         return jsonResponse(200, {
             tenantId: state.tenant.tenantId,
@@ -93,6 +103,7 @@ export function handleAdmin(state: EmulatorState, req: EmuRequest): EmuResponse 
         method(req, ['GET', 'PUT', 'DELETE']);
         if (req.method === 'DELETE') {
             state.faults.clear();
+            state.sendingLimit.clear();
             return emptyResponse(204);
         }
         if (req.method === 'PUT') {
@@ -113,13 +124,28 @@ export function handleAdmin(state: EmulatorState, req: EmuRequest): EmuResponse 
                 state.faults.set(parsed.data.rules, parsed.data.seed);
                 if (parsed.data.mailboxConcurrency)
                     state.faults.mailboxConcurrency = { ...parsed.data.mailboxConcurrency };
+                if (parsed.data.sendingLimit !== undefined) state.sendingLimit.configure(parsed.data.sendingLimit);
             }
         }
         return jsonResponse(200, {
             value: state.faults.list(),
             mailboxConcurrency: state.faults.mailboxConcurrency,
+            sendingLimit: state.sendingLimit.config,
             held: state.faults.held,
         });
+    }
+    if (first === 'clock' && segs.length === 1) {
+        method(req, ['GET']);
+        return jsonResponse(200, { now: new Date(state.clock.now()).toISOString() });
+    }
+    if (first === 'clock' && lower[1] === 'advance' && segs.length === 2) {
+        method(req, ['POST']);
+        const ms = readJsonObject(req, { optional: false })?.ms;
+        if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
+            throw new GraphError(400, 'BadRequest', 'Expected {"ms": n} with n a non-negative number.');
+        }
+        state.clock.advance(ms);
+        return jsonResponse(200, { now: new Date(state.clock.now()).toISOString() });
     }
     if (first === 'keys' && segs.length === 1) {
         method(req, ['GET']);

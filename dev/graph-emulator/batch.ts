@@ -96,6 +96,7 @@ function itemRequest(outer: EmuRequest, item: BatchItem): EmuRequest {
         body = Buffer.from(typeof item.body === 'string' ? item.body : JSON.stringify(item.body));
     }
     return {
+        origin: outer.origin,
         method: item.method,
         path: url.pathname,
         query: url.searchParams,

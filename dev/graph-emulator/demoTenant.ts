@@ -1,4 +1,5 @@
 import { devTenant } from '../identity/devTenant';
+import { departingUserEntry, departingUserEvents } from './departingUser';
 import { type Fixture } from './fixture';
 
 /** Dev-only client secret of the gateway's Graph client in the demo tenant. Never a real secret. */
@@ -26,6 +27,15 @@ export function utcMidnight(now = Date.now()): number {
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
+export interface DemoOptions {
+    /**
+     * Adds the departing user dana@contoso.test and her few hundred items (departingUser.ts), with her invitations in
+     * alice's and bob's mailboxes. Off by default: the tests that count the demo tenant's users and items stay as they
+     * are. `POST /_emulator/reset?preset=offboarding`, or `GRAPH_EMULATOR_PRESET=offboarding` for `npm run emulator`.
+     */
+    departingUser?: boolean;
+}
+
 /**
  * The default seed (docs/emulator.md "Demo tenant"): alice, bob, carol; "Budget review" (tomorrow 14:00–15:00 UTC);
  * weekly "Team sync" (10 occurrences from tomorrow 09:00–09:30 UTC, the third moved to 10:00–10:30 as an
@@ -33,8 +43,18 @@ const iso = (ms: number): string => new Date(ms).toISOString();
  * (alice, bob) with "Sales pipeline" on its calendar (in 2 days, 13:00–14:00); and the Bookings business
  * contosolunch@contoso.test with alice (administrator) and carol (viewer) as staff and two appointments.
  */
-export function demoFixture(now = Date.now()): Fixture {
+export function demoFixture(now = Date.now(), options: DemoOptions = {}): Fixture {
     const d0 = utcMidnight(now);
+    const base = baseDemoFixture(d0);
+    if (!options.departingUser) return base;
+    return {
+        ...base,
+        users: [...base.users, departingUserEntry()],
+        events: [...(base.events ?? []), ...departingUserEvents(d0)],
+    };
+}
+
+function baseDemoFixture(d0: number): Fixture {
     const [alice, bob, carol] = devTenant.users;
     return {
         tenantId: devTenant.tenantId,

@@ -38,6 +38,12 @@ export const faultConfigSchema = z.union([
                 .object({ enabled: z.boolean().default(true), limit: z.number().int().min(1).default(4) })
                 .strict()
                 .optional(),
+            /** Exchange's per-mailbox message rate (sendingLimit.ts); null switches it off. */
+            sendingLimit: z
+                .object({ messagesPerMinute: z.number().int().min(1).max(10_000) })
+                .strict()
+                .nullable()
+                .optional(),
             /** Seeds the draws of `rate`, so a run with the same requests in the same order gets the same faults. */
             seed: z
                 .number()

@@ -38,6 +38,8 @@ const eventSchema = z
         attendees: z.array(attendee).default([]),
         body: z.string().optional(),
         location: z.string().optional(),
+        /** Outlook categories (names); attendee copies get the same. */
+        categories: z.array(z.string().min(1)).default([]),
         recurrence: z
             .object({
                 pattern: z.literal('weekly'),

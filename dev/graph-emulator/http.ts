@@ -1,5 +1,7 @@
 /** A request as the emulator's handlers see it, whether it came over the wire or from inside a `$batch`. */
 export interface EmuRequest {
+    /** `scheme://host[:port]` the client used (from the Host header), for absolute `@odata.nextLink`s. */
+    origin?: string;
     method: string;
     /** Path without the query string, still percent-encoded. */
     path: string;

@@ -13,6 +13,7 @@ async function main(): Promise<void> {
         port: port('GRAPH_EMULATOR_PORT', 7072),
         tlsPort: port('GRAPH_EMULATOR_TLS_PORT', 7444),
         host: process.env.GRAPH_EMULATOR_HOST ?? '127.0.0.1',
+        demo: { departingUser: process.env.GRAPH_EMULATOR_PRESET === 'offboarding' },
     });
     process.stdout.write(
         [

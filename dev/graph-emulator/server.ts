@@ -1,15 +1,18 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { type AddressInfo } from 'node:net';
+import { TLSSocket } from 'node:tls';
 import { ensureDevTls } from '../tls/devCa';
 import { handleAdmin, tenantFromBody } from './admin';
 import { errorEnvelope, GraphError } from './errors';
+import { type DemoOptions } from './demoTenant';
 import { type Fixture } from './fixture';
 import { errorResponse, handleGraph } from './graph';
 import { type EmuRequest, type EmuResponse, parseTarget, pathSegments } from './http';
 import { newGuid } from './ids';
 import { identityNotFound, instanceDiscovery, jwks, openIdConfiguration, resolveTenant, unknownTenant } from './oidc';
 import { EmulatorState } from './state';
+import { type Clock } from './time';
 import { tokenEndpoint } from './tokenEndpoint';
 
 /** Largest request body accepted (413 beyond). */
@@ -26,6 +29,10 @@ export interface GraphEmulatorOptions {
     host?: string;
     /** Seed; default the demo tenant. */
     fixture?: Fixture;
+    /** The demo tenant's options when there is no fixture (e.g. the departing user). */
+    demo?: DemoOptions;
+    /** Base clock of the sending limit (default the system clock). */
+    clock?: Clock;
 }
 
 export interface RunningGraphEmulator {
@@ -134,7 +141,9 @@ function requestHandler(state: EmulatorState): http.RequestListener {
     return (incoming, res) => {
         const headers = headerRecord(incoming);
         const url = parseTarget(incoming.url ?? '/');
+        const scheme = incoming.socket instanceof TLSSocket ? 'https' : 'http';
         const req: EmuRequest = {
+            origin: headers.host ? `${scheme}://${headers.host}` : undefined,
             method: (incoming.method ?? 'GET').toUpperCase(),
             path: url.pathname,
             query: url.searchParams,
@@ -194,7 +203,7 @@ function closeServer(server: http.Server | https.Server): Promise<void> {
 
 /** Starts the Graph emulator: HTTP on `host:port` and its TLS twin on `localhost:tlsPort`, sharing one state. */
 export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Promise<RunningGraphEmulator> {
-    const state = new EmulatorState(tenantFromBody(options.fixture));
+    const state = new EmulatorState(tenantFromBody(options.fixture, options.demo), options.clock);
     const tls = ensureDevTls();
     const handler = requestHandler(state);
     const plain = http.createServer(handler);

@@ -34,3 +34,30 @@ export function durationIso(ms: number): string {
 }
 
 export const dayNames = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
+
+/** The emulator's notion of "now" (epoch ms), for limits measured over time (the sending limit). */
+export interface Clock {
+    now(): number;
+}
+
+/**
+ * The system clock plus an offset that `POST /_emulator/clock/advance` (or a test holding the state) moves forward,
+ * so a per-minute limit can be crossed without waiting a minute. A test may inject its own clock instead.
+ */
+export class EmulatorClock implements Clock {
+    private offsetMs = 0;
+
+    constructor(private readonly base: Clock = { now: () => Date.now() }) {}
+
+    now(): number {
+        return this.base.now() + this.offsetMs;
+    }
+
+    advance(ms: number): void {
+        this.offsetMs += ms;
+    }
+
+    reset(): void {
+        this.offsetMs = 0;
+    }
+}

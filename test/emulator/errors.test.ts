@@ -60,8 +60,9 @@ describe('bad input gets Graph-style errors', () => {
         expect(reply.headers.get('allow')).toBe('POST');
         const get = await emu.client.get(cancelPath);
         expect(get.status).toBe(405);
-        const patch = await emu.client.call('PATCH', `/v1.0/users/${alice}/events/${demoIds.budgetReviewId}`, {});
-        expect(patch.headers.get('allow')).toBe('GET, DELETE');
+        const put = await emu.client.call('PUT', `/v1.0/users/${alice}/events/${demoIds.budgetReviewId}`, {});
+        expect(put.status).toBe(405);
+        expect(put.headers.get('allow')).toBe('GET, DELETE, PATCH');
     });
 
     test('oversized body → 413', async () => {

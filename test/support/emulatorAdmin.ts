@@ -12,8 +12,15 @@ export interface AdminItem {
     iCalUId: string;
     isOrganizer: boolean;
     isCancelled: boolean;
+    /** Attendees' addresses. */
+    attendees: string[];
     cancelComment: string | null;
     start: { dateTime: string };
+    /** The mailbox owner's response (`organizer`, `none`, `declined`, …). */
+    response: string;
+    categories: string[];
+    /** `yyyy-mm-dd` once a series was ended by date, else null. */
+    recurrenceEndDate: string | null;
 }
 
 export interface AppointmentItem {

@@ -6,7 +6,8 @@ import { isMalformedId } from '../ids';
 import { type EventItem, type Mailbox } from '../store/model';
 import { applySelect, cancelEvent, deleteEvent, eventWire } from '../store/events';
 import { odataContext, type Owner, type Route, type RouteContext } from '../routeTypes';
-import { parseInstant } from '../time';
+import { calendarViewList, timeWindow } from './calendarView';
+import { declineAction, patchEvent } from './eventUpdates';
 import { mailboxKey, ownerFragment, resolveMailbox } from './owners';
 
 /** Which calendar(s) a route form addresses. */
@@ -79,28 +80,6 @@ function locateInstance(
     return { mailbox, item };
 }
 
-function timeWindow(ctx: RouteContext): { start: number; end: number } {
-    const startText = queryParam(ctx.req.query, 'startDateTime');
-    const endText = queryParam(ctx.req.query, 'endDateTime');
-    if (startText === undefined || endText === undefined) {
-        throw new GraphError(
-            400,
-            'ErrorInvalidParameter',
-            'This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.',
-        );
-    }
-    const start = parseInstant(startText);
-    const end = parseInstant(endText);
-    if (start === undefined || end === undefined) {
-        throw new GraphError(
-            400,
-            'ErrorInvalidParameter',
-            'The value of the StartDateTime or EndDateTime parameter is invalid.',
-        );
-    }
-    return { start, end };
-}
-
 function selectFragment(ctx: RouteContext): string {
     const select = queryParam(ctx.req.query, '$select');
     return select ? `(${select})` : '';
@@ -157,17 +136,24 @@ function readRoute(base: OwnerRouteBase, handle: Route['handle']): Route {
     return { ...base, methods: ['GET'], permissions: readOnly, handle };
 }
 
-/** `…/{id}`: GET reads the item, DELETE removes it (the organizer's delete cancels the meeting). */
+/**
+ * `…/{id}`: GET reads the item, DELETE removes it (the organizer's delete cancels the meeting: a message), PATCH
+ * updates what eventUpdates.ts supports.
+ */
 function itemRoute(base: OwnerRouteBase, locate: Locate): Route {
     return {
         ...base,
-        methods: ['GET', 'DELETE'],
+        methods: ['GET', 'DELETE', 'PATCH'],
         permissions: readOrWrite,
         handle: (ctx) => {
             const { mailbox, item } = locate(ctx);
             if (ctx.req.method === 'DELETE') {
-                deleteEvent(ctx.state.tenant, mailbox, item);
+                const cancels = item.isOrganizer && item.attendees.length > 0;
+                ctx.state.sendingLimit.send(mailbox.id, cancels, () => deleteEvent(ctx.state.tenant, mailbox, item));
                 return emptyResponse(204);
+            }
+            if (ctx.req.method === 'PATCH') {
+                return patchEvent(ctx, mailbox, item, `${ownerFragment(ctx, base.owner)}/events`);
             }
             return itemResponse(ctx, base.owner, mailbox, item);
         },
@@ -183,8 +169,24 @@ function cancelRoute(base: OwnerRouteBase, locate: Locate): Route {
         handle: (ctx) => {
             const { mailbox, item } = locate(ctx);
             const params = readActionParameters(ctx.req, 'cancel', ['Comment']);
-            cancelEvent(ctx.state.tenant, mailbox, item, params.Comment ?? null, 'cancel');
+            const notifies = item.isOrganizer && item.attendees.length > 0;
+            ctx.state.sendingLimit.send(mailbox.id, notifies, () =>
+                cancelEvent(ctx.state.tenant, mailbox, item, params.Comment ?? null, 'cancel'),
+            );
             return emptyResponse(202);
+        },
+    };
+}
+
+/** `…/{id}/decline`. */
+function declineRoute(base: OwnerRouteBase, locate: Locate): Route {
+    return {
+        ...base,
+        methods: ['POST'],
+        permissions: readOrWrite,
+        handle: (ctx) => {
+            const { mailbox, item } = locate(ctx);
+            return declineAction(ctx, mailbox, item);
         },
     };
 }
@@ -259,24 +261,22 @@ export function eventRoute(owner: Owner, segs: string[], lower: string[]): Route
                 return listResponse(ctx, mb, items, `${ownerFragment(ctx, owner)}/events`);
             });
         }
-        return readRoute(base, (ctx) => {
-            const window = timeWindow(ctx);
-            const mb = resolveMailbox(ctx, owner);
-            const cal = calendarFilter(mb, scope);
-            const items = [...mb.items.values()].filter(
-                (it) =>
-                    it.state === 'active' &&
-                    it.type !== 'seriesMaster' &&
-                    (cal === undefined || it.calendarId === cal) &&
-                    inWindow(it, window),
-            );
-            return listResponse(ctx, mb, items, `${ownerFragment(ctx, owner)}/calendarView`);
-        });
+        return readRoute(base, (ctx) =>
+            calendarViewList(
+                ctx,
+                () => {
+                    const mailbox = resolveMailbox(ctx, owner);
+                    return { mailbox, calendarId: calendarFilter(mailbox, scope) };
+                },
+                `${ownerFragment(ctx, owner)}/calendarView`,
+            ),
+        );
     }
     const id = tail[0] ?? '';
     const event: Locate = (ctx) => locate(ctx, owner, scope, id);
     if (tail.length === 1) return itemRoute(base, event);
     if (tail.length === 2 && tailLower[1] === 'cancel') return cancelRoute(base, event);
+    if (tail.length === 2 && tailLower[1] === 'decline') return declineRoute(base, event);
     if (collection === 'events' && tailLower[1] === 'instances') {
         const instanceId = tail[2];
         if (instanceId === undefined) {
@@ -290,6 +290,7 @@ export function eventRoute(owner: Owner, segs: string[], lower: string[]): Route
         const instance: Locate = (ctx) => locateInstance(ctx, owner, scope, id, instanceId);
         if (tail.length === 3) return itemRoute(base, instance);
         if (tail.length === 4 && tailLower[3] === 'cancel') return cancelRoute(base, instance);
+        if (tail.length === 4 && tailLower[3] === 'decline') return declineRoute(base, instance);
     }
     const unknown = tail.find((_, k) => k > 0) ?? id;
     throw segmentNotFound(unknown);

@@ -2,6 +2,7 @@ import { GraphError } from '../errors';
 import { newChangeKey, randomId } from '../ids';
 import { eventDateTime, isoInstant } from '../time';
 import { type EventItem, type Mailbox } from './model';
+import { recurrenceRangeWire } from './recurrence';
 import { type Tenant } from './tenant';
 
 export const organizerOnlyMessage = "Your request can't be completed. You need to be an organizer to cancel a meeting.";
@@ -129,7 +130,7 @@ export function eventWire(item: EventItem, mailbox: Mailbox, version: 'v1.0' | '
         createdDateTime: isoInstant(item.createdDateTime),
         lastModifiedDateTime: isoInstant(item.lastModifiedDateTime),
         changeKey: item.changeKey,
-        categories: [],
+        categories: [...item.categories],
         transactionId: null,
         originalStartTimeZone: 'UTC',
         originalEndTimeZone: 'UTC',
@@ -178,13 +179,7 @@ export function eventWire(item: EventItem, mailbox: Mailbox, version: 'v1.0' | '
                       firstDayOfWeek: 'sunday',
                       index: 'first',
                   },
-                  range: {
-                      type: 'numbered',
-                      startDate: item.recurrence.startDate,
-                      endDate: '0001-01-01',
-                      recurrenceTimeZone: 'UTC',
-                      numberOfOccurrences: item.recurrence.numberOfOccurrences,
-                  },
+                  range: recurrenceRangeWire(item.recurrence),
               }
             : null,
         attendees: attendeesWire(item),
@@ -252,5 +247,8 @@ export function adminItemView(item: EventItem, mailbox: Mailbox): Record<string,
         cancelledAt: item.cancel ? isoInstant(item.cancel.at) : null,
         cancelComment: item.cancel?.comment ?? null,
         cancelledVia: item.cancel?.via ?? null,
+        response: item.responseStatus.response,
+        categories: [...item.categories],
+        recurrenceEndDate: item.recurrence?.endDate ?? null,
     };
 }

@@ -17,6 +17,8 @@ export interface Recurrence {
     /** e.g. `monday` */
     dayOfWeek: string;
     startDate: string;
+    /** Set once the series was ended by date (`range.type` `endDate`, yyyy-mm-dd); numbered until then. */
+    endDate?: string;
 }
 
 /** Where an item lives: a calendar, Deleted Items, or nowhere any more (cancelled occurrence, removed instance). */
@@ -44,6 +46,7 @@ export interface EventItem {
     recurrence: Recurrence | null;
     organizer: EmailAddress;
     attendees: Attendee[];
+    categories: string[];
     isOrganizer: boolean;
     isCancelled: boolean;
     responseStatus: { response: string; time: string };
