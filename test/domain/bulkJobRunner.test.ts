@@ -1,3 +1,4 @@
+import { ServiceUnavailableError } from '../../src/errors/appError';
 import { UpstreamError } from '../../src/errors/upstreamError';
 import type { SeriesMaster } from '../../src/domain/bulk/ports';
 import { bob } from '../auth/fakes';
@@ -159,5 +160,35 @@ describe('a bulk cancellation job, worked from its queue', () => {
         expect((await h.items())[0]).toMatchObject({ outcome: 'succeeded' });
         // The refused call and the one that went through.
         expect(h.graph.writes).toEqual(['cancel A Bob has left.', 'cancel A Bob has left.']);
+    });
+
+    it('waits out the Retry-After of throttling that outlasted the Graph client’s retries, loses nothing, writes once more', async () => {
+        const h = jobHarness([meeting('INV', { isOrganizer: false })]);
+        // What GraphClient answers when Graph's 429s outlast GRAPH_RETRY_DEADLINE_MS.
+        h.graph.failNext.set('INV', new ServiceUnavailableError('Microsoft Graph is throttling.', 7));
+        await h.create();
+        await h.runToEnd(1);
+
+        expect(await h.current()).toMatchObject({ state: 'running', pausedReason: 'throttled' });
+        expect(h.queued.map((q) => q.visibleAtMs - h.now())).toEqual([7_000]);
+        expect((await h.items())[0]).toMatchObject({ outcome: 'pending' });
+        h.queued.splice(0);
+        h.advance(7_000);
+        await h.runToEnd();
+        expect((await h.items())[0]).toMatchObject({ outcome: 'succeeded' });
+        expect(await h.current()).toMatchObject({ state: 'completed' });
+        expect(h.graph.writes).toHaveLength(2);
+    });
+
+    it('plans later when Graph throttles the calendar view, instead of failing the job', async () => {
+        const h = jobHarness([meeting('A')]);
+        const calendarView = h.graph.calendarView.bind(h.graph);
+        let calls = 0;
+        h.graph.calendarView = (...args) =>
+            ++calls === 1 ? Promise.reject(new ServiceUnavailableError('Throttled.', 3)) : calendarView(...args);
+        await h.create();
+        const results = await h.runToEnd();
+        expect(results).toEqual(['waiting', 'finished']);
+        expect(await h.current()).toMatchObject({ state: 'completed' });
     });
 });

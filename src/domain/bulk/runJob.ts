@@ -49,7 +49,8 @@ export async function runJobSlice(deps: RunJobDeps, message: JobMessage): Promis
 
     if (stored.value.state === 'planning') {
         const planned = await plan(deps, stored);
-        if (planned === undefined) return 'finished';
+        if (planned === 'failed') return 'finished';
+        if (planned === 'waiting') return 'waiting';
         stored = planned;
     }
     for (;;) {
@@ -106,21 +107,26 @@ export async function runJobSlice(deps: RunJobDeps, message: JobMessage): Promis
 }
 
 /** Plans the job and stores one item per meeting (a repeat after a crash adds nothing), then marks it running. */
-async function plan(deps: RunJobDeps, stored: Stored<BulkJob>): Promise<Stored<BulkJob> | undefined> {
+async function plan(deps: RunJobDeps, stored: Stored<BulkJob>): Promise<Stored<BulkJob> | 'failed' | 'waiting'> {
     const job = stored.value;
     let meetings;
     try {
         ({ meetings } = await discoverPlan(deps.discover, { tenantId: job.tenantId, userId: job.userId }, job.request));
     } catch (error) {
+        const throttledMs = throttledFor(deps, error);
+        if (throttledMs !== undefined) {
+            await deps.queue.send({ tenantId: job.tenantId, jobId: job.id }, throttledMs);
+            return 'waiting';
+        }
         // Graph's refusal (the mailbox has no calendar, no permission) will not change: the job fails and says why.
-        if (error instanceof AppError && error.status < 500 && error.status !== 429) {
+        if (error instanceof AppError && error.status < 500) {
             await saveJob(deps, stored, (current) => ({
                 ...current,
                 state: 'failed',
                 finishedAt: deps.clock.now().toISOString(),
                 error: errorOf(error),
             }));
-            return undefined;
+            return 'failed';
         }
         throw error;
     }
@@ -133,9 +139,10 @@ async function plan(deps: RunJobDeps, stored: Stored<BulkJob>): Promise<Stored<B
         })),
     );
     const now = deps.clock.now().toISOString();
-    return saveJob(deps, stored, (current) =>
+    const running = await saveJob(deps, stored, (current) =>
         current.state === 'planning' ? { ...current, state: 'running', startedAt: now } : current,
     );
+    return running ?? stored;
 }
 
 type Step =
@@ -170,10 +177,11 @@ async function workItem(deps: RunJobDeps, job: BulkJob, stored: Stored<JobItem>)
     try {
         result = await write(deps, job, claimed.value);
     } catch (error) {
-        if (error instanceof UpstreamError && error.status === 429) {
-            // Graph refused it unprocessed: the item may be written later, once.
+        const throttledMs = throttledFor(deps, error);
+        if (throttledMs !== undefined) {
+            // Graph throttled it (past the client's own retries) and did not do it: written later, once.
             await tryUpdate(deps, { ...claimed.value, outcome: 'pending', claimedAt: undefined }, claimed.etag);
-            return { kind: 'wait', delayMs: deps.throttledDelayMs, reason: 'throttled' };
+            return { kind: 'wait', delayMs: throttledMs, reason: 'throttled' };
         }
         if (!(error instanceof AppError) || error.status >= 500) {
             // Graph may or may not have done it: never written again; a cancel's record tells (reconciliation).
@@ -312,6 +320,20 @@ async function saveJob(
         }
     }
     return current ?? undefined;
+}
+
+/**
+ * How long to wait when Graph throttled a call: a 429, or the 503 the Graph client answers when throttling outlasts
+ * its retry deadline, with the `Retry-After` it carries (else `throttledDelayMs`). `undefined` for any other error.
+ */
+function throttledFor(deps: RunJobDeps, error: unknown): number | undefined {
+    if (!(error instanceof AppError)) return undefined;
+    const throttled =
+        (error instanceof UpstreamError && error.status === 429) ||
+        (error.status === 503 && error.code === 'serviceNotAvailable');
+    if (!throttled) return undefined;
+    const seconds = Number(error.headers['Retry-After']);
+    return Number.isFinite(seconds) && seconds > 0 ? Math.ceil(seconds * 1000) : deps.throttledDelayMs;
 }
 
 function errorOf(error: unknown): JobError {

@@ -5,7 +5,7 @@ import { type BulkJob, type BulkJobStore, isFinal, type JobCounts, type JobQueue
 import { estimateFinish, type PacingLimits } from '../../domain/bulk/pacing';
 import type { Clock } from '../../domain/ports/clock';
 import { ConcurrencyConflict } from '../../domain/shared/stored';
-import { NotFoundError } from '../../errors/appError';
+import { AppError, NotFoundError } from '../../errors/appError';
 import { actorOf } from '../cancelResponses';
 import { routeId } from '../ids';
 import { idempotentCreate, type IdempotencyOptions } from '../idempotency';
@@ -215,7 +215,8 @@ export function stopCancellationJobHandler(
 ): RouteHandler<Record<string, never>, undefined, CancellationJobView> {
     return async ({ caller, params }) => {
         const id = routeId(params.id);
-        for (;;) {
+        // The worker changes the job between meetings; a few tries always find a moment between its writes.
+        for (let attempt = 0; ; attempt += 1) {
             const stored = await requireJob(deps, caller.tenantId, id);
             if (isFinal(stored.value.state)) return { status: 200, jsonBody: await detailedView(deps, stored.value) };
             const now = deps.clock.now().toISOString();
@@ -227,6 +228,11 @@ export function stopCancellationJobHandler(
                 return { status: 200, jsonBody: await detailedView(deps, stopped.value) };
             } catch (error) {
                 if (!(error instanceof ConcurrencyConflict)) throw error;
+                if (attempt >= 4) {
+                    throw new AppError(409, 'conflict', 'The job is changing; try again.', {
+                        headers: { 'Retry-After': '1' },
+                    });
+                }
             }
         }
     };

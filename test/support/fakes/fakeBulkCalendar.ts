@@ -8,6 +8,7 @@ import type {
     RecordedEvent,
 } from '../../../src/domain/cancellation/graphPorts';
 import type { BulkCalendarGraph, CalendarViewItem, SeriesMaster } from '../../../src/domain/bulk/ports';
+import type { AppError } from '../../../src/errors/appError';
 import { UpstreamError } from '../../../src/errors/upstreamError';
 
 /**
@@ -22,7 +23,7 @@ export class FakeBulkCalendar implements BulkCalendarGraph, CalendarGraph, Booki
     readonly reads: string[] = [];
     readonly writes: string[] = [];
     /** Writes the fake refuses, by event id, as Graph would (the next write succeeds). */
-    readonly failNext = new Map<string, UpstreamError>();
+    readonly failNext = new Map<string, AppError>();
 
     constructor(
         readonly userId: string,
