@@ -130,6 +130,8 @@ var gatewaySettings = {
   RECONCILE_BUDGET_SECONDS: '240'
   RECONCILE_MAX_CANCEL_ATTEMPTS: '3'
   RECONCILE_RETRY_DELAYS_SECONDS: reconcileRetryDelaysSeconds
+  BULK_MESSAGES_PER_MINUTE: '30'
+  BULK_RECIPIENTS_PER_DAY: '10000'
 }
 
 // Only with a client secret: a Key Vault reference, resolved with the user-assigned identity (keyVaultReferenceIdentity).

@@ -14,6 +14,7 @@ param tableNames array = [
   'subscriptions'
   'deliveries'
   'parkednotifications'
+  'cancellationjobs'
 ]
 
 @description('Queues the gateway uses, with the -poison queues the host moves messages to after maxDequeueCount.')
@@ -24,6 +25,8 @@ param queueNames array = [
   'webhook-deliveries-poison'
   'webhook-deliveries-retry'
   'webhook-deliveries-retry-poison'
+  'cancellation-jobs'
+  'cancellation-jobs-poison'
 ]
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {

@@ -2,10 +2,12 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createGraphCredential } from '../adapters/graph/credential';
 import { GraphBatchClient } from '../adapters/graph/graphBatch';
 import { GraphBookings } from '../adapters/graph/graphBookings';
+import { GraphBulkCalendar } from '../adapters/graph/graphBulkCalendar';
 import { GraphCalendar } from '../adapters/graph/graphCalendar';
 import { GraphClient } from '../adapters/graph/graphClient';
 import { GraphDirectory } from '../adapters/graph/graphDirectory';
 import { graphProbe } from '../adapters/graph/graphProbe';
+import { cancellationJobsQueueName, StorageJobQueue } from '../adapters/queues/cancellationJobQueue';
 import { deliveryQueueNames, StorageDeliveryQueue } from '../adapters/queues/deliveryQueue';
 import { JsonQueue } from '../adapters/queues/jsonQueue';
 import {
@@ -15,6 +17,7 @@ import {
 } from '../adapters/queues/notificationQueue';
 import { storageClients } from '../adapters/storage/storageClients';
 import { storageProbe } from '../adapters/storage/storageProbe';
+import { TableBulkJobStore } from '../adapters/tables/bulkJobStore';
 import { TableCancellationStore } from '../adapters/tables/cancellationStore';
 import { TableDeliveryStore } from '../adapters/tables/deliveryStore';
 import { TableIdempotencyStore } from '../adapters/tables/idempotencyStore';
@@ -25,6 +28,10 @@ import { registrationTargetCheck } from '../adapters/webhooks/registrationCheck'
 import { createTokenValidator, type TokenValidator } from '../auth/tokenValidator';
 import { type GatewayConfig, parseConfig } from '../config/config';
 import type { BookingAccessDependencies } from '../domain/access/accessDependencies';
+import type { BulkJobStore, JobQueue } from '../domain/bulk/job';
+import { storedPacer } from '../domain/bulk/pacing';
+import type { BulkCalendarGraph } from '../domain/bulk/ports';
+import type { RunJobDeps } from '../domain/bulk/runJob';
 import { cachedBookingStaffDirectory, cachedDirectory } from '../domain/access/cachedPorts';
 import { summarizePolicy } from '../domain/access/summarizePolicy';
 import { CancellationService } from '../domain/cancellation/cancellationService';
@@ -49,6 +56,10 @@ import { log } from '../observability/logger';
 
 /** How reconciliation batches its Graph lookups: `$batch` of 20, at most 4 per mailbox and 8 in flight. */
 export const reconcileLookupOptions = { maxPerMailbox: 4, maxBatchesInFlight: 8, batchSize: 20 } as const;
+/** A job worker's invocation works this long, then hands on to the job's next message (function timeout: 5 min). */
+export const bulkSliceMs = 120_000;
+/** How long a job waits when Graph throttles a write beyond the client's own retries. */
+export const bulkThrottledDelayMs = 60_000;
 /** Due records reconciliation reads per page. */
 export const reconcilePageSize = 500;
 
@@ -83,6 +94,14 @@ export interface Services {
     readonly tokens: TokenValidator;
     readonly access: BookingAccessDependencies;
     readonly cancellations: CancellationService;
+    /** Graph's calendar view, series masters, decline and recurrence updates, for bulk cancellation jobs. */
+    readonly bulkCalendar: BulkCalendarGraph;
+    /** Bulk cancellation jobs: their store, their queue, and what their worker needs. */
+    readonly cancellationJobs: {
+        readonly store: BulkJobStore;
+        readonly queue: JobQueue;
+        readonly run: RunJobDeps;
+    };
     /** Notifications of accepted cancellations still being sent after their answer (drained at shutdown). */
     readonly notificationRelay: NotificationRelay;
     readonly cancellationStore: CancellationStore;
@@ -97,6 +116,7 @@ export interface Services {
     readonly poison: {
         readonly notifications: JsonQueue;
         readonly deliveries: Readonly<Record<DeliveryLane, JsonQueue>>;
+        readonly cancellationJobs: JsonQueue;
     };
     /** What the drains of those poison queues need: deliveries to mark failed, notifications to park and re-send. */
     readonly poisonDrain: PoisonDeps;
@@ -132,12 +152,39 @@ export function createServices(config: GatewayConfig, log: (message: string) => 
     });
     const { webhooks } = config;
     const notifications = new StorageNotificationQueue(storage.queue(notificationsQueueName));
+    const bulkCalendar = new GraphBulkCalendar(graph);
+    const jobStore = new TableBulkJobStore(storage.table('cancellationjobs'));
+    const jobQueue = new StorageJobQueue(new JsonQueue(storage.queue(cancellationJobsQueueName)));
     const notificationRelay = new NotificationRelay({
         store: cancellationStore,
         notifications,
         clock: systemClock,
         log,
     });
+    const cancellations = new CancellationService({
+        store: cancellationStore,
+        calendar,
+        bookings,
+        relay: notificationRelay,
+        notifications,
+        clock: systemClock,
+        newId: randomUUID,
+        // An attempt in flight longer than the longest request is one a dead process left: take it over then.
+        settings: { ...config.cancellation, inFlightLockMs: config.idempotency.lockMs },
+        log,
+    });
+    const jobsRun: RunJobDeps = {
+        store: jobStore,
+        discover: { graph: bulkCalendar, records: cancellationStore },
+        graph: bulkCalendar,
+        cancellations,
+        queue: jobQueue,
+        clock: systemClock,
+        pacer: storedPacer(jobStore, config.bulk),
+        sliceMs: bulkSliceMs,
+        throttledDelayMs: bulkThrottledDelayMs,
+        log,
+    };
     return {
         config,
         health: cachedHealth(
@@ -165,18 +212,9 @@ export function createServices(config: GatewayConfig, log: (message: string) => 
         },
         cancellationStore,
         notificationRelay,
-        cancellations: new CancellationService({
-            store: cancellationStore,
-            calendar,
-            bookings,
-            relay: notificationRelay,
-            notifications,
-            clock: systemClock,
-            newId: randomUUID,
-            // An attempt in flight longer than the longest request is one a dead process left: take it over then.
-            settings: { ...config.cancellation, inFlightLockMs: config.idempotency.lockMs },
-            log,
-        }),
+        bulkCalendar,
+        cancellationJobs: { store: jobStore, queue: jobQueue, run: jobsRun },
+        cancellations,
         idempotency: {
             store: new TableIdempotencyStore(storage.table('idempotency'), {
                 retentionMs: config.idempotency.retentionMs,
@@ -255,6 +293,7 @@ export function createServices(config: GatewayConfig, log: (message: string) => 
                 first: new JsonQueue(storage.queue(`${deliveryQueueNames.first}-poison`)),
                 retry: new JsonQueue(storage.queue(`${deliveryQueueNames.retry}-poison`)),
             },
+            cancellationJobs: new JsonQueue(storage.queue(`${cancellationJobsQueueName}-poison`)),
         },
     };
 }

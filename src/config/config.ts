@@ -53,6 +53,11 @@ export interface GatewayConfig {
         readonly maxCancelAttempts: number;
         readonly retryDelaysMs: readonly number[];
     };
+    /** Bulk cancellation jobs' sending budget per mailbox. */
+    readonly bulk: {
+        readonly messagesPerMinute: number;
+        readonly recipientsPerDay: number;
+    };
 }
 
 function deepFreeze<T extends object>(value: T): Readonly<T> {
@@ -138,6 +143,10 @@ export function parseConfig(env: Record<string, string | undefined>): GatewayCon
             budgetMs: s.RECONCILE_BUDGET_SECONDS * 1000,
             maxCancelAttempts: s.RECONCILE_MAX_CANCEL_ATTEMPTS,
             retryDelaysMs: s.RECONCILE_RETRY_DELAYS_SECONDS,
+        },
+        bulk: {
+            messagesPerMinute: s.BULK_MESSAGES_PER_MINUTE,
+            recipientsPerDay: s.BULK_RECIPIENTS_PER_DAY,
         },
     });
 }

@@ -251,6 +251,24 @@ export const settingsSchema = z
         RECONCILE_RETRY_DELAYS_SECONDS: secondsList(asSecondsList(cancelRetryDelaysMs), 1, 20).describe(
             "Backoff before reconciliation's next cancel attempt of an unfinished or drifted item (the last repeats).",
         ),
+        BULK_MESSAGES_PER_MINUTE: z.coerce
+            .number()
+            .int()
+            .min(1)
+            .max(600)
+            .default(30)
+            .describe(
+                "Bulk cancellation jobs make at most this many Graph writes (cancels, declines, series ends: each a message sent from the mailbox) per mailbox in any minute; Exchange Online's per-mailbox message rate is 30.",
+            ),
+        BULK_RECIPIENTS_PER_DAY: z.coerce
+            .number()
+            .int()
+            .min(1)
+            .max(100_000)
+            .default(10_000)
+            .describe(
+                "Bulk cancellation jobs send to at most this many recipients per mailbox in any 24 hours (Exchange Online's recipient rate limit); a job that spends it is paused until the budget allows more.",
+            ),
     })
     .superRefine((settings, ctx) => {
         if (settings.GRAPH_CREDENTIAL === 'clientSecret' && !settings.GRAPH_CLIENT_SECRET) {

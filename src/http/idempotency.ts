@@ -175,3 +175,28 @@ export function idempotentCancel(
         execute,
     );
 }
+
+/**
+ * {@link withIdempotency} for a JSON create (`POST /api/cancellationJobs`): the key from its header, scoped to the
+ * caller, with a fingerprint of the route and the parsed body (so the same job asked twice is created once).
+ */
+export function idempotentCreate(
+    options: IdempotencyOptions,
+    request: HttpRequest,
+    caller: Caller,
+    ids: RequestScope,
+    route: string,
+    body: unknown,
+    execute: () => Promise<HttpResponseInit>,
+): Promise<HttpResponseInit> {
+    return withIdempotency(
+        options,
+        {
+            key: idempotencyKey(request),
+            scope: idempotencyScope(caller),
+            fingerprint: fingerprint([request.method.toUpperCase(), route.toLowerCase(), '', JSON.stringify(body)]),
+            ids,
+        },
+        execute,
+    );
+}

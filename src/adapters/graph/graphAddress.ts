@@ -141,3 +141,32 @@ export function bookingStaffPath(businessId: string): string {
 export function lookupUrl(target: LookupTarget): string {
     return lookupRequest(target).url;
 }
+
+/** A user's calendar view (`startDateTime`/`endDateTime` go in the query). */
+export function calendarViewPath(userId: string): string {
+    return `${userPath(userId)}/calendarView`;
+}
+
+/** An event of a user's mailbox by id (a series master, a single meeting). */
+export function userEventPath(userId: string, eventId: string): string {
+    return `${userPath(userId)}/events/${e(eventId)}`;
+}
+
+export const declineSegment = '/decline';
+
+/** What bulk cancellation plans from: who organizes it, whom it concerns, whether it matches, what it is. */
+export const bulkViewSelect = 'id,subject,start,end,type,seriesMasterId,isOrganizer,isCancelled,attendees,categories';
+
+/** A series master adds its recurrence: when the series started, and the range to end it. */
+export const seriesMasterSelect = `${bulkViewSelect},recurrence`;
+
+/**
+ * A page link Graph handed out (`@odata.nextLink`) as a path below the version and its query, so it is sent to the
+ * configured Graph origin only, whatever host the link names.
+ */
+export function pageLinkCall(link: string, version: 'v1.0' | 'beta'): { path: string; query: Record<string, string> } {
+    const url = new URL(link);
+    const prefix = `/${version}/`;
+    if (!url.pathname.startsWith(prefix)) throw new RangeError(`not a Graph ${version} link: ${url.pathname}`);
+    return { path: url.pathname.slice(prefix.length - 1), query: Object.fromEntries(url.searchParams) };
+}

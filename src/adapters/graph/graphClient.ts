@@ -20,7 +20,7 @@ export interface GraphClientOptions extends DeadlineRetryOptions {
 }
 
 export interface GraphCall {
-    readonly method: 'GET' | 'POST' | 'DELETE';
+    readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
     readonly version: 'v1.0' | 'beta';
     /** Path below the version, ids already URL-encoded (see graphAddress.ts), e.g. `/users/a%40b/events/AAM…`. */
     readonly path: string;
@@ -118,7 +118,9 @@ export class GraphClient {
                 ? request.get()
                 : call.method === 'POST'
                   ? request.post(call.body)
-                  : request.delete())) as Response;
+                  : call.method === 'PATCH'
+                    ? request.patch(call.body)
+                    : request.delete())) as Response;
         } catch (error) {
             throw appErrorOf(error);
         }

@@ -22,9 +22,10 @@ export type CancellationKind = 'event' | 'bookingAppointment';
 /**
  * Why the caller was allowed to act on the item (src/domain/access): their own mailbox (`owner`), a delegate or a
  * booking business named for them in the tenant policy (`delegate`, `policy`), a member of the group (`groupMember`),
- * on the business's staff (`staff`), or an application granted it in the policy (`application`).
+ * on the business's staff (`staff`), an application granted it in the policy (`application`), or the
+ * `Cancellations.Admin` app role (`administrator`: a bulk cancellation job).
  */
-export type AccessBasis = MailboxAccessBasis | BookingAccessBasis;
+export type AccessBasis = MailboxAccessBasis | BookingAccessBasis | 'administrator';
 
 /** Who asked, from the validated token only, and on what basis they were allowed. */
 export interface Actor {

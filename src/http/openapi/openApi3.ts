@@ -86,6 +86,12 @@ function operation(route: HttpRoute): OpenAPIV3.OperationObject {
         success.headers = { Location: { description: response.location, schema: { type: 'string' } } };
     }
     const responses: OpenAPIV3.ResponsesObject = { [String(response.status)]: success };
+    if (response.alternative?.schema) {
+        responses[String(response.alternative.status)] = {
+            description: response.alternative.description,
+            content: { 'application/json': { schema: openApi3Schema(response.alternative.schema) } },
+        };
+    }
     const anonymous = route.access.kind === 'public';
     const statuses = anonymous ? ['500', '503'] : Object.keys(errorStatuses);
     for (const status of statuses) responses[status] = { $ref: `#/components/responses/Error${status}` };

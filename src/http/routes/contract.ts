@@ -101,6 +101,7 @@ interface RouteSpecBase<
     B extends BodyContract | undefined,
     Q extends z.ZodObject | undefined,
     R extends z.ZodType | undefined,
+    A extends z.ZodType | undefined = undefined,
 > {
     /** The function name and the operationId: unique. */
     readonly name: string;
@@ -117,6 +118,12 @@ interface RouteSpecBase<
         /** The JSON body of the success (and, for health, of 503 too); none: an empty body. */
         readonly schema?: R;
         readonly location?: string;
+        /** A second success the request can ask for (a preview's 200 beside a job's 202), with its own body. */
+        readonly alternative?: {
+            readonly status: number;
+            readonly description: string;
+            readonly schema: A;
+        };
     };
     readonly connector?: ConnectorOperation;
 }
@@ -126,20 +133,24 @@ export type RouteSpec<
     B extends BodyContract | undefined = BodyContract | undefined,
     Q extends z.ZodObject | undefined = z.ZodObject | undefined,
     R extends z.ZodType | undefined = z.ZodType | undefined,
+    A extends z.ZodType | undefined = undefined,
 > =
-    | (RouteSpecBase<B, Q, R> & {
+    | (RouteSpecBase<B, Q, R, A> & {
           readonly access: { readonly kind: 'public' };
-          readonly handler: (services: Services) => RouteHandler<BodyOf<B>, QueryOf<Q>, ResponseOf<R>, undefined>;
+          readonly handler: (
+              services: Services,
+          ) => RouteHandler<BodyOf<B>, QueryOf<Q>, ResponseOf<R> | ResponseOf<A>, undefined>;
       })
-    | (RouteSpecBase<B, Q, R> & {
+    | (RouteSpecBase<B, Q, R, A> & {
           readonly access: Exclude<Access, { readonly kind: 'public' }>;
-          readonly handler: (services: Services) => RouteHandler<BodyOf<B>, QueryOf<Q>, ResponseOf<R>>;
+          readonly handler: (services: Services) => RouteHandler<BodyOf<B>, QueryOf<Q>, ResponseOf<R> | ResponseOf<A>>;
       });
 
 /** A route with its types erased, as the manifest lists it. */
 export interface HttpRoute extends RouteSpecBase<
     BodyContract | undefined,
     z.ZodObject | undefined,
+    z.ZodType | undefined,
     z.ZodType | undefined
 > {
     readonly access: Access;
@@ -151,6 +162,7 @@ export function defineRoute<
     B extends BodyContract | undefined = undefined,
     Q extends z.ZodObject | undefined = undefined,
     R extends z.ZodType | undefined = undefined,
->(spec: RouteSpec<B, Q, R>): HttpRoute {
+    A extends z.ZodType | undefined = undefined,
+>(spec: RouteSpec<B, Q, R, A>): HttpRoute {
     return spec as unknown as HttpRoute;
 }

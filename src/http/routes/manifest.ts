@@ -1,7 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import { routePermissions } from '../../domain/access/permissions';
 import type { Services } from '../../composition/services';
 import { systemClock } from '../../domain/ports/clock';
 import { cancelAppointmentHandler } from '../handlers/cancelAppointment';
+import {
+    type CancellationJobsDeps,
+    createCancellationJobHandler,
+    getCancellationJobHandler,
+    listCancellationJobItemsHandler,
+    listCancellationJobsHandler,
+    stopCancellationJobHandler,
+} from '../handlers/cancellationJobs';
 import { cancelEventHandler } from '../handlers/cancelEvent';
 import { getCancellationHandler, listCancellationsHandler } from '../handlers/cancellations';
 import { listDeliveriesHandler, recoverSubscriptionHandler, replayDeliveryHandler } from '../handlers/deliveries';
@@ -23,6 +32,13 @@ import {
     cancelAppointmentParameters,
     cancelEventBody,
     cancelEventParameters,
+    cancellationJobCreateBody,
+    cancellationJobItemListSchema,
+    cancellationJobItemsQuery,
+    cancellationJobListSchema,
+    cancellationJobPreviewSchema,
+    cancellationJobViewSchema,
+    stopCancellationJobBody,
     cancellationListSchema,
     cancellationsListQuery,
     cancellationViewSchema,
@@ -235,6 +251,80 @@ export const httpRoutes: readonly HttpRoute[] = [
         },
     }),
     defineRoute({
+        name: 'createCancellationJob',
+        template: 'cancellationJobs',
+        method: 'POST',
+        summary: 'Cancel, end or decline every meeting of a mailbox over a window',
+        description:
+            "Offboarding: the user's meetings overlapping the window, each planned from Graph's data (cancel, " +
+            'endSeries, decline, or skip with the reason). `dryRun: true` answers 200 with the plan and writes ' +
+            'nothing; otherwise 202 with `Location` of the job, which works the meetings one at a time within the ' +
+            "mailbox's sending budget. `Idempotency-Key` makes a retried create one job. For the " +
+            '`Cancellations.Admin` app role.',
+        tags: ['Cancellation jobs'],
+        access: administrators,
+        request: { body: { kind: 'json', schema: cancellationJobCreateBody } },
+        response: {
+            status: 202,
+            description: 'The job, queued.',
+            schema: cancellationJobViewSchema,
+            location: 'The job (`/api/cancellationJobs/{id}`).',
+            alternative: {
+                status: 200,
+                description: 'The plan (dryRun: true): every meeting and its action; nothing was written.',
+                schema: cancellationJobPreviewSchema,
+            },
+        },
+        handler: (services) => createCancellationJobHandler(jobsDeps(services)),
+    }),
+    defineRoute({
+        name: 'listCancellationJobs',
+        template: 'cancellationJobs',
+        method: 'GET',
+        summary: 'List cancellation jobs',
+        description: "The tenant's bulk cancellation jobs, newest first.",
+        tags: ['Cancellation jobs'],
+        access: administrators,
+        response: { status: 200, description: 'The jobs.', schema: cancellationJobListSchema },
+        handler: (services) => listCancellationJobsHandler(jobsDeps(services)),
+    }),
+    defineRoute({
+        name: 'getCancellationJob',
+        template: 'cancellationJobs/{id}',
+        method: 'GET',
+        summary: 'Get a cancellation job',
+        description: 'Its state, counts per action and outcome, start and finish, and the estimated finish.',
+        tags: ['Cancellation jobs'],
+        access: administrators,
+        response: { status: 200, description: 'The job.', schema: cancellationJobViewSchema },
+        handler: (services) => getCancellationJobHandler(jobsDeps(services)),
+    }),
+    defineRoute({
+        name: 'listCancellationJobItems',
+        template: 'cancellationJobs/{id}/items',
+        method: 'GET',
+        summary: 'List the meetings of a cancellation job',
+        description:
+            'What became of each meeting: its action, outcome, Graph error, and the cancellation record of a cancel.',
+        tags: ['Cancellation jobs'],
+        access: administrators,
+        request: { query: cancellationJobItemsQuery },
+        response: { status: 200, description: 'A page of meetings.', schema: cancellationJobItemListSchema },
+        handler: (services) => listCancellationJobItemsHandler(jobsDeps(services)),
+    }),
+    defineRoute({
+        name: 'stopCancellationJob',
+        template: 'cancellationJobs/{id}/stop',
+        method: 'POST',
+        summary: 'Stop a cancellation job',
+        description: 'No new meeting is started; a write already under way finishes and is recorded.',
+        tags: ['Cancellation jobs'],
+        access: administrators,
+        request: { body: { kind: 'json', schema: stopCancellationJobBody } },
+        response: { status: 200, description: 'The job.', schema: cancellationJobViewSchema },
+        handler: (services) => stopCancellationJobHandler(jobsDeps(services)),
+    }),
+    defineRoute({
         name: 'listSubscriptions',
         template: 'subscriptions',
         method: 'GET',
@@ -418,6 +508,20 @@ export const httpRoutes: readonly HttpRoute[] = [
         handler: () => openApiHandler((serverUrl) => buildOpenApi3(httpRoutes, serverUrl)),
     }),
 ];
+
+function jobsDeps(services: Services): CancellationJobsDeps {
+    const { store, queue } = services.cancellationJobs;
+    return {
+        directory: services.access.directory,
+        discover: { graph: services.bulkCalendar, records: services.cancellationStore },
+        jobs: store,
+        queue,
+        idempotency: services.idempotency,
+        clock: systemClock,
+        newId: randomUUID,
+        pacing: services.config.bulk,
+    };
+}
 
 function deliveryDeps(services: Services) {
     const { deliveries, subscriptionStore, deliver } = services;

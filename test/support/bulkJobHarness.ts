@@ -1,0 +1,144 @@
+import { bob } from '../auth/fakes';
+import type { BulkRequest } from '../../src/domain/bulk/bulkJob';
+import type { BulkJob, JobMessage } from '../../src/domain/bulk/job';
+import { type PacingLimits, storedPacer } from '../../src/domain/bulk/pacing';
+import type { CalendarViewItem, SeriesMaster } from '../../src/domain/bulk/ports';
+import { type RunJobDeps, runJobSlice, type SliceResult } from '../../src/domain/bulk/runJob';
+import { CancellationService } from '../../src/domain/cancellation/cancellationService';
+import { NotificationRelay } from '../../src/domain/cancellation/notificationRelay';
+import type { NotificationMessage, NotificationQueue } from '../../src/domain/notifications/notificationMessage';
+import { devTenant } from '../../dev/identity/devTenant';
+import { FakeBulkCalendar } from './fakes/fakeBulkCalendar';
+import { MemoryBulkJobStore } from './fakes/memoryBulkJobStore';
+import { MemoryCancellationStore } from './fakes/memoryCancellationStore';
+
+export const tenantId = devTenant.tenantId;
+export const startMs = Date.parse('2026-11-30T08:00:00.000Z');
+
+export const offboarding: BulkRequest = {
+    mailbox: bob.userPrincipalName,
+    window: { start: '2026-12-01T00:00:00.000Z', end: '2027-03-01T00:00:00.000Z' },
+    organized: 'cancel',
+    series: 'endBeforeWindow',
+    invited: 'decline',
+    comment: 'Bob has left.',
+};
+
+export function meeting(id: string, overrides: Partial<CalendarViewItem> = {}): CalendarViewItem {
+    return {
+        id,
+        subject: `Meeting ${id}`,
+        start: '2026-12-10T09:00:00.000Z',
+        end: '2026-12-10T09:30:00.000Z',
+        type: 'singleInstance',
+        isOrganizer: true,
+        isCancelled: false,
+        attendees: 2,
+        categories: [],
+        ...overrides,
+    };
+}
+
+/** `count` single meetings on consecutive days from 2 December, `attendees` each. */
+export function meetings(count: number, attendees = 2): CalendarViewItem[] {
+    return Array.from({ length: count }, (_, i) => {
+        const day = new Date(Date.parse('2026-12-02T09:00:00.000Z') + i * 86_400_000);
+        return meeting(`M${String(i).padStart(3, '0')}`, {
+            start: day.toISOString(),
+            end: new Date(day.getTime() + 1_800_000).toISOString(),
+            attendees,
+        });
+    });
+}
+
+/**
+ * A job's worker on fakes at every port: Graph (FakeBulkCalendar), storage (memory stores), the queue (a list of
+ * messages with their delays) and the clock (moved by the harness, never waited on).
+ */
+export function jobHarness(
+    items: CalendarViewItem[],
+    options: { masters?: SeriesMaster[]; limits?: Partial<PacingLimits>; request?: Partial<BulkRequest> } = {},
+) {
+    let nowMs = startMs;
+    const clock = { now: () => new Date(nowMs) };
+    const graph = new FakeBulkCalendar(bob.id, items, options.masters ?? []);
+    graph.now = () => nowMs;
+    const records = new MemoryCancellationStore();
+    const jobs = new MemoryBulkJobStore();
+    const notified: NotificationMessage[] = [];
+    const notifications: NotificationQueue = { enqueue: (message) => Promise.resolve(void notified.push(message)) };
+    const relay = new NotificationRelay({ store: records, notifications, clock, log: () => undefined });
+    let ids = 0;
+    const cancellations = new CancellationService({
+        store: records,
+        calendar: graph,
+        bookings: graph,
+        relay,
+        notifications,
+        clock,
+        newId: () => `c${++ids}`,
+        settings: { verifyDelayMs: 60_000, pendingGraceMs: 600_000 },
+        log: () => undefined,
+    });
+    /** Messages sent, each visible at `visibleAtMs`. */
+    const queued: { message: JobMessage; visibleAtMs: number }[] = [];
+    const limits: PacingLimits = { messagesPerMinute: 30, recipientsPerDay: 10_000, ...options.limits };
+    const deps: RunJobDeps = {
+        store: jobs,
+        discover: { graph, records },
+        graph,
+        cancellations,
+        queue: {
+            send: (message, delayMs) => Promise.resolve(void queued.push({ message, visibleAtMs: nowMs + delayMs })),
+        },
+        clock,
+        pacer: storedPacer(jobs, limits),
+        sliceMs: 60_000,
+        throttledDelayMs: 30_000,
+        log: () => undefined,
+    };
+    const job: BulkJob = {
+        id: 'job1',
+        tenantId,
+        state: 'planning',
+        request: { ...offboarding, ...options.request },
+        userId: bob.id,
+        userPrincipalName: bob.userPrincipalName,
+        actor: { kind: 'app', objectId: 'admin-app', appId: 'admin-app', basis: 'administrator' },
+        createdAt: new Date(startMs).toISOString(),
+        updatedAt: new Date(startMs).toISOString(),
+    };
+
+    /** Runs the job's messages as the queue would deliver them, moving the clock to each one's visibility. */
+    async function runToEnd(maxSlices = 1000): Promise<SliceResult[]> {
+        const results: SliceResult[] = [];
+        queued.push({ message: { tenantId, jobId: job.id }, visibleAtMs: nowMs });
+        while (queued.length > 0 && results.length < maxSlices) {
+            queued.sort((a, b) => a.visibleAtMs - b.visibleAtMs);
+            const next = queued.shift()!;
+            nowMs = Math.max(nowMs, next.visibleAtMs);
+            results.push(await runJobSlice(deps, next.message));
+        }
+        return results;
+    }
+
+    return {
+        graph,
+        records,
+        jobs,
+        notified,
+        relay,
+        queued,
+        deps,
+        job,
+        create: () => jobs.createJob(job),
+        runToEnd,
+        advance: (ms: number) => {
+            nowMs += ms;
+        },
+        now: () => nowMs,
+        items: async () =>
+            (await jobs.listItems({ tenantId, jobId: job.id, pageSize: 1000 })).items.map((item) => ({ ...item })),
+        current: async () => (await jobs.getJob(tenantId, job.id))!.value,
+    };
+}
