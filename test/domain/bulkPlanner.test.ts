@@ -1,6 +1,7 @@
 import type { BulkRequest } from '../../src/domain/bulk/bulkJob';
 import { planBulk } from '../../src/domain/bulk/planner';
 import type { CalendarViewItem, SeriesMaster } from '../../src/domain/bulk/ports';
+import { meeting as item } from '../support/bulkJobHarness';
 
 const window = { start: '2026-12-01T00:00:00.000Z', end: '2027-03-01T00:00:00.000Z' };
 const request: BulkRequest = {
@@ -10,21 +11,6 @@ const request: BulkRequest = {
     series: 'endBeforeWindow',
     invited: 'decline',
 };
-
-function item(id: string, overrides: Partial<CalendarViewItem> = {}): CalendarViewItem {
-    return {
-        id,
-        subject: `Meeting ${id}`,
-        start: '2026-12-10T09:00:00.000Z',
-        end: '2026-12-10T09:30:00.000Z',
-        type: 'singleInstance',
-        isOrganizer: true,
-        isCancelled: false,
-        attendees: 2,
-        categories: [],
-        ...overrides,
-    };
-}
 
 function occurrence(masterId: string, day: string, overrides: Partial<CalendarViewItem> = {}): CalendarViewItem {
     return item(`${masterId}-${day}`, {

@@ -23,6 +23,7 @@ import {
     cancellationJobViewSchema,
 } from '../../src/http/schemas';
 import { alice, appCaller, bob, FakeDirectory, userCaller } from '../auth/fakes';
+import { meeting as harnessMeeting } from '../support/bulkJobHarness';
 import { FakeBulkCalendar } from '../support/fakes/fakeBulkCalendar';
 import { MemoryBulkJobStore } from '../support/fakes/memoryBulkJobStore';
 import { MemoryCancellationStore } from '../support/fakes/memoryCancellationStore';
@@ -40,18 +41,9 @@ const tokens: TokenValidator = {
               : Promise.reject(new UnauthorizedError('The access token is invalid.', 'Bearer realm="cancel-gateway"')),
 };
 
-const meeting = (id: string, overrides: Partial<CalendarViewItem> = {}): CalendarViewItem => ({
-    id,
-    subject: `Meeting ${id}`,
-    start: '2026-12-10T09:00:00.000Z',
-    end: '2026-12-10T09:30:00.000Z',
-    type: 'singleInstance',
-    isOrganizer: true,
-    isCancelled: false,
-    attendees: 3,
-    categories: [],
-    ...overrides,
-});
+/** A meeting with three attendees. */
+const meeting = (id: string, overrides: Partial<CalendarViewItem> = {}): CalendarViewItem =>
+    harnessMeeting(id, { attendees: 3, ...overrides });
 
 const validBody = {
     mailbox: bob.userPrincipalName,
