@@ -41,7 +41,7 @@ export function gatewayPath(users: readonly BenchUser[], phase: Phase, i: number
     return `/api/v1.0/users/${user.upn}/events/${eventId(phase, i)}/cancel`;
 }
 
-/** The Graph path the gateway builds for it (`graphEventPath`: the resolved user id, ids URL-encoded). */
+/** The Graph path the gateway sends for it (`src/adapters/graph/graphAddress.ts`: the resolved user id, ids URL-encoded). */
 export function graphEventPath(users: readonly BenchUser[], phase: Phase, i: number): string {
     const user = users[i % users.length]!;
     return `/v1.0/users/${encodeURIComponent(user.id)}/events/${encodeURIComponent(eventId(phase, i))}`;
