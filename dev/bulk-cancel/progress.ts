@@ -1,5 +1,5 @@
 import { shortInstant } from './table';
-import type { Job } from './wire';
+import { finalStates, type Job } from './wire';
 
 const barWidth = 24;
 const minuteMs = 60_000;
@@ -28,8 +28,9 @@ export function ratePerMinute(job: Job, nowMs: number): number | undefined {
     return (written * minuteMs) / elapsedMs;
 }
 
-function bar(done: number, total: number): string {
-    const filled = total === 0 ? barWidth : Math.round((done / total) * barWidth);
+function bar(done: number, total: number, final: boolean): string {
+    // A job still planning has no meetings counted yet: an empty bar, not a full one.
+    const filled = total === 0 ? (final ? barWidth : 0) : Math.round((done / total) * barWidth);
     return `[${'#'.repeat(filled)}${'-'.repeat(barWidth - filled)}]`;
 }
 
@@ -39,7 +40,7 @@ function bar(done: number, total: number): string {
  */
 export function formatProgress(job: Job, nowMs: number): string {
     const { done, total } = doneOf(job);
-    const parts = [job.state.padEnd(9), bar(done, total), `${done}/${total}`];
+    const parts = [job.state.padEnd(9), bar(done, total, finalStates.includes(job.state)), `${done}/${total}`];
     const rate = ratePerMinute(job, nowMs);
     if (rate !== undefined) parts.push(`${rate.toFixed(1)}/min`);
     if (job.state === 'paused' || job.resumeDateTime) {
