@@ -46,7 +46,8 @@ export function formatProgress(job: Job, nowMs: number): string {
     if (job.state === 'paused' || job.resumeDateTime) {
         const until = job.resumeDateTime ? ` until ${shortInstant(job.resumeDateTime)}` : '';
         const why = job.pausedReason ? ` (${job.pausedReason})` : '';
-        parts.push(`paused${until}${why}`);
+        // A running job also waits out its minute's message budget: only `paused` is the day's budget spent.
+        parts.push(`${job.state === 'paused' ? 'paused' : 'waiting'}${until}${why}`);
     }
     if (job.estimatedFinishDateTime && !job.finishedDateTime)
         parts.push(`est. finish ${shortInstant(job.estimatedFinishDateTime)}`);

@@ -1,8 +1,9 @@
+import { GatewayError, retryDelayMs } from '../../dev/bulk-cancel/gatewayClient';
 import { formatProgress, formatSummary, progressKey, ratePerMinute } from '../../dev/bulk-cancel/progress';
 import { formatActionCounts, formatFailures, formatPreviewTable, writesPlanned } from '../../dev/bulk-cancel/table';
 import type { Job, JobItem, Preview } from '../../dev/bulk-cancel/wire';
 
-/** What `npm run bulk-cancel` prints: the preview table, the progress line, the summary and the failures. */
+/** What `npm run bulk-cancel` prints (the preview table, the progress line, the summary, the failures) and when it retries. */
 
 const preview: Preview = {
     mailbox: 'dana@contoso.test',
@@ -105,7 +106,7 @@ describe('the progress line', () => {
         expect(ratePerMinute(runningJob, now)).toBeCloseTo(25.2);
     });
 
-    it('shows a pause with the time the job resumes and why', () => {
+    it('shows a pause, or a wait for the message budget, with the time the job goes on and why', () => {
         const paused: Job = {
             ...runningJob,
             state: 'paused',
@@ -113,6 +114,12 @@ describe('the progress line', () => {
             pausedReason: 'recipientsPerDay',
         };
         expect(formatProgress(paused, now)).toContain('paused until 2026-12-04 00:00Z (recipientsPerDay)');
+        const waiting: Job = {
+            ...runningJob,
+            resumeDateTime: '2026-12-03T10:05:30Z',
+            pausedReason: 'messagesPerMinute',
+        };
+        expect(formatProgress(waiting, now)).toContain('waiting until 2026-12-03 10:05Z (messagesPerMinute)');
     });
 
     it('shows an empty bar and no rate while the job is still planning', () => {
@@ -167,5 +174,23 @@ describe('the end of a run', () => {
                 'Team standup  2026-12-01 09:00Z  endSeries  ErrorAccessDenied  Access is denied.',
             ].join('\n'),
         );
+    });
+});
+
+describe('retrying a call to the gateway', () => {
+    it('retries no answer, 429 and 5xx, honouring Retry-After up to a cap, and gives up after four attempts', () => {
+        expect(retryDelayMs(new GatewayError(0, 'ECONNREFUSED', 'no answer'), 1)).toBe(1_000);
+        expect(retryDelayMs(new GatewayError(503, 'serviceNotAvailable', 'later'), 2)).toBe(2_000);
+        expect(retryDelayMs(new GatewayError(429, 'tooManyRequests', 'later', 7_000), 1)).toBe(7_000);
+        expect(retryDelayMs(new GatewayError(429, 'tooManyRequests', 'later', 600_000), 1)).toBe(30_000);
+        expect(retryDelayMs(new GatewayError(409, 'idempotencyKeyInFlight', 'busy'), 1)).toBe(1_000);
+        expect(retryDelayMs(new GatewayError(503, 'serviceNotAvailable', 'later'), 4)).toBeUndefined();
+    });
+
+    it('does not retry what a retry cannot fix: a refusal, a bad request, a reused key', () => {
+        expect(retryDelayMs(new GatewayError(403, 'accessDenied', 'no'), 1)).toBeUndefined();
+        expect(retryDelayMs(new GatewayError(400, 'invalidRequest', 'bad'), 1)).toBeUndefined();
+        expect(retryDelayMs(new GatewayError(422, 'idempotencyKeyReused', 'other body'), 1)).toBeUndefined();
+        expect(retryDelayMs(new Error('bug'), 1)).toBeUndefined();
     });
 });
