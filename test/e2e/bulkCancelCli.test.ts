@@ -104,6 +104,25 @@ describe('npm run bulk-cancel against the local stack', () => {
         expect(run.stdout + run.stderr).not.toContain(token);
     });
 
+    it('lists the meetings whose write failed with Graph’s error, and exits 1', async () => {
+        const { token, args, jobs } = await setUp();
+        await local.admin.setFaults([{ pathRegex: '/decline$', method: 'POST', status: 403 }]);
+
+        const run = await runCli([...args, '--yes'], { CANCEL_GATEWAY_TOKEN: token });
+
+        expect(run.code).toBe(1);
+        const declines = [...run.stdout.matchAll(/^(.+?) +\S+ \S+ +(?:single|series \(\d+\)) +\d+ +decline\b/gm)];
+        expect(declines.length).toBeGreaterThan(0);
+        const [job] = await jobs();
+        expect(run.stdout).toMatch(
+            new RegExp(`^Job ${job!.id} completed .*: \\d+ succeeded, ${declines.length} failed`, 'm'),
+        );
+        const failures = run.stdout.slice(run.stdout.indexOf(`${declines.length} meeting(s) failed:`));
+        expect(failures).toMatch(/^SUBJECT +START +ACTION +ERROR +MESSAGE$/m);
+        for (const [, subject] of declines)
+            expect(failures).toMatch(new RegExp(`^${escape(subject!)} .* decline +\\S+`, 'm'));
+    });
+
     it('refuses to start a job without --yes when stdin is not a terminal, and writes nothing', async () => {
         const { token, args, jobs } = await setUp();
 
