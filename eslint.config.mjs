@@ -79,6 +79,23 @@ export default tseslint.config(
         },
     },
     {
+        files: ['dev/bulk-cancel/**/*.ts'],
+        rules: {
+            'no-restricted-imports': [
+                'error',
+                {
+                    patterns: [
+                        {
+                            group: ['**/src/**', '**/functions/**'],
+                            message:
+                                'The bulk-cancel CLI is a client of the public jobs API: it talks HTTP to the gateway and imports nothing of it.',
+                        },
+                    ],
+                },
+            ],
+        },
+    },
+    {
         files: ['bench/**/*.ts'],
         rules: {
             'no-restricted-imports': [

@@ -48,6 +48,11 @@ const refused: readonly (readonly [string, string, RegExp])[] = [
         /emulator/,
     ],
     [
+        'dev/bulk-cancel/args.ts',
+        "import { cancellationJobCreateBody as imported } from '../../src/http/schemas/cancellationJobs';",
+        /client of the public jobs API/,
+    ],
+    [
         'bench/reconcile/tablePart.ts',
         "import { TableCancellationStore as imported } from '../../src/adapters/tables/cancellationStore';",
         /composition root/,
@@ -59,6 +64,7 @@ const allowed: readonly (readonly [string, string])[] = [
     ['src/domain/ports/clock.ts', "import { AppError as imported } from '../../errors/appError';"],
     ['src/http/handle.ts', "import { app as imported } from '@azure/functions';"],
     ['dev/host/main.ts', "import { app as imported } from '@azure/functions';"],
+    ['dev/bulk-cancel/wire.ts', "import { z as imported } from 'zod';"],
     [
         'bench/reconcile/tablePart.ts',
         "import { cancellationStoreOn as imported } from '../../src/composition/services';",
