@@ -1,12 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import type { TokenCredential } from '@azure/identity';
-import { type RunningGraphEmulator, startGraphEmulator } from '../../dev/graph-emulator/server';
+import type { RunningGraphEmulator } from '../../dev/graph-emulator/server';
 import { devTenant, graphAudience } from '../../dev/identity/devTenant';
 import { mintToken } from '../../dev/identity/mintToken';
 import { reconcileLookupOptions, reconcileLookups, reconcileLookupUrl } from '../../src/composition/services';
 import type { ItemLookup } from '../../src/domain/reconciliation/graphLookups';
 import type { BenchArgs } from './args';
 import { stopOnInterrupt } from './cleanup';
+import { startEmulatorProcess } from './emulatorProcess';
 import { count, ratio, seconds } from './format';
 import { graphPlan } from './graphFixture';
 import { lastLoggedSeq, type RequestCount, RequestTally } from './requestTally';
@@ -95,12 +96,13 @@ export async function runGraphPart(args: BenchArgs, log: (line: string) => void)
     const started = performance.now();
     const plan = graphPlan(args.records, args.mailboxes);
     const mailboxes = Math.min(args.records, args.mailboxes);
-    const emulator = await startGraphEmulator({ port: 0, tlsPort: 0, fixture: plan.fixture });
+    // In a process of its own, as Graph is: its work is not reconciliation's (emulatorProcess.ts).
+    const emulator = await startEmulatorProcess(args.records, args.mailboxes);
     const unregister = stopOnInterrupt(() => emulator.close());
     try {
         log(
             `graph: emulator at ${emulator.url} with ${count(args.records)} events in ${mailboxes} mailboxes ` +
-                `(started in ${seconds(performance.now() - started)})`,
+                `in its own process (started in ${seconds(performance.now() - started)})`,
         );
         const token = mintToken({
             app: devTenant.gatewayGraphClient.clientId,
