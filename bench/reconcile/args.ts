@@ -13,6 +13,8 @@ export interface BenchArgs {
     /** History records (verified, not due) added before the second `listDue` measurement. */
     readonly history: number;
     readonly part: 'all' | 'graph' | 'table';
+    /** Reconciliation's overall cap on `$batch`es in flight (RECONCILE_MAX_BATCHES_IN_FLIGHT); undefined: its default. */
+    readonly maxBatchesInFlight: number | undefined;
 }
 
 export const usage = `Usage: node dist/bench/reconcile/main.js [options]
@@ -24,7 +26,10 @@ export const usage = `Usage: node dist/bench/reconcile/main.js [options]
   --latency MS       emulator latency on every Graph request (default 50)
   --due D            due records in the table part (default 100)
   --history H        history records (verified, not due) in the table part (default 100000)
-  --part P           all | graph | table (default all)`;
+  --part P           all | graph | table (default all)
+  --max-batches-in-flight B
+                     reconciliation's overall cap on batches in flight, as RECONCILE_MAX_BATCHES_IN_FLIGHT
+                     (default: that setting's default)`;
 
 function integer(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
     if (raw === undefined) return fallback;
@@ -48,6 +53,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs | 'help' {
             due: { type: 'string' },
             history: { type: 'string' },
             part: { type: 'string' },
+            'max-batches-in-flight': { type: 'string' },
             help: { type: 'boolean', short: 'h' },
         },
     });
@@ -65,5 +71,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs | 'help' {
         due: integer('due', values.due, 100, 1, 1_000),
         history: integer('history', values.history, 100_000, 0, 1_000_000),
         part,
+        maxBatchesInFlight:
+            values['max-batches-in-flight'] === undefined
+                ? undefined
+                : integer('max-batches-in-flight', values['max-batches-in-flight'], 0, 1, 1_000),
     };
 }

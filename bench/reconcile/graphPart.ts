@@ -1,12 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import type { TokenCredential } from '@azure/identity';
-import { type RunningGraphEmulator, startGraphEmulator } from '../../dev/graph-emulator/server';
+import type { RunningGraphEmulator } from '../../dev/graph-emulator/server';
 import { devTenant, graphAudience } from '../../dev/identity/devTenant';
 import { mintToken } from '../../dev/identity/mintToken';
 import { reconcileLookupOptions, reconcileLookups, reconcileLookupUrl } from '../../src/composition/services';
 import type { ItemLookup } from '../../src/domain/reconciliation/graphLookups';
 import type { BenchArgs } from './args';
 import { stopOnInterrupt } from './cleanup';
+import { startEmulatorProcess } from './emulatorProcess';
 import { count, ratio, seconds } from './format';
 import { graphPlan } from './graphFixture';
 import { lastLoggedSeq, type RequestCount, RequestTally } from './requestTally';
@@ -16,7 +17,10 @@ const productionOptions = reconcileLookupOptions;
 /** The batched run must finish well within this; it is only a bound, never reached in a healthy run. */
 const batchedBudgetMs = 15 * 60_000;
 const requestTimeoutMs = 30_000;
-const logPollMs = 3_000;
+/** Outlook's concurrent requests per app and mailbox: what the floor assumes every mailbox keeps busy. */
+const requestsPerMailboxLimit = 4;
+/** Issue 19's goal: the batched run within this multiple of the floor. */
+const goalTimesFloor = 2;
 
 export interface PhaseResult {
     readonly records: number;
@@ -31,6 +35,8 @@ export interface GraphResult {
     readonly mailboxes: number;
     readonly latencyMs: number;
     readonly batched: PhaseResult & { readonly throttled: number; readonly graphCalls: number };
+    /** records × latency / (mailboxes × 4): every mailbox at Outlook's 4 concurrent requests the whole time. */
+    readonly floorMs: number;
     /** Measured on the first `naiveSample` records. */
     readonly naive: PhaseResult;
     /** The naive loop's figures for all records: measured when the sample is all of them, else extrapolated. */
@@ -55,7 +61,7 @@ async function tallied<T>(
     const afterSeq = await lastLoggedSeq(emulator.url);
     await admin(emulator, 'DELETE', '/requests');
     const tally = new RequestTally(emulator.url, afterSeq);
-    tally.start(logPollMs);
+    tally.start();
     let value: T;
     try {
         value = await work();
@@ -90,12 +96,13 @@ export async function runGraphPart(args: BenchArgs, log: (line: string) => void)
     const started = performance.now();
     const plan = graphPlan(args.records, args.mailboxes);
     const mailboxes = Math.min(args.records, args.mailboxes);
-    const emulator = await startGraphEmulator({ port: 0, tlsPort: 0, fixture: plan.fixture });
+    // In a process of its own, as Graph is: its work is not reconciliation's (emulatorProcess.ts).
+    const emulator = await startEmulatorProcess(args.records, args.mailboxes);
     const unregister = stopOnInterrupt(() => emulator.close());
     try {
         log(
             `graph: emulator at ${emulator.url} with ${count(args.records)} events in ${mailboxes} mailboxes ` +
-                `(started in ${seconds(performance.now() - started)})`,
+                `in its own process (started in ${seconds(performance.now() - started)})`,
         );
         const token = mintToken({
             app: devTenant.gatewayGraphClient.clientId,
@@ -108,7 +115,11 @@ export async function runGraphPart(args: BenchArgs, log: (line: string) => void)
             getToken: () => Promise.resolve({ token, expiresOnTimestamp: Date.now() + 3_600_000 }),
         };
         // Reconciliation's lookups exactly as the app composes them, pointed at the emulator.
-        const lookups = reconcileLookups({ baseUrl: emulator.tlsUrl, credential, timeoutMs: requestTimeoutMs });
+        const maxBatchesInFlight = args.maxBatchesInFlight ?? productionOptions.maxBatchesInFlight;
+        const lookups = reconcileLookups(
+            { baseUrl: emulator.tlsUrl, credential, timeoutMs: requestTimeoutMs },
+            maxBatchesInFlight,
+        );
 
         // Every Graph request, top-level or inside a `$batch`, waits `latencyMs` before it is handled.
         await admin(emulator, 'PUT', '/faults', [{ latencyMs: args.latencyMs }]);
@@ -145,15 +156,18 @@ export async function runGraphPart(args: BenchArgs, log: (line: string) => void)
             throttled: report.throttled,
             graphCalls: report.graphCalls,
         };
+        const floorMs = (plan.items.length * args.latencyMs) / (mailboxes * requestsPerMailboxLimit);
         log(
             `batched (reconciliation's lookups: lookupMany, maxPerMailbox ${productionOptions.maxPerMailbox}, maxBatchesInFlight ` +
-                `${productionOptions.maxBatchesInFlight}, batchSize ${productionOptions.batchSize}): ` +
+                `${maxBatchesInFlight}, batchSize ${productionOptions.batchSize}): ` +
                 `${count(batched.records)} records -> ${count(batched.requests.topLevel)} top-level requests ` +
                 `(${count(batched.requests.inBatch)} items inside $batch), ${seconds(batched.wallMs)}; ` +
                 `${count(ok)} answered 200 with the event, ${count(report.unfinished.length)} unfinished, ` +
                 `${count(report.throttled)} throttled; engine counted ${count(report.graphCalls)} batches; ` +
                 `request log ${batched.requests.complete ? 'complete' : 'INCOMPLETE'}`,
         );
+        log(floorLine(batched.wallMs, floorMs));
+        log(perMailboxLine(batched.requests.maxInFlightPerMailbox));
 
         // (b) Naive: one plain GET per record, one after another.
         const sample = plan.items.slice(0, args.naiveSample);
@@ -200,14 +214,43 @@ export async function runGraphPart(args: BenchArgs, log: (line: string) => void)
                     `of the measured sample): ${count(naiveForAll.requests)} requests, ${seconds(naiveForAll.wallMs)}`,
             );
         }
-        return { records: plan.items.length, mailboxes, latencyMs: args.latencyMs, batched, naive, naiveForAll };
+        return {
+            records: plan.items.length,
+            mailboxes,
+            latencyMs: args.latencyMs,
+            batched,
+            floorMs,
+            naive,
+            naiveForAll,
+        };
     } finally {
         unregister();
         await emulator.close();
     }
 }
 
-/** The figures line: batched vs naive, absolute and as ratios. */
+const met = (ok: boolean): string => (ok ? 'met' : 'not met');
+
+/** The batched time against the floor, with the goal (≤ 2× the floor) and whether it was met. */
+function floorLine(wallMs: number, floorMs: number): string {
+    const floor = `floor: records x latency / (mailboxes x ${requestsPerMailboxLimit}) = ${seconds(floorMs)}`;
+    if (floorMs === 0) return `${floor}; no ratio at 0 ms latency (goal <= ${goalTimesFloor}x the floor not judged)`;
+    const times = wallMs / floorMs;
+    return (
+        `${floor}; batched ${seconds(wallMs)} = ${times.toFixed(2)}x the floor; goal <= ${goalTimesFloor}x: ` +
+        met(times <= goalTimesFloor)
+    );
+}
+
+/** Outlook's limit as the emulator saw it: never more than 4 requests running against one mailbox. */
+function perMailboxLine(maxInFlight: number): string {
+    return (
+        `requests in flight per mailbox (emulator's request log): at most ${maxInFlight}; goal <= ` +
+        `${requestsPerMailboxLimit}: ${met(maxInFlight <= requestsPerMailboxLimit)}`
+    );
+}
+
+/** The figures lines: batched vs naive, absolute and as ratios, then the batched run against the floor. */
 export function graphSummary(result: GraphResult): string {
     const { batched, naive, naiveForAll } = result;
     const naiveLabel = naiveForAll.extrapolated
@@ -218,6 +261,7 @@ export function graphSummary(result: GraphResult): string {
         `batched: ${count(batched.requests.topLevel)} requests, ${seconds(batched.wallMs)}; ${naiveLabel}; ` +
         `requests ratio ${ratio(naiveForAll.requests, batched.requests.topLevel)}, ` +
         `time ratio ${ratio(naiveForAll.wallMs, batched.wallMs)} ` +
-        `(${count(result.records)} records, ${result.mailboxes} mailboxes, ${result.latencyMs} ms latency)`
+        `(${count(result.records)} records, ${result.mailboxes} mailboxes, ${result.latencyMs} ms latency)\n` +
+        `${floorLine(batched.wallMs, result.floorMs)}\n${perMailboxLine(batched.requests.maxInFlightPerMailbox)}`
     );
 }

@@ -3,9 +3,11 @@
  *
  * 1. Graph: N due records in M mailboxes (default 10,000 in 50) against the Graph emulator with 50 ms latency on
  *    every request, verified (a) with reconciliation's lookups as the app composes them (`reconcileLookups` in
- *    src/composition/services.ts: `$batch` of 20, 4 per mailbox and 8 in flight) and (b) with one plain GET per
- *    record in a loop. Requests are counted from the emulator's request log (top-level requests, what Graph's
- *    throttling counts), time on the wall clock.
+ *    src/composition/services.ts: `$batch` of 20, one batch per mailbox in flight, at most
+ *    RECONCILE_MAX_BATCHES_IN_FLIGHT overall) and (b) with one plain GET per record in a loop. Requests are counted
+ *    from the emulator's request log (top-level requests, what Graph's throttling counts), time on the wall clock.
+ *    The batched time is set against the floor, records × latency / (mailboxes × 4), and the most requests the
+ *    emulator saw running against one mailbox at once against Outlook's 4.
  * 2. Tables: entities the cancellation store's `listDue` reads (the store as the composition root builds it) with
  *    100 due records and 0, then 100,000, history ones.
  *

@@ -112,7 +112,11 @@ export function handleAdmin(state: EmulatorState, req: EmuRequest): EmuResponse 
             state.log.clear();
             return emptyResponse(204);
         }
-        return jsonResponse(200, { value: state.log.list() });
+        const afterSeq = queryParam(req.query, 'afterSeq');
+        if (afterSeq !== undefined && !/^\d{1,15}$/.test(afterSeq)) {
+            throw new GraphError(400, 'BadRequest', `afterSeq must be a whole number, not "${afterSeq}".`);
+        }
+        return jsonResponse(200, { value: state.log.list(Number(afterSeq ?? 0)) });
     }
     if (first === 'faults' && lower[1] === 'release' && segs.length === 2) {
         method(req, ['POST']);

@@ -109,7 +109,6 @@ export async function handleGraph(state: EmulatorState, req: EmuRequest, inner?:
         if (error instanceof GraphError) entry.error = error.code;
         else entry.error = String(error);
     }
-    entry.status = response.status;
-    entry.finishedAt = new Date().toISOString();
+    state.log.finish(entry, response.status);
     return response;
 }

@@ -44,7 +44,7 @@ import type { FanOutDeps } from '../domain/webhooks/fanOut';
 import type { PoisonDeps } from '../domain/webhooks/poison';
 import type { SubscriptionStore } from '../domain/webhooks/subscription';
 import { SubscriptionService } from '../domain/webhooks/subscriptionService';
-import { lookupMany } from '../domain/reconciliation/graphLookups';
+import { defaultMaxBatchesInFlight, lookupMany } from '../domain/reconciliation/graphLookups';
 import type { ReconcileDeps } from '../domain/reconciliation/reconciler';
 import type { TokenCredential } from '@azure/identity';
 import type { TableClient } from '@azure/data-tables';
@@ -54,8 +54,15 @@ import type { HealthReport } from '../health/checkHealth';
 import type { IdempotencyOptions } from '../http/idempotency';
 import { log } from '../observability/logger';
 
-/** How reconciliation batches its Graph lookups: `$batch` of 20, at most 4 per mailbox and 8 in flight. */
-export const reconcileLookupOptions = { maxPerMailbox: 4, maxBatchesInFlight: 8, batchSize: 20 } as const;
+/**
+ * How reconciliation batches its Graph lookups: `$batch` of 20, one batch per mailbox in flight (so at most 4 requests
+ * per mailbox), and at most `RECONCILE_MAX_BATCHES_IN_FLIGHT` batches over all mailboxes (the default here).
+ */
+export const reconcileLookupOptions = {
+    maxPerMailbox: 4,
+    maxBatchesInFlight: defaultMaxBatchesInFlight,
+    batchSize: 20,
+} as const;
 /** A job worker's invocation works this long, then hands on to the job's next message (function timeout: 5 min). */
 export const bulkSliceMs = 120_000;
 /** How long a job waits when Graph throttles a write beyond the client's own retries. */
@@ -67,15 +74,22 @@ export const reconcilePageSize = 500;
  * Reconciliation's Graph lookups as the app composes them (also what bench:reconcile measures). They see throttling
  * themselves (they know the mailbox and the budget), so their batches are not retried by the HTTP client.
  */
-export function reconcileLookups(graph: {
-    readonly baseUrl: string;
-    readonly credential: TokenCredential;
-    readonly timeoutMs: number;
-}): ReconcileDeps['lookups'] {
+export function reconcileLookups(
+    graph: {
+        readonly baseUrl: string;
+        readonly credential: TokenCredential;
+        readonly timeoutMs: number;
+    },
+    maxBatchesInFlight: number = reconcileLookupOptions.maxBatchesInFlight,
+): ReconcileDeps['lookups'] {
     const batches = new GraphBatchClient(new GraphClient({ ...graph, retryDeadlineMs: 0 }));
     const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
     return (items, { deadline }) =>
-        lookupMany(items, { deadline, ...reconcileLookupOptions }, { graph: batches, clock: systemClock, sleep });
+        lookupMany(
+            items,
+            { deadline, ...reconcileLookupOptions, maxBatchesInFlight },
+            { graph: batches, clock: systemClock, sleep },
+        );
 }
 
 /** The URL (below the version) reconciliation asks Graph for one item (bench:reconcile's naive client asks the same). */
@@ -263,11 +277,10 @@ export function createServices(config: GatewayConfig, log: (message: string) => 
             store: cancellationStore,
             notifications,
             log,
-            lookups: reconcileLookups({
-                baseUrl: config.graph.baseUrl,
-                credential,
-                timeoutMs: config.graph.timeoutMs,
-            }),
+            lookups: reconcileLookups(
+                { baseUrl: config.graph.baseUrl, credential, timeoutMs: config.graph.timeoutMs },
+                config.reconcile.maxBatchesInFlight,
+            ),
             calendar,
             bookings,
             clock: systemClock,

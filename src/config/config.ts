@@ -51,6 +51,8 @@ export interface GatewayConfig {
         readonly runOnStartup: boolean;
         readonly budgetMs: number;
         readonly maxCancelAttempts: number;
+        /** `$batch` lookups in flight over all mailboxes (one per mailbox at most, whatever this says). */
+        readonly maxBatchesInFlight: number;
         readonly retryDelaysMs: readonly number[];
     };
     /** Bulk cancellation jobs' sending budget per mailbox. */
@@ -142,6 +144,7 @@ export function parseConfig(env: Record<string, string | undefined>): GatewayCon
             runOnStartup: s.RECONCILE_RUN_ON_STARTUP,
             budgetMs: s.RECONCILE_BUDGET_SECONDS * 1000,
             maxCancelAttempts: s.RECONCILE_MAX_CANCEL_ATTEMPTS,
+            maxBatchesInFlight: s.RECONCILE_MAX_BATCHES_IN_FLIGHT,
             retryDelaysMs: s.RECONCILE_RETRY_DELAYS_SECONDS,
         },
         bulk: {

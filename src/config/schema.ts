@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defaultDnsTimeoutMs } from '../adapters/webhooks/targetRules';
 import { parseTenantPolicy } from '../domain/access/tenantPolicy';
+import { defaultMaxBatchesInFlight } from '../domain/reconciliation/graphLookups';
 import { cancelRetryDelaysMs } from '../domain/reconciliation/reconciler';
 import { retryScheduleMs } from '../domain/webhooks/delivery';
 import { notificationRedriveDelaysMs } from '../domain/webhooks/poison';
@@ -242,6 +243,15 @@ export const settingsSchema = z
             .positive()
             .default(240)
             .describe('A pass stops starting work this long after it began and resumes on the next tick.'),
+        RECONCILE_MAX_BATCHES_IN_FLIGHT: z.coerce
+            .number()
+            .int()
+            .min(1)
+            .max(1_000)
+            .default(defaultMaxBatchesInFlight)
+            .describe(
+                "Reconciliation's `$batch` lookups in flight over all mailboxes (each mailbox has at most one, so it stays within Outlook's 4 concurrent requests); lower it only to slow a pass down tenant-wide.",
+            ),
         RECONCILE_MAX_CANCEL_ATTEMPTS: z.coerce
             .number()
             .int()

@@ -175,6 +175,29 @@ test('at most 4 items run at once per mailbox; items are logged as batch items',
     }
 });
 
+test('the request log gives precise start and finish times, and reads from a seq on', async () => {
+    await emu.client.admin('DELETE', '/requests');
+    await batch(Array.from({ length: 3 }, (_, i) => ({ id: String(i), method: 'GET', url: `/users/${alice}` })));
+    const log = (await emu.client.admin('GET', '/requests')).json.value as RequestLogEntry[];
+    expect(log).toHaveLength(4);
+    for (const entry of log) {
+        expect(entry.finishedAtMs).toBeGreaterThanOrEqual(entry.startedAtMs);
+        // The same instants as the ISO stamps, to within the gap between the wall and the monotonic clock.
+        expect(Math.abs(entry.startedAtMs - Date.parse(entry.startedAt))).toBeLessThan(1_000);
+    }
+    const outer = log.find((e) => !e.inBatch)!;
+    const items = log.filter((e) => e.inBatch);
+    // The $batch encloses its items.
+    for (const item of items) {
+        expect(item.startedAtMs).toBeGreaterThanOrEqual(outer.startedAtMs);
+        expect(item.finishedAtMs).toBeLessThanOrEqual(outer.finishedAtMs!);
+    }
+    const first = Math.min(...log.map((e) => e.seq));
+    const later = (await emu.client.admin('GET', `/requests?afterSeq=${first}`)).json.value as RequestLogEntry[];
+    expect(later.map((e) => e.seq)).toEqual(log.map((e) => e.seq).filter((seq) => seq > first));
+    expect((await emu.client.admin('GET', '/requests?afterSeq=soon')).status).toBe(400);
+});
+
 test('malformed batch body → 400', async () => {
     const reply = await emu.client.post('/v1.0/$batch', '{"requests": [', { 'Content-Type': 'application/json' });
     expect(reply.status).toBe(400);

@@ -1,5 +1,6 @@
 import {
     type BatchAnswer,
+    defaultMaxBatchesInFlight,
     type GraphBatchPort,
     GraphThrottled,
     type ItemLookup,
@@ -7,6 +8,7 @@ import {
     lookupMany,
     type LookupTarget,
 } from '../../src/domain/reconciliation/graphLookups';
+import { until } from '../support/until';
 
 const eventAt = (version: 'v1.0' | 'beta', graphPath: string): LookupTarget => ({
     kind: 'event',
@@ -150,6 +152,42 @@ function itemsFor(mailboxes: number, perMailbox: number, version: 'v1.0' | 'beta
     return items;
 }
 
+/** A Graph whose batches stay in flight until the test answers them: concurrency seen without any timing. */
+function heldGraph() {
+    const held: Array<{ mailbox: string; answer: () => void }> = [];
+    let maxInFlight = 0;
+    const inFlightPerMailbox = new Map<string, number>();
+    let maxPerMailbox = 0;
+    const graph: GraphBatchPort = {
+        async send(_version, requests): Promise<BatchAnswer> {
+            const mailbox = requests[0]!.mailbox.toLowerCase();
+            const perMailbox = (inFlightPerMailbox.get(mailbox) ?? 0) + 1;
+            inFlightPerMailbox.set(mailbox, perMailbox);
+            maxPerMailbox = Math.max(maxPerMailbox, perMailbox);
+            await new Promise<void>((answer) => {
+                held.push({ mailbox, answer });
+                maxInFlight = Math.max(maxInFlight, held.length);
+            });
+            inFlightPerMailbox.set(mailbox, perMailbox - 1);
+            return { responses: requests.map((r) => ({ id: r.id, status: 200, body: { id: r.id } })) };
+        },
+    };
+    return {
+        graph,
+        held,
+        /** Answers every batch in flight now. */
+        answerAll(): void {
+            for (const batch of held.splice(0)) batch.answer();
+        },
+        get maxInFlight() {
+            return maxInFlight;
+        },
+        get maxPerMailbox() {
+            return maxPerMailbox;
+        },
+    };
+}
+
 const options = (time: VirtualTime, extra: Partial<LookupOptions> = {}): LookupOptions => ({
     deadline: time.nowMs + 10 * 60_000,
     maxPerMailbox: 4,
@@ -221,6 +259,47 @@ describe('lookupMany', () => {
         expect(fake.maxPerMailbox).toBe(1);
         expect(fake.maxInFlight).toBe(5);
         expect(report.graphCalls).toBe(36);
+    });
+
+    it('with the default overall cap, 50 mailboxes have their 50 batches in flight at once', async () => {
+        const time = new VirtualTime();
+        const fake = heldGraph();
+        const run = lookupMany(itemsFor(50, 40), options(time, { maxBatchesInFlight: defaultMaxBatchesInFlight }), {
+            graph: fake.graph,
+            ...time,
+        });
+        for (const wave of [1, 2]) {
+            await until(`wave ${wave}: a batch in flight for each of the 50 mailboxes`, () =>
+                fake.held.length === 50 ? true : undefined,
+            );
+            expect(new Set(fake.held.map((b) => b.mailbox)).size).toBe(50);
+            fake.answerAll();
+        }
+        const report = await run;
+        expect(report.answers.size).toBe(2_000);
+        expect(report.graphCalls).toBe(100);
+        expect(fake.maxInFlight).toBe(50);
+        expect(fake.maxPerMailbox).toBe(1);
+    });
+
+    it('a low overall cap still binds: 50 mailboxes, 8 batches in flight at most', async () => {
+        const time = new VirtualTime();
+        const fake = heldGraph();
+        const run = lookupMany(itemsFor(50, 20), options(time, { maxBatchesInFlight: 8 }), {
+            graph: fake.graph,
+            ...time,
+        });
+        let answered = 0;
+        while (answered < 50) {
+            const expected = Math.min(8, 50 - answered);
+            await until(`${expected} batches in flight`, () => (fake.held.length === expected ? true : undefined));
+            answered += expected;
+            fake.answerAll();
+        }
+        const report = await run;
+        expect(report.answers.size).toBe(1_000);
+        expect(fake.maxInFlight).toBe(8);
+        expect(fake.maxPerMailbox).toBe(1);
     });
 
     it('treats mailbox names case-insensitively and splits a mailbox by version', async () => {

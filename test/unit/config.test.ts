@@ -73,6 +73,15 @@ describe('config', () => {
         expect(config.graph.credential).toBe('managedIdentity');
     });
 
+    it('caps reconciliation batches in flight overall above 50 mailboxes by default, lower when set', () => {
+        const { RECONCILE_MAX_BATCHES_IN_FLIGHT: _omitted, ...rest } = sample.Values;
+        expect(parseConfig(rest).reconcile.maxBatchesInFlight).toBe(64);
+        expect(parseConfig({ ...rest, RECONCILE_MAX_BATCHES_IN_FLIGHT: '8' }).reconcile.maxBatchesInFlight).toBe(8);
+        expect(() => parseConfig({ ...rest, RECONCILE_MAX_BATCHES_IN_FLIGHT: '0' })).toThrow(
+            /RECONCILE_MAX_BATCHES_IN_FLIGHT:/,
+        );
+    });
+
     it('reaches storage through the managed identity when only the identity-based settings are given', () => {
         const { AzureWebJobsStorage: _connectionString, ...rest } = sample.Values;
         const config = parseConfig({

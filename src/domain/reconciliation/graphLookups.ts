@@ -66,7 +66,10 @@ export interface LookupOptions {
     readonly deadline: number;
     /** Concurrent requests allowed per mailbox (Outlook: 4). */
     readonly maxPerMailbox: number;
-    /** Batches in flight over all mailboxes (e.g. 8). */
+    /**
+     * Batches in flight over all mailboxes. Only a tenant-wide brake: each mailbox has at most one batch in flight
+     * anyway, so a cap below the number of mailboxes leaves mailboxes idle (see {@link defaultMaxBatchesInFlight}).
+     */
     readonly maxBatchesInFlight: number;
     /** Items per `$batch` (Graph: at most 20). */
     readonly batchSize: number;
@@ -93,6 +96,12 @@ export interface LookupReport {
 
 /** Graph's own concurrency for the items of one batch that address the same mailbox. */
 export const graphItemsInFlightPerMailbox = 4;
+/**
+ * The default overall cap: above the mailboxes a pass usually sees (50 in the benchmark), so each of them keeps its
+ * one batch in flight and the pass runs at Outlook's 4 requests per mailbox; it only bounds sockets and memory for a
+ * tenant with far more mailboxes due at once (RECONCILE_MAX_BATCHES_IN_FLIGHT).
+ */
+export const defaultMaxBatchesInFlight = 64;
 /** Graph's limit on requests in one `$batch`. */
 export const maxBatchSize = 20;
 /** Waits when Graph throttles without `Retry-After` (and for 424), by the item's attempt number. */
