@@ -50,7 +50,8 @@ async function main(): Promise<void> {
     if (table) log(tableSummary(table));
 }
 
-if (process.env.NODE_EXTRA_CA_CERTS) {
+const devCaPath = ensureDevTls().caPath;
+if (process.env.NODE_EXTRA_CA_CERTS === devCaPath) {
     main().catch((error: unknown) => {
         console.error(error);
         process.exitCode = 1;
@@ -60,7 +61,7 @@ if (process.env.NODE_EXTRA_CA_CERTS) {
     // Node reads the CA to trust only at start-up, hence the second process.
     const child = spawnSync(process.execPath, process.argv.slice(1), {
         stdio: 'inherit',
-        env: { ...process.env, NODE_EXTRA_CA_CERTS: ensureDevTls().caPath },
+        env: { ...process.env, NODE_EXTRA_CA_CERTS: devCaPath },
     });
     process.exitCode = child.status ?? 1;
 }
