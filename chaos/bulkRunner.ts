@@ -1,19 +1,15 @@
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { freePort, startAzurite } from '../dev/azurite';
-import { startGraphEmulator } from '../dev/graph-emulator/server';
 import { ensureDevTls } from '../dev/tls/devCa';
 import { type BulkCheckResult, checkBulkRun } from './bulkChecks';
 import { bulkChaosTenant } from './bulkFixture';
 import type { BulkChaosOptions } from './bulkOptions';
 import { clearGraphRequests, graphRequests, type JobView, jobsApi, mailboxItems } from './bulkViews';
 import { adminRoles, gatewayAdmin, tokenSource } from './gatewayClient';
-import { type HostSupervisor, hostSupervisor } from './hostSupervisor';
+import type { HostSupervisor } from './hostSupervisor';
 import { killDuringWrite } from './bulkKills';
 import { killSchedule } from './killSchedule';
 import { seededRandom } from './random';
 import { type SettleResult, settle } from './settle';
-import { chaosHostEnv } from './stackEnv';
+import { startChaosStack } from './stack';
 
 const pollIntervalMs = 250;
 const finalStates = new Set(['completed', 'stopped', 'failed']);
@@ -52,27 +48,13 @@ export async function runBulkChaos(
     const tenant = bulkChaosTenant(options.meetings, random);
     const cleanups: Array<() => Promise<void>> = [];
     try {
-        const azurite = await startAzurite({
-            blobPort: await freePort(),
-            queuePort: await freePort(),
-            tablePort: await freePort(),
+        const { azurite, emulator, host, hostLog } = await startChaosStack({
+            name: 'chaos-bulk',
+            fixture: tenant.fixture,
+            env: { BULK_MESSAGES_PER_MINUTE: String(options.messagesPerMinute) },
+            verbose: options.verbose,
+            cleanups,
         });
-        cleanups.push(() => azurite.stop());
-        const emulator = await startGraphEmulator({ port: 0, tlsPort: 0, fixture: tenant.fixture });
-        cleanups.push(() => emulator.close());
-        const hostLog = path.join(os.tmpdir(), `cancel-gateway-chaos-bulk-${process.pid}-${Date.now()}`, 'host.log');
-        const host = hostSupervisor({
-            httpPort: await freePort(),
-            httpsPort: await freePort(),
-            env: {
-                ...chaosHostEnv(azurite.connectionString, emulator.tlsUrl),
-                BULK_MESSAGES_PER_MINUTE: String(options.messagesPerMinute),
-            },
-            logFile: hostLog,
-            echo: options.verbose,
-        });
-        cleanups.push(() => host.stop());
-        await host.start();
         progress(`stack up: gateway ${host.url}, emulator ${emulator.url}; host log ${hostLog}`);
 
         const token = tokenSource(emulator.tlsUrl);

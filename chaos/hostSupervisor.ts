@@ -80,7 +80,12 @@ export function hostSupervisor(options: {
             for (const stream of [started.stdout, started.stderr]) {
                 readline.createInterface({ input: stream }).on('line', record);
             }
-            await waitForHttp(`${url}/api/health`, { timeoutMs: hostStartTimeoutMs, child: started });
+            // 503 is the app answering too: the run injects Graph faults, which the health check's Graph probes see.
+            await waitForHttp(`${url}/api/health`, {
+                timeoutMs: hostStartTimeoutMs,
+                expectedStatus: [200, 503],
+                child: started,
+            });
         },
         async kill() {
             if (!child) return;

@@ -1,20 +1,15 @@
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { freePort, startAzurite } from '../dev/azurite';
-import { startGraphEmulator } from '../dev/graph-emulator/server';
 import { ensureDevTls } from '../dev/tls/devCa';
 import { type ChaosSubscription, checkRun } from './checks';
 import { faultHits, injectGraphFaults, performedCancellations } from './emulatorViews';
 import { chaosTenant } from './fixture';
 import { adminRoles, cancelRoles, gatewayAdmin, tokenSource } from './gatewayClient';
-import { hostSupervisor } from './hostSupervisor';
 import { killSchedule } from './killSchedule';
 import type { ChaosOptions } from './options';
 import { seededRandom } from './random';
 import { startChaosReceiver } from './receiver';
 import type { ChaosFigures } from './report';
 import { settle } from './settle';
-import { chaosHostEnv } from './stackEnv';
+import { startChaosStack } from './stack';
 import { poisonMessages } from './storageViews';
 import { emptyWorkloadStats, runWorkload } from './workload';
 
@@ -52,27 +47,14 @@ export async function runChaos(
     const tenant = chaosTenant(options.cancellations, options.mailboxes, random);
     const cleanups: Array<() => Promise<void>> = [];
     try {
-        const azurite = await startAzurite({
-            blobPort: await freePort(),
-            queuePort: await freePort(),
-            tablePort: await freePort(),
+        const { azurite, emulator, host, hostLog } = await startChaosStack({
+            name: 'chaos',
+            fixture: tenant.fixture,
+            verbose: options.verbose,
+            cleanups,
         });
-        cleanups.push(() => azurite.stop());
-        const emulator = await startGraphEmulator({ port: 0, tlsPort: 0, fixture: tenant.fixture });
-        cleanups.push(() => emulator.close());
         const receiver = await startChaosReceiver(options.receiverFailRate, seededRandom(options.seed + 1));
         cleanups.push(() => receiver.close());
-
-        const hostLog = path.join(os.tmpdir(), `cancel-gateway-chaos-${process.pid}-${Date.now()}`, 'host.log');
-        const host = hostSupervisor({
-            httpPort: await freePort(),
-            httpsPort: await freePort(),
-            env: chaosHostEnv(azurite.connectionString, emulator.tlsUrl),
-            logFile: hostLog,
-            echo: options.verbose,
-        });
-        cleanups.push(() => host.stop());
-        await host.start();
         progress(`stack up: gateway ${host.url}, emulator ${emulator.url}; host log ${hostLog}`);
 
         const token = tokenSource(emulator.tlsUrl);

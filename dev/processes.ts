@@ -29,11 +29,12 @@ export function startNodeProcess(name: string, script: string, args: string[], e
     };
 }
 
-/** Polls `url` until it answers `expectedStatus`, or fails after `timeoutMs` or when `child` exits. */
+/** Polls `url` until it answers `expectedStatus` (one of them), or fails after `timeoutMs` or when `child` exits. */
 export async function waitForHttp(
     url: string,
-    options: { timeoutMs: number; expectedStatus?: number; child?: ChildProcess },
+    options: { timeoutMs: number; expectedStatus?: number | readonly number[]; child?: ChildProcess },
 ): Promise<void> {
+    const expected = [options.expectedStatus ?? 200].flat();
     const deadline = Date.now() + options.timeoutMs;
     let last = 'no answer';
     while (Date.now() < deadline) {
@@ -43,12 +44,12 @@ export async function waitForHttp(
         try {
             const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
             await response.body?.cancel();
-            if (response.status === (options.expectedStatus ?? 200)) return;
+            if (expected.includes(response.status)) return;
             last = `status ${response.status}`;
         } catch (error) {
             last = (error as Error).message;
         }
         await new Promise((r) => setTimeout(r, 250));
     }
-    throw new Error(`${url} did not answer ${options.expectedStatus ?? 200} within ${options.timeoutMs} ms (${last})`);
+    throw new Error(`${url} did not answer ${expected.join(' or ')} within ${options.timeoutMs} ms (${last})`);
 }
