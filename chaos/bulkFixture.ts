@@ -1,6 +1,6 @@
 import type { Fixture } from '../dev/graph-emulator/fixture';
-import { demoClientSecret } from '../dev/graph-emulator/demoTenant';
 import { devTenant } from '../dev/identity/devTenant';
+import { gatewayGraphApp } from './fixture';
 import type { Random } from './random';
 
 type FixtureEvent = NonNullable<Fixture['events']>[number];
@@ -60,14 +60,7 @@ export function bulkChaosTenant(meetings: number, random: Random): BulkChaosTena
             leaver,
         ].map((u) => ({ ...u, mail: u.userPrincipalName })),
         groups: [],
-        applications: [
-            {
-                clientId: devTenant.gatewayGraphClient.clientId,
-                displayName: 'Cancel Gateway (Graph client)',
-                secret: demoClientSecret,
-                roles: ['Calendars.ReadWrite', 'Bookings.ReadWrite.All', 'GroupMember.Read.All', 'User.Read.All'],
-            },
-        ],
+        applications: [gatewayGraphApp],
         events,
         bookingBusinesses: [],
     } as Fixture;

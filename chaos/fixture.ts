@@ -4,6 +4,14 @@ import { devTenant } from '../dev/identity/devTenant';
 import type { Random } from './random';
 
 /** One item the workload cancels. Ids are unique across the tenant, so an id alone names the item. */
+/** The gateway's own Graph app, with every application permission it uses (both chaos runs seed it). */
+export const gatewayGraphApp = {
+    clientId: devTenant.gatewayGraphClient.clientId,
+    displayName: 'Cancel Gateway (Graph client)',
+    secret: demoClientSecret,
+    roles: ['Calendars.ReadWrite', 'Bookings.ReadWrite.All', 'GroupMember.Read.All', 'User.Read.All'],
+};
+
 export type ChaosTarget =
     | { readonly kind: 'event'; readonly mailbox: string; readonly id: string }
     | { readonly kind: 'bookingAppointment'; readonly businessId: string; readonly id: string };
@@ -86,14 +94,7 @@ export function chaosTenant(cancellations: number, mailboxCount: number, random:
         domain: devTenant.domain,
         users: users.map((u) => ({ ...u, mail: u.userPrincipalName })),
         groups: [],
-        applications: [
-            {
-                clientId: devTenant.gatewayGraphClient.clientId,
-                displayName: 'Cancel Gateway (Graph client)',
-                secret: demoClientSecret,
-                roles: ['Calendars.ReadWrite', 'Bookings.ReadWrite.All', 'GroupMember.Read.All', 'User.Read.All'],
-            },
-        ],
+        applications: [gatewayGraphApp],
         events,
         bookingBusinesses: businessIds.map((id) => ({
             id,
