@@ -36,7 +36,7 @@ const settleTimeoutMs = 3_000;
  * Waits (bounded) until no cancellation still owes its notification: the host sends it just after answering, and a
  * send that lands after the reset would leak into the next test.
  */
-async function waitForOwedNotifications(connectionString: string): Promise<void> {
+export async function waitForOwedNotifications(connectionString: string): Promise<void> {
     const client = TableClient.fromConnectionString(connectionString, 'cancellations', {
         allowInsecureConnection: true,
     });
