@@ -3,7 +3,6 @@ import { demoClientSecret } from '../dev/graph-emulator/demoTenant';
 import { devTenant } from '../dev/identity/devTenant';
 import type { Random } from './random';
 
-/** One item the workload cancels. Ids are unique across the tenant, so an id alone names the item. */
 /** The gateway's own Graph app, with every application permission it uses (both chaos runs seed it). */
 export const gatewayGraphApp = {
     clientId: devTenant.gatewayGraphClient.clientId,
@@ -12,6 +11,7 @@ export const gatewayGraphApp = {
     roles: ['Calendars.ReadWrite', 'Bookings.ReadWrite.All', 'GroupMember.Read.All', 'User.Read.All'],
 };
 
+/** One item the workload cancels. Ids are unique across the tenant, so an id alone names the item. */
 export type ChaosTarget =
     | { readonly kind: 'event'; readonly mailbox: string; readonly id: string }
     | { readonly kind: 'bookingAppointment'; readonly businessId: string; readonly id: string };

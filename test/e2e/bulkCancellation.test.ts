@@ -1,6 +1,6 @@
 import { departingUser, offboardingWindowDays } from '../../dev/graph-emulator/departingUser';
 import { devTenant } from '../../dev/identity/devTenant';
-import { useLocalStack } from '../support/stack';
+import { postReconcile, useLocalStack } from '../support/stack';
 import { until } from '../support/until';
 
 /**
@@ -124,7 +124,7 @@ describe('bulk cancellation of a departing user’s calendar (POST /api/cancella
         // Every cancel has a record, and reconciliation verifies it.
         const cancels = items.filter((i) => i.action === 'cancel');
         expect(cancels.every((i) => typeof i.cancellationId === 'string')).toBe(true);
-        const reconcile = await fetch(`${stack.gatewayUrl}/api/reconcile`, { method: 'POST', headers });
+        const reconcile = await postReconcile(stack, token);
         expect(reconcile.status).toBe(200);
         for (const item of cancels) {
             const record = (await (

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { demoIds } from '../../dev/graph-emulator/demoTenant';
 import { devTenant } from '../../dev/identity/devTenant';
 import type { ReconcileSummary } from '../../src/domain/reconciliation/reconciler';
-import { useLocalStack } from '../support/stack';
+import { postReconcile, useLocalStack } from '../support/stack';
 import { until } from '../support/until';
 
 const [alice] = devTenant.users;
@@ -24,10 +24,7 @@ describe('reconciliation (POST /api/reconcile and the timer pass)', () => {
     const adminToken = () =>
         local.stack.token({ app: adminApp, roles: ['Cancellations.Admin', 'Subscriptions.ReadWrite.All'] });
     const reconcileNow = async (): Promise<ReconcileSummary> => {
-        const response = await fetch(`${local.stack.gatewayUrl}/api/reconcile`, {
-            method: 'POST',
-            headers: { Authorization: `Bearer ${adminToken()}` },
-        });
+        const response = await postReconcile(local.stack, adminToken());
         expect(response.status).toBe(200);
         return (await response.json()) as ReconcileSummary;
     };

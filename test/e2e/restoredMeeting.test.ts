@@ -1,7 +1,7 @@
 import { demoIds } from '../../dev/graph-emulator/demoTenant';
 import { devTenant } from '../../dev/identity/devTenant';
 import type { ReconcileSummary } from '../../src/domain/reconciliation/reconciler';
-import { type StackFixture, useLocalStack, waitForOwedNotifications } from '../support/stack';
+import { postReconcile, type StackFixture, useLocalStack } from '../support/stack';
 
 const [alice] = devTenant.users;
 const adminApp = 'ca9ce1a7-0000-4000-8000-0000000000d4';
@@ -39,13 +39,7 @@ function gateway(local: StackFixture) {
                 })
             ).status,
         reconcileNow: async (): Promise<ReconcileSummary> => {
-            // The host sends a cancel's notification just after its 202; a pass that meets that write leaves the
-            // record to a later pass, so the pass starts once nothing is owed.
-            await waitForOwedNotifications(local.stack.storageConnectionString);
-            const response = await fetch(`${local.stack.gatewayUrl}/api/reconcile`, {
-                method: 'POST',
-                headers: { Authorization: `Bearer ${adminToken()}` },
-            });
+            const response = await postReconcile(local.stack, adminToken());
             expect(response.status).toBe(200);
             return (await response.json()) as ReconcileSummary;
         },

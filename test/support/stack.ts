@@ -36,7 +36,7 @@ const settleTimeoutMs = 3_000;
  * Waits (bounded) until no cancellation still owes its notification: the host sends it just after answering, and a
  * send that lands after the reset would leak into the next test.
  */
-export async function waitForOwedNotifications(connectionString: string): Promise<void> {
+async function waitForOwedNotifications(connectionString: string): Promise<void> {
     const client = TableClient.fromConnectionString(connectionString, 'cancellations', {
         allowInsecureConnection: true,
     });
@@ -51,6 +51,19 @@ export async function waitForOwedNotifications(connectionString: string): Promis
         }
         await new Promise((resolve) => setTimeout(resolve, 25));
     }
+}
+
+/**
+ * One reconciliation pass on demand (`POST /api/reconcile`, the operator's button), started once no cancellation still
+ * owes its notification: the host sends it just after its 202, and a pass that meets that write leaves the record to a
+ * later pass.
+ */
+export async function postReconcile(stack: LocalStack, token: string): Promise<Response> {
+    await waitForOwedNotifications(stack.storageConnectionString);
+    return fetch(`${stack.gatewayUrl}/api/reconcile`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}` },
+    });
 }
 
 async function emptyStorage(connectionString: string): Promise<void> {
