@@ -36,7 +36,13 @@ describe('tenant policy', () => {
         const result = parseTenantPolicy('{}');
         expect(result).toEqual({
             ok: true,
-            policy: { delegates: [], applications: [], bookings: [], reconciliation: { repairDrift: false } },
+            policy: {
+                delegates: [],
+                applications: [],
+                bookings: [],
+                watch: { mailboxes: [], groups: [], bookingBusinesses: [] },
+                reconciliation: { repairDrift: false },
+            },
         });
     });
 
@@ -63,6 +69,23 @@ describe('tenant policy', () => {
                 expect.stringMatching(/^reconciliation\.repairDrift: /),
             ]),
         );
+    });
+
+    it('reads what the feed watches: nothing by default, "*" for every mailbox, never "*" for groups', () => {
+        const empty = validateTenantPolicy({});
+        expect(empty.ok && empty.policy.watch).toEqual({ mailboxes: [], groups: [], bookingBusinesses: [] });
+        const all = validateTenantPolicy({ watch: { mailboxes: ['*'], bookingBusinesses: ['contoso@contoso.com'] } });
+        expect(all.ok && all.policy.watch).toEqual({
+            mailboxes: ['*'],
+            groups: [],
+            bookingBusinesses: ['contoso@contoso.com'],
+        });
+        const wildGroups = validateTenantPolicy({ watch: { groups: ['*'] } });
+        expect(wildGroups.ok ? [] : wildGroups.problems).toEqual([
+            'watch.groups: "*" is not allowed; use mailboxes: ["*"]',
+        ]);
+        const typo = validateTenantPolicy({ watch: { mailbox: ['a@contoso.com'] } });
+        expect(typo.ok).toBe(false);
     });
 
     it('rejects a duplicate application entry', () => {

@@ -41,6 +41,17 @@ export const tenantPolicySchema = z
         delegates: z.array(delegateSchema).default([]),
         applications: z.array(applicationSchema).default([]),
         bookings: z.array(bookingSchema).default([]),
+        /**
+         * What the feed of outside cancellations watches (issue 18): users' mailboxes (UPN or object id, or "*" for
+         * every user of the tenant), groups whose members' mailboxes are watched, and booking businesses.
+         */
+        watch: z
+            .strictObject({
+                mailboxes: z.array(targetRef).default([]),
+                groups: z.array(targetRef).refine(noWildcard, '"*" is not allowed; use mailboxes: ["*"]').default([]),
+                bookingBusinesses: z.array(businessRef).default([]),
+            })
+            .default({ mailboxes: [], groups: [], bookingBusinesses: [] }),
         reconciliation: z
             .strictObject({
                 /** Re-cancel what reconciliation finds un-cancelled, rather than only reporting it. */

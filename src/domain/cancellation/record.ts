@@ -23,9 +23,23 @@ export type CancellationKind = 'event' | 'bookingAppointment';
  * Why the caller was allowed to act on the item (src/domain/access): their own mailbox (`owner`), a delegate or a
  * booking business named for them in the tenant policy (`delegate`, `policy`), a member of the group (`groupMember`),
  * on the business's staff (`staff`), an application granted it in the policy (`application`), or the
- * `Cancellations.Admin` app role (`administrator`: a bulk cancellation job).
+ * `Cancellations.Admin` app role (`administrator`: a bulk cancellation job). `observed`: nobody asked the gateway;
+ * the feed saw the cancellation made in Outlook or Bookings, and the actor is the organizer or business.
  */
-export type AccessBasis = MailboxAccessBasis | BookingAccessBasis | 'administrator';
+export type AccessBasis = MailboxAccessBasis | BookingAccessBasis | 'administrator' | 'observed';
+
+/**
+ * Where the cancellation was made: through the gateway, or outside it and seen by the feed (issue 18): in Outlook or
+ * Teams (`outlook`, from Graph change notifications) or in Bookings (`bookings`, from the poll).
+ */
+export type CancellationOrigin = 'gateway' | 'outlook' | 'bookings';
+
+export const cancellationOrigins: readonly CancellationOrigin[] = ['gateway', 'outlook', 'bookings'];
+
+/** A record's origin; records written before origins were kept were all made through the gateway. */
+export function originOf(record: Pick<CancellationRecord, 'origin'>): CancellationOrigin {
+    return record.origin ?? 'gateway';
+}
 
 /** Who asked, from the validated token only, and on what basis they were allowed. */
 export interface Actor {
@@ -156,6 +170,8 @@ export interface CancellationRecord {
     readonly id: string;
     readonly tenantId: string;
     readonly kind: CancellationKind;
+    /** Absent on gateway records (and on every record written before origins were kept): see {@link originOf}. */
+    readonly origin?: CancellationOrigin | undefined;
     readonly state: CancellationState;
     /** ISO 8601 UTC. */
     readonly createdAt: string;

@@ -73,10 +73,10 @@ const actor = z
         userPrincipalName: z.string().optional().meta({ title: 'Requested by' }),
         appId: z.string().meta({ title: 'Requested by (app id)' }),
         basis: z
-            .enum(['owner', 'delegate', 'groupMember', 'staff', 'policy', 'application', 'administrator'])
+            .enum(['owner', 'delegate', 'groupMember', 'staff', 'policy', 'application', 'administrator', 'observed'])
             .optional()
             .describe(
-                'Why the caller was allowed: owner (their own mailbox), delegate or policy (named in the tenant policy for the mailbox or booking business), groupMember, staff (administrator or scheduler of the booking business), application (the policy grants the app), administrator (the Cancellations.Admin app role, in a bulk cancellation job). Absent on records written before it was kept.',
+                'Why the caller was allowed: owner (their own mailbox), delegate or policy (named in the tenant policy for the mailbox or booking business), groupMember, staff (administrator or scheduler of the booking business), application (the policy grants the app), administrator (the Cancellations.Admin app role, in a bulk cancellation job), observed (made outside the gateway, in Outlook or Bookings, and seen by the feed). Absent on records written before it was kept.',
             )
             .meta({ title: 'Requested by (allowed because)' }),
     })
