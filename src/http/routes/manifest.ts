@@ -510,8 +510,9 @@ export const httpRoutes: readonly HttpRoute[] = [
 ];
 
 function jobsDeps(services: Services): CancellationJobsDeps {
-    const { store, queue } = services.cancellationJobs;
+    const { store, queue, events } = services.cancellationJobs;
     return {
+        events,
         directory: services.access.directory,
         discover: { graph: services.bulkCalendar, records: services.cancellationStore },
         jobs: store,
