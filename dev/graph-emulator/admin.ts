@@ -81,6 +81,7 @@ export function handleAdmin(state: EmulatorState, req: EmuRequest): EmuResponse 
         state.clock.reset();
         state.log.clear();
         state.notifier.reset();
+        state.deltaTokens.clear();
         return jsonResponse(200, {
             tenantId: state.tenant.tenantId,
             users: state.tenant.users.length,
@@ -119,6 +120,11 @@ export function handleAdmin(state: EmulatorState, req: EmuRequest): EmuResponse 
         return lifecycle(state, req, segs[1] ?? '');
     }
     if (first === 'notifications' && segs.length === 1) return notificationLog(state, req);
+    if (first === 'delta' && lower[1] === 'expire' && segs.length === 2) {
+        method(req, ['POST']);
+        state.deltaTokens.clear();
+        return emptyResponse(204);
+    }
     if (first === 'mailboxes' && segs.length === 5 && lower[2] === 'events') {
         return itemAction(state, req, segs[1] ?? '', segs[3] ?? '', lower[4] ?? '');
     }

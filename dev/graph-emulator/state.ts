@@ -1,6 +1,7 @@
 import { devTenant } from '../identity/devTenant';
 import { MailboxConcurrency } from './concurrency';
 import { Faults } from './faults';
+import { DeltaTokens } from './feed/delta';
 import { Notifier } from './feed/notifier';
 import { RequestLog } from './requestLog';
 import { SendingLimit } from './sendingLimit';
@@ -17,6 +18,8 @@ export class EmulatorState {
     readonly sendingLimit: SendingLimit;
     /** Graph subscriptions and the change and lifecycle notifications they get (feed/). */
     readonly notifier: Notifier;
+    /** State behind `calendarView/delta`'s `$deltatoken`/`$skiptoken`. */
+    readonly deltaTokens = new DeltaTokens();
     /** Origin of the TLS twin (`https://localhost:7444`): the authority host and token issuer base. */
     tlsOrigin = '';
 

@@ -7,9 +7,9 @@ import { type Mailbox } from '../store/model';
 import { parseInstant } from '../time';
 
 /** Outlook's page size when the client asks for none. */
-const defaultPageSize = 10;
+export const defaultPageSize = 10;
 /** Largest page Outlook serves; a larger `$top` or `odata.maxpagesize` gets pages of this size. */
-const maxPageSize = 1000;
+export const maxPageSize = 1000;
 
 /** `startDateTime`/`endDateTime`, both required (calendarView, instances), as Graph answers without them. */
 export function timeWindow(ctx: RouteContext): TimeWindow {
@@ -44,7 +44,7 @@ function nonNegativeInteger(ctx: RouteContext, name: string): number | undefined
 }
 
 /** `Prefer: odata.maxpagesize=n` (among other preferences), or undefined. */
-function preferredPageSize(ctx: RouteContext): number | undefined {
+export function preferredPageSize(ctx: RouteContext): number | undefined {
     const prefer = ctx.req.headers.prefer ?? '';
     const match = /(?:^|[,;\s])odata\.maxpagesize\s*=\s*"?(\d+)"?/i.exec(prefer);
     const size = match?.[1] === undefined ? undefined : Number(match[1]);

@@ -8,6 +8,7 @@ import { applySelect, cancelEvent, deleteEvent, eventWire, findItem, parentFolde
 import { idTypeHeaders, preferredIdType } from '../idType';
 import { odataContext, type Owner, type Route, type RouteContext } from '../routeTypes';
 import { calendarViewList, timeWindow } from './calendarView';
+import { calendarViewDelta } from './calendarViewDelta';
 import { declineAction, patchEvent } from './eventUpdates';
 import { mailboxKey, ownerFragment, resolveMailbox } from './owners';
 
@@ -288,6 +289,14 @@ export function eventRoute(owner: Owner, segs: string[], lower: string[]): Route
                 },
                 `${ownerFragment(ctx, owner)}/calendarView`,
             ),
+        );
+    }
+    if (collection === 'calendarview' && tail.length === 1 && tailLower[0] === 'delta') {
+        return readRoute(base, (ctx) =>
+            calendarViewDelta(ctx, () => {
+                const mailbox = resolveMailbox(ctx, owner);
+                return { mailbox, calendarId: calendarFilter(mailbox, scope) };
+            }),
         );
     }
     const id = tail[0] ?? '';
