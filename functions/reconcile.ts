@@ -3,11 +3,11 @@ import { app } from '@azure/functions';
 import { getServices } from '../src/composition/services';
 import { reconcileTimerHandler } from '../src/triggers/reconcileTimer';
 
-const { config, reconcile } = getServices();
+const { config, reconcile, cancellationJobs } = getServices();
 
 app.timer('reconcileTimer', {
     // Six-field NCRONTAB from the RECONCILE_SCHEDULE setting, resolved by the host.
     schedule: '%RECONCILE_SCHEDULE%',
     runOnStartup: config.reconcile.runOnStartup,
-    handler: reconcileTimerHandler(config.tenantId, reconcile),
+    handler: reconcileTimerHandler(config.tenantId, reconcile, cancellationJobs.events),
 });

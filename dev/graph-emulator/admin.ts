@@ -1,6 +1,7 @@
 import { readJsonObject } from './body';
 import { GraphError, segmentNotFound } from './errors';
 import { faultConfigSchema } from './faults';
+import { cancelInBookings, lifecycle, listSubscriptions, notificationLog, outlookAction } from './feed/admin';
 import { parseFixture } from './fixture';
 import { type DemoOptions, demoFixture } from './demoTenant';
 import { type EmuRequest, type EmuResponse, emptyResponse, jsonResponse, pathSegments, queryParam } from './http';
@@ -79,6 +80,7 @@ export function handleAdmin(state: EmulatorState, req: EmuRequest): EmuResponse 
         state.sendingLimit.clear();
         state.clock.reset();
         state.log.clear();
+        state.notifier.reset();
         return jsonResponse(200, {
             tenantId: state.tenant.tenantId,
             users: state.tenant.users.length,
@@ -96,6 +98,27 @@ export function handleAdmin(state: EmulatorState, req: EmuRequest): EmuResponse 
             .map((item) => adminItemView(item, mailbox));
         return jsonResponse(200, { mailbox: mailbox.address, value });
     }
+    if (
+        first === 'mailboxes' &&
+        segs.length === 5 &&
+        lower[2] === 'events' &&
+        (lower[4] === 'cancelinoutlook' || lower[4] === 'deleteinoutlook')
+    ) {
+        return outlookAction(state, req, segs[1] ?? '', segs[3] ?? '', lower[4]);
+    }
+    if (
+        first === 'bookingbusinesses' &&
+        segs.length === 5 &&
+        lower[2] === 'appointments' &&
+        lower[4] === 'cancelinbookings'
+    ) {
+        return cancelInBookings(state, req, segs[1] ?? '', segs[3] ?? '');
+    }
+    if (first === 'subscriptions' && segs.length === 1) return listSubscriptions(state, req);
+    if (first === 'subscriptions' && segs.length === 3 && lower[2] === 'lifecycle') {
+        return lifecycle(state, req, segs[1] ?? '');
+    }
+    if (first === 'notifications' && segs.length === 1) return notificationLog(state, req);
     if (first === 'mailboxes' && segs.length === 5 && lower[2] === 'events') {
         return itemAction(state, req, segs[1] ?? '', segs[3] ?? '', lower[4] ?? '');
     }
@@ -127,6 +150,7 @@ export function handleAdmin(state: EmulatorState, req: EmuRequest): EmuResponse 
         if (req.method === 'DELETE') {
             state.faults.clear();
             state.sendingLimit.clear();
+            state.notifier.dropNotifications = null;
             return emptyResponse(204);
         }
         if (req.method === 'PUT') {
@@ -144,6 +168,9 @@ export function handleAdmin(state: EmulatorState, req: EmuRequest): EmuResponse 
             if (Array.isArray(parsed.data)) {
                 state.faults.set(parsed.data);
             } else {
+                if (parsed.data.dropNotifications !== undefined) {
+                    state.notifier.dropNotifications = parsed.data.dropNotifications;
+                }
                 state.faults.set(parsed.data.rules, parsed.data.seed);
                 if (parsed.data.mailboxConcurrency)
                     state.faults.mailboxConcurrency = { ...parsed.data.mailboxConcurrency };
@@ -155,6 +182,7 @@ export function handleAdmin(state: EmulatorState, req: EmuRequest): EmuResponse 
             mailboxConcurrency: state.faults.mailboxConcurrency,
             sendingLimit: state.sendingLimit.config,
             held: state.faults.held,
+            dropNotifications: state.notifier.dropNotifications,
         });
     }
     if (first === 'clock' && segs.length === 1) {

@@ -44,6 +44,11 @@ export const faultConfigSchema = z.union([
                 .strict()
                 .nullable()
                 .optional(),
+            /** Drops the next N change notifications, or all until cleared (null); lifecycle ones still go. */
+            dropNotifications: z
+                .union([z.number().int().min(1), z.literal('all')])
+                .nullable()
+                .optional(),
             /** Seeds the draws of `rate`, so a run with the same requests in the same order gets the same faults. */
             seed: z
                 .number()

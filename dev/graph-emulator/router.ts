@@ -3,6 +3,7 @@ import { batchRoute } from './batch';
 import { bookingsRoute } from './routes/bookings';
 import { groupDirectoryRoute, userDirectoryRoute } from './routes/directory';
 import { eventRoute } from './routes/events';
+import { subscriptionsRoute } from './routes/subscriptions';
 import { type Owner, type Route, type Version } from './routeTypes';
 
 /** Matches a Graph path (segments after `/v1.0` or `/beta`, percent-decoded) to a route; 400 like Graph otherwise. */
@@ -18,6 +19,7 @@ export function resolveRoute(version: Version, segs: string[], inBatch: boolean)
         if (lower[1] !== 'bookingbusinesses') throw segmentNotFound(segs[1] ?? 'solutions');
         return bookingsRoute(segs.slice(2), lower.slice(2));
     }
+    if (first === 'subscriptions') return subscriptionsRoute(segs.slice(1));
     if (first === 'bookingbusinesses' && version === 'beta') return bookingsRoute(segs.slice(1), lower.slice(1));
     let owner: Owner;
     let rest: number;

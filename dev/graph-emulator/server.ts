@@ -68,7 +68,14 @@ function headerRecord(req: http.IncomingMessage): Record<string, string | undefi
     return out;
 }
 
+/** Every request that is not a read may change events: the notifier looks for changes after it (feed/). */
 async function dispatch(state: EmulatorState, req: EmuRequest): Promise<EmuResponse> {
+    const response = await route(state, req);
+    if (req.method !== 'GET' && req.method !== 'HEAD') state.notifier.afterRequest(state.tenant);
+    return response;
+}
+
+async function route(state: EmulatorState, req: EmuRequest): Promise<EmuResponse> {
     const segs = pathSegments(req.path);
     const first = segs[0]?.toLowerCase();
     if (first === '_emulator') return handleAdmin(state, req);
@@ -229,6 +236,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
         url: `http://${urlHost === '0.0.0.0' ? '127.0.0.1' : urlHost}:${port}`,
         tlsUrl: state.tlsOrigin,
         close: async () => {
+            state.notifier.stop();
             await Promise.all([closeServer(plain), closeServer(secure)]);
         },
     };

@@ -1,6 +1,7 @@
 import { devTenant } from '../identity/devTenant';
 import { MailboxConcurrency } from './concurrency';
 import { Faults } from './faults';
+import { Notifier } from './feed/notifier';
 import { RequestLog } from './requestLog';
 import { SendingLimit } from './sendingLimit';
 import { type Tenant } from './store/tenant';
@@ -14,6 +15,8 @@ export class EmulatorState {
     /** "Now" for limits over time; `POST /_emulator/clock/advance` moves it. */
     readonly clock: EmulatorClock;
     readonly sendingLimit: SendingLimit;
+    /** Graph subscriptions and the change and lifecycle notifications they get (feed/). */
+    readonly notifier: Notifier;
     /** Origin of the TLS twin (`https://localhost:7444`): the authority host and token issuer base. */
     tlsOrigin = '';
 
@@ -23,6 +26,7 @@ export class EmulatorState {
     ) {
         this.clock = new EmulatorClock(baseClock);
         this.sendingLimit = new SendingLimit(this.clock);
+        this.notifier = new Notifier(() => this.clock.now());
     }
 
     /** Tenants whose tokens and OIDC documents the emulator serves: the fixture's and the dev tenant. */

@@ -34,6 +34,7 @@ import type { BookingAccessDependencies } from '../domain/access/accessDependenc
 import type { BulkJobStore, JobQueue } from '../domain/bulk/job';
 import { storedPacer } from '../domain/bulk/pacing';
 import type { BulkCalendarGraph } from '../domain/bulk/ports';
+import type { JobEventDeps } from '../domain/bulk/jobEvents';
 import type { RunJobDeps } from '../domain/bulk/runJob';
 import { cachedBookingStaffDirectory, cachedDirectory } from '../domain/access/cachedPorts';
 import { summarizePolicy } from '../domain/access/summarizePolicy';
@@ -118,6 +119,8 @@ export interface Services {
         readonly store: BulkJobStore;
         readonly queue: JobQueue;
         readonly run: RunJobDeps;
+        /** Sends the jobs' owed notifications (the stop route at once, reconciliation's timer later). */
+        readonly events: JobEventDeps;
     };
     /** Notifications of accepted cancellations still being sent after their answer (drained at shutdown). */
     readonly notificationRelay: NotificationRelay;
@@ -198,6 +201,7 @@ export function createServices(config: GatewayConfig, log: (message: string) => 
         graph: bulkCalendar,
         cancellations,
         queue: jobQueue,
+        notifications,
         clock: systemClock,
         pacer: storedPacer(jobStore, config.bulk),
         sliceMs: bulkSliceMs,
@@ -232,7 +236,12 @@ export function createServices(config: GatewayConfig, log: (message: string) => 
         cancellationStore,
         notificationRelay,
         bulkCalendar,
-        cancellationJobs: { store: jobStore, queue: jobQueue, run: jobsRun },
+        cancellationJobs: {
+            store: jobStore,
+            queue: jobQueue,
+            run: jobsRun,
+            events: { store: jobStore, notifications, clock: systemClock, log },
+        },
         cancellations,
         idempotency: {
             store: new TableIdempotencyStore(storage.table('idempotency'), {
@@ -257,6 +266,7 @@ export function createServices(config: GatewayConfig, log: (message: string) => 
         deliveries,
         fanOut: {
             cancellations: cancellationStore,
+            jobs: jobStore,
             subscriptions: subscriptionStore,
             deliveries,
             queue: deliveryQueue,

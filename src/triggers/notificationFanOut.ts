@@ -1,6 +1,6 @@
 import type { InvocationContext } from '@azure/functions';
 import type { JsonQueue } from '../adapters/queues/jsonQueue';
-import { notificationMessageSchema } from '../domain/notifications/notificationMessage';
+import { logFieldsOf, notificationMessageSchema } from '../domain/notifications/notificationMessage';
 import { fanOut, type FanOutDeps } from '../domain/webhooks/fanOut';
 import { log } from '../observability/logger';
 import { annotateLogScope, withLogScope } from '../observability/logScope';
@@ -12,7 +12,7 @@ export function notificationFanOutHandler(deps: FanOutDeps, poison: JsonQueue) {
         return withLogScope(context, { messageId: queueMessageId(context) }, async () => {
             const notification = await parseOrPark(message, notificationMessageSchema, poison, context);
             if (!notification) return;
-            annotateLogScope({ cancellationId: notification.cancellationId });
+            annotateLogScope(logFieldsOf(notification));
             const queued = await fanOut(notification, deps);
             log.info(`notification ${notification.messageId}: ${queued} webhook deliveries queued`);
         });

@@ -1,5 +1,5 @@
 import type { InvocationContext } from '@azure/functions';
-import { notificationMessageSchema } from '../domain/notifications/notificationMessage';
+import { logFieldsOf, notificationMessageSchema } from '../domain/notifications/notificationMessage';
 import { deliveryJobSchema } from '../domain/webhooks/delivery';
 import {
     parkPoisonedDelivery,
@@ -48,7 +48,7 @@ export function notificationPoisonHandler(tenantId: string, deps: Omit<PoisonDep
                 log.error('poisoned notification is not a notification message: parked as unreadable');
                 return;
             }
-            annotateLogScope({ cancellationId: notification.data.cancellationId });
+            annotateLogScope(logFieldsOf(notification.data));
             const outcome = await parkPoisonedNotification(notification.data, deps);
             const what = outcome === 'parked' ? 'parked for an operator (re-sends used up)' : 'sent again later';
             log.warn(`poisoned notification ${notification.data.messageId}: ${what}`);

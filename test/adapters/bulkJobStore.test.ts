@@ -77,6 +77,19 @@ describe('TableBulkJobStore on Azurite', () => {
         expect((await store.listJobs(tenantId, 10)).map((j) => j.id)).toEqual(['newer', 'older']);
     });
 
+    it('finds the jobs whose notifications are still owed, and no longer once they are cleared', async () => {
+        const tenantId = randomUUID();
+        const owed = { type: 'cancellationJob.completed' as const, occurredAt: '2026-11-30T09:00:00.000Z' };
+        const owing = await store.createJob(job(tenantId, { state: 'completed', eventsOwed: [owed] }));
+        await store.createJob(job(tenantId, { state: 'running' }));
+        await store.createJob(job(randomUUID(), { state: 'completed', eventsOwed: [owed] }));
+
+        const found = await store.listJobsOwingEvents(tenantId);
+        expect(found.map((stored) => [stored.value.id, stored.value.eventsOwed])).toEqual([[owing.value.id, [owed]]]);
+        await store.updateJob({ ...owing.value, eventsOwed: undefined }, found[0]!.etag);
+        expect(await store.listJobsOwingEvents(tenantId)).toEqual([]);
+    });
+
     it('adds each item once, hands out open ones in start order, claims with ETags, filters and pages by outcome, counts', async () => {
         const owner = job(randomUUID());
         await store.addItems([

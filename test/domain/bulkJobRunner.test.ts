@@ -53,7 +53,10 @@ describe('a bulk cancellation job, worked from its queue', () => {
             resource: { resourceKey: `event|user:${bob.id}|ORG` },
         });
         await h.relay.drain(1_000);
-        expect(h.notified.map((message) => message.type)).toEqual(['event.cancelled']);
+        expect(h.notified.map((message) => message.type).sort()).toEqual([
+            'cancellationJob.completed',
+            'event.cancelled',
+        ]);
         expect(await h.current()).toMatchObject({
             state: 'completed',
             startedAt: expect.any(String),

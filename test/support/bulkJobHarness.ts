@@ -66,7 +66,17 @@ export function jobHarness(
     const records = new MemoryCancellationStore();
     const jobs = new MemoryBulkJobStore();
     const notified: NotificationMessage[] = [];
-    const notifications: NotificationQueue = { enqueue: (message) => Promise.resolve(void notified.push(message)) };
+    /** Enqueues to fail before the queue takes messages again (a storage outage). */
+    let failingEnqueues = 0;
+    const notifications: NotificationQueue = {
+        enqueue: (message) => {
+            if (failingEnqueues > 0) {
+                failingEnqueues -= 1;
+                return Promise.reject(new Error('queue unavailable'));
+            }
+            return Promise.resolve(void notified.push(message));
+        },
+    };
     const relay = new NotificationRelay({ store: records, notifications, clock, log: () => undefined });
     let ids = 0;
     const cancellations = new CancellationService({
@@ -91,6 +101,7 @@ export function jobHarness(
         queue: {
             send: (message, delayMs) => Promise.resolve(void queued.push({ message, visibleAtMs: nowMs + delayMs })),
         },
+        notifications,
         clock,
         pacer: storedPacer(jobs, limits),
         sliceMs: 60_000,
@@ -137,6 +148,10 @@ export function jobHarness(
             nowMs += ms;
         },
         now: () => nowMs,
+        failEnqueues: (count: number) => {
+            failingEnqueues = count;
+        },
+        clock,
         items: async () =>
             (await jobs.listItems({ tenantId, jobId: job.id, pageSize: 1000 })).items.map((item) => ({ ...item })),
         current: async () => (await jobs.getJob(tenantId, job.id))!.value,

@@ -4,6 +4,7 @@ import type { CalendarViewItem } from '../../src/domain/bulk/ports';
 import { UnauthorizedError } from '../../src/errors/appError';
 import { UpstreamError } from '../../src/errors/upstreamError';
 import type { JobMessage } from '../../src/domain/bulk/job';
+import type { NotificationMessage, NotificationQueue } from '../../src/domain/notifications/notificationMessage';
 import { storedPacer } from '../../src/domain/bulk/pacing';
 import { runJobSlice } from '../../src/domain/bulk/runJob';
 import {
@@ -64,6 +65,8 @@ function gateway() {
     const records = new MemoryCancellationStore();
     const jobs = new MemoryBulkJobStore();
     const queued: JobMessage[] = [];
+    const notified: NotificationMessage[] = [];
+    const notifications: NotificationQueue = { enqueue: (message) => Promise.resolve(void notified.push(message)) };
     const clock = { now: () => new Date('2026-11-30T08:00:00Z') };
     let ids = 0;
     const deps: CancellationJobsDeps = {
@@ -75,6 +78,7 @@ function gateway() {
         clock,
         newId: () => `job${++ids}`,
         pacing: { messagesPerMinute: 30, recipientsPerDay: 10_000 },
+        events: { store: jobs, notifications, clock, log: () => undefined },
     };
     const handlers = {
         createCancellationJob: createCancellationJobHandler(deps),
@@ -128,6 +132,7 @@ function gateway() {
                     Promise.reject(new UpstreamError(400, 'ErrorInvalidRequest', 'Refused.', 'rejected', 'r1')),
             },
             queue: deps.queue,
+            notifications,
             clock,
             pacer: storedPacer(jobs, deps.pacing),
             sliceMs: 60_000,
@@ -136,7 +141,7 @@ function gateway() {
         };
         while (queued.length > 0) await runJobSlice(run, queued.shift()!);
     }
-    return { graph, jobs, queued, post, call, work };
+    return { graph, jobs, queued, notified, post, call, work };
 }
 
 describe('POST /api/cancellationJobs (in process)', () => {
@@ -234,7 +239,7 @@ describe('POST /api/cancellationJobs (in process)', () => {
     });
 
     it('shows the job, its counts, its meetings by outcome, and the list; stop ends it', async () => {
-        const { call, post, work, graph } = gateway();
+        const { call, post, work, graph, notified, jobs } = gateway();
         await post({ ...validBody, dryRun: false, invited: 'leave' });
         await work();
 
@@ -265,6 +270,12 @@ describe('POST /api/cancellationJobs (in process)', () => {
         });
         expect(stopped.status).toBe(200);
         expect(stopped.json).toMatchObject({ id: 'job2', state: 'stopped', finishedDateTime: expect.any(String) });
+        // Each job ended once, announced once: job1 by its worker, job2 by the stop (sent, so no longer owed).
+        expect(notified.map((message) => ('jobId' in message ? [message.jobId, message.type] : []))).toEqual([
+            ['job1', 'cancellationJob.completed'],
+            ['job2', 'cancellationJob.completed'],
+        ]);
+        expect((await jobs.getJob(userCaller(alice).tenantId, 'job2'))?.value.eventsOwed).toBeUndefined();
         await work();
         expect(graph.reads.filter((read) => read.startsWith('calendarView'))).toHaveLength(1);
     });

@@ -12,6 +12,7 @@ import {
     type WebhookSender,
 } from '../../src/domain/webhooks/sender';
 import type { Subscription } from '../../src/domain/webhooks/subscription';
+import { MemoryBulkJobStore } from '../support/fakes/memoryBulkJobStore';
 import { MemoryCancellationStore } from '../support/fakes/memoryCancellationStore';
 import { MemoryDeliveryStore, RecordingDeliveryQueue } from '../support/fakes/memoryDeliveryStore';
 import { MemorySubscriptionStore } from './memorySubscriptionStore';
@@ -91,6 +92,7 @@ async function setup(answer: (request: WebhookRequest) => WebhookResponse | Erro
     const log: string[] = [];
     const deps = {
         cancellations,
+        jobs: new MemoryBulkJobStore(),
         subscriptions: subscriptionStore,
         deliveries,
         queue,

@@ -6,6 +6,7 @@ import type { Delivery } from '../../src/domain/webhooks/delivery';
 import { listVisibleDeliveries, visibleDelivery } from '../../src/domain/webhooks/deliveryAccess';
 import { fanOut } from '../../src/domain/webhooks/fanOut';
 import { subscriptionManager } from '../../src/domain/webhooks/subscriptionAccess';
+import { MemoryBulkJobStore } from '../support/fakes/memoryBulkJobStore';
 import { MemoryCancellationStore } from '../support/fakes/memoryCancellationStore';
 import { MemoryDeliveryStore, RecordingDeliveryQueue } from '../support/fakes/memoryDeliveryStore';
 import {
@@ -168,6 +169,7 @@ describe('fan-out follows the subscription scope', () => {
         const message = notificationMessage('event.cancelled', tenantId, made.id, made.updatedAt);
         const deps = {
             cancellations,
+            jobs: new MemoryBulkJobStore(),
             subscriptions: f.store,
             deliveries,
             queue,

@@ -17,7 +17,8 @@ const insertBatch = 100;
 /**
  * {@link BulkJobStore} and {@link PacingStore} on Azure Table Storage (table `cancellationjobs`):
  *
- * - a job: PartitionKey `t_<tenant>`, RowKey `job_<id>`, its fields as one JSON `job` column plus `state`;
+ * - a job: PartitionKey `t_<tenant>`, RowKey `job_<id>`, its fields as one JSON `job` column plus `state` and
+ *   `eventsOwed` (true while its outbox holds notifications);
  * - its items: PartitionKey `t_<tenant>_j_<job id>`, RowKey `i_<start>_<hash of event id>` (start order, and one row
  *   per meeting however often it is planned), the item as JSON plus `outcome` and `action` to filter on;
  * - a mailbox's pacing ledger: PartitionKey `t_<tenant>`, RowKey `pace_<user id>`.
@@ -64,6 +65,13 @@ export class TableBulkJobStore implements BulkJobStore, PacingStore {
             .map((row) => parseJson<BulkJob>(row, 'job'))
             .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
             .slice(0, max);
+    }
+
+    async listJobsOwingEvents(tenantId: string): Promise<readonly Stored<BulkJob>[]> {
+        const client = await this.table.get();
+        const filter = `PartitionKey eq ${odataString(tenantPartition(tenantId))} and eventsOwed eq true`;
+        const rows = await readRange(client, filter, maxListedJobs);
+        return rows.map((row) => ({ value: parseJson<BulkJob>(row, 'job'), etag: etagOfEntity(row) }));
     }
 
     async addItems(items: readonly JobItem[]): Promise<void> {
@@ -182,6 +190,8 @@ function jobEntity(job: BulkJob): TableEntity<Record<string, unknown>> {
         partitionKey: tenantPartition(job.tenantId),
         rowKey: jobRow(job.id),
         state: job.state,
+        // A column to filter on: reconciliation's timer looks for jobs whose notifications are still owed.
+        eventsOwed: (job.eventsOwed?.length ?? 0) > 0,
         job: JSON.stringify(job),
     };
 }

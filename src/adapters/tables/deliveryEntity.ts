@@ -108,14 +108,20 @@ export function toEntity(delivery: Delivery, rowKey = recordRowKey(delivery.id))
         tenantId: delivery.tenantId,
         subscriptionId: delivery.subscriptionId,
         messageId: delivery.messageId,
-        cancellationId: delivery.cancellationId,
         eventType: delivery.eventType,
         state: delivery.state,
         attempts: delivery.attempts,
         createdAt: delivery.createdAt,
         updatedAt: delivery.updatedAt,
     };
-    for (const name of ['lastAttemptAt', 'nextAttemptAt', 'lastStatus', 'lastError'] as const) {
+    for (const name of [
+        'cancellationId',
+        'jobId',
+        'lastAttemptAt',
+        'nextAttemptAt',
+        'lastStatus',
+        'lastError',
+    ] as const) {
         if (delivery[name] !== undefined) entity[name] = delivery[name];
     }
     putText(entity, 'body', delivery.body);
@@ -129,7 +135,8 @@ export function fromEntity(entity: Readonly<Record<string, unknown>>): Delivery 
         tenantId: String(entity.tenantId),
         subscriptionId: String(entity.subscriptionId),
         messageId: String(entity.messageId),
-        cancellationId: String(entity.cancellationId),
+        cancellationId: text('cancellationId'),
+        jobId: text('jobId'),
         eventType: String(entity.eventType) as NotificationEventType,
         state: String(entity.state) as Delivery['state'],
         body: getText(entity, 'body') ?? '',

@@ -1,4 +1,5 @@
 import type { Actor } from '../cancellation/record';
+import type { JobEventType } from '../notifications/notificationMessage';
 import type { Stored } from '../shared/stored';
 import type { BulkAction, BulkRequest, PlannedMeeting } from './bulkJob';
 
@@ -37,6 +38,20 @@ export interface BulkJob {
     readonly resumeAt?: string | undefined;
     readonly pausedReason?: 'messagesPerMinute' | 'recipientsPerDay' | 'throttled' | undefined;
     readonly error?: JobError | undefined;
+    /**
+     * Notifications the job owes (an outbox): saved in the same write as the state change that announces them,
+     * cleared once queued; reconciliation's timer sends those still owed after a while (src/domain/bulk/jobEvents.ts).
+     */
+    readonly eventsOwed?: readonly OwedJobEvent[] | undefined;
+}
+
+/** A job notification owed: `cancellationJob.completed` (the job ended) or `cancellationJob.paused`. */
+export interface OwedJobEvent {
+    readonly type: JobEventType;
+    /** ISO 8601 UTC instant of the state change. */
+    readonly occurredAt: string;
+    /** A pause's resume time. */
+    readonly resumeAt?: string | undefined;
 }
 
 /**
@@ -95,6 +110,8 @@ export interface BulkJobStore {
     updateJob(job: BulkJob, etag: string): Promise<Stored<BulkJob>>;
     /** The tenant's jobs, newest first. */
     listJobs(tenantId: string, max: number): Promise<readonly BulkJob[]>;
+    /** The tenant's jobs that owe notifications (`eventsOwed` not empty). */
+    listJobsOwingEvents(tenantId: string): Promise<readonly Stored<BulkJob>[]>;
     /** Inserts each item not stored yet (an item is known by its job and event id): a repeat changes nothing. */
     addItems(items: readonly JobItem[]): Promise<void>;
     /** An item still to be worked (`pending`, or `inFlight` left by a crash), in start order. */

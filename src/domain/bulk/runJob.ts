@@ -1,6 +1,7 @@
 import { AppError } from '../../errors/appError';
 import { UpstreamError } from '../../errors/upstreamError';
 import type { CancelEventCommand, CancelOutcome } from '../cancellation/cancellationService';
+import type { NotificationQueue } from '../notifications/notificationMessage';
 import type { Clock } from '../ports/clock';
 import { ConcurrencyConflict, type Stored } from '../shared/stored';
 import { type DiscoverDeps, discoverPlan, eventResourceKey } from './discover';
@@ -13,6 +14,7 @@ import {
     type JobMessage,
     type JobQueue,
 } from './job';
+import { owing, sendOwedJobEvents } from './jobEvents';
 import type { MailboxPacer } from './pacing';
 import type { BulkCalendarGraph } from './ports';
 
@@ -23,6 +25,8 @@ export interface RunJobDeps {
     /** Cancels go through the ordinary cancellation service: a record, a notification, reconciliation. */
     readonly cancellations: { cancelEvent(command: CancelEventCommand): Promise<CancelOutcome> };
     readonly queue: JobQueue;
+    /** Where the job's own notifications go (`cancellationJob.completed`, `cancellationJob.paused`). */
+    readonly notifications: NotificationQueue;
     readonly clock: Clock;
     /** The mailbox's sending budget (messages per minute, recipients per day). */
     readonly pacer: MailboxPacer;
@@ -67,25 +71,29 @@ export async function runJobSlice(deps: RunJobDeps, message: JobMessage): Promis
         }
         const item = await deps.store.nextOpenItem(job.tenantId, job.id);
         if (!item) {
-            await saveJob(deps, stored, (current) => ({
-                ...current,
-                state: 'completed',
-                finishedAt: now.toISOString(),
-                resumeAt: undefined,
-                pausedReason: undefined,
-            }));
+            const finishedAt = now.toISOString();
+            const completed = await saveJob(deps, stored, (current) =>
+                owing(
+                    { ...current, state: 'completed', finishedAt, resumeAt: undefined, pausedReason: undefined },
+                    { type: 'cancellationJob.completed', occurredAt: finishedAt },
+                ),
+            );
+            await sendOwed(deps, completed);
             return 'finished';
         }
         const step = await workItem(deps, job, item);
         if (step.kind === 'contended') return 'contended';
         if (step.kind === 'wait') {
             const resumeAt = new Date(now.getTime() + step.delayMs).toISOString();
-            const saved = await saveJob(deps, stored, (current) => ({
-                ...current,
-                state: step.reason === 'recipientsPerDay' ? 'paused' : 'running',
-                resumeAt,
-                pausedReason: step.reason,
-            }));
+            const saved = await saveJob(deps, stored, (current) => {
+                const state = step.reason === 'recipientsPerDay' ? 'paused' : 'running';
+                const waiting: BulkJob = { ...current, state, resumeAt, pausedReason: step.reason };
+                // Announced once per pause: a job that wakes up to a budget still spent stays paused quietly.
+                return state === 'paused' && current.state !== 'paused'
+                    ? owing(waiting, { type: 'cancellationJob.paused', occurredAt: now.toISOString(), resumeAt })
+                    : waiting;
+            });
+            await sendOwed(deps, saved);
             if (saved && !isFinal(saved.value.state)) await deps.queue.send(message, step.delayMs);
             return 'waiting';
         }
@@ -120,12 +128,14 @@ async function plan(deps: RunJobDeps, stored: Stored<BulkJob>): Promise<Stored<B
         }
         // Graph's refusal (the mailbox has no calendar, no permission) will not change: the job fails and says why.
         if (error instanceof AppError && error.status < 500) {
-            await saveJob(deps, stored, (current) => ({
-                ...current,
-                state: 'failed',
-                finishedAt: deps.clock.now().toISOString(),
-                error: errorOf(error),
-            }));
+            const finishedAt = deps.clock.now().toISOString();
+            const failed = await saveJob(deps, stored, (current) =>
+                owing(
+                    { ...current, state: 'failed', finishedAt, error: errorOf(error) },
+                    { type: 'cancellationJob.completed', occurredAt: finishedAt },
+                ),
+            );
+            await sendOwed(deps, failed);
             return 'failed';
         }
         throw error;
@@ -289,6 +299,11 @@ async function resolveInterrupted(
         stored.etag,
     );
     return unknown ? 'settled' : 'contended';
+}
+
+/** Sends what the job's last save owes; what cannot be sent now stays owed for reconciliation's timer. */
+async function sendOwed(deps: RunJobDeps, stored: Stored<BulkJob> | undefined): Promise<void> {
+    if (stored) await sendOwedJobEvents(stored, deps);
 }
 
 async function tryUpdate(deps: RunJobDeps, item: JobItem, etag: string): Promise<Stored<JobItem> | undefined> {

@@ -1,5 +1,5 @@
 import {
-    type NotificationEventType,
+    type CancellationEventType,
     notificationMessage,
     type NotificationQueue,
 } from '../notifications/notificationMessage';
@@ -10,7 +10,7 @@ import type { CancellationStore } from './store';
 import type { Stored } from '../shared/stored';
 
 /** The notification a record's current state announces. */
-export function notificationTypeFor(record: CancellationRecord): NotificationEventType {
+export function notificationTypeFor(record: CancellationRecord): CancellationEventType {
     switch (record.state) {
         case 'verified':
         case 'repaired':

@@ -13,7 +13,9 @@ export interface Delivery {
     readonly tenantId: string;
     readonly subscriptionId: string;
     readonly messageId: string;
-    readonly cancellationId: string;
+    /** What the notification is about: a cancellation record, or a bulk cancellation job. */
+    readonly cancellationId?: string | undefined;
+    readonly jobId?: string | undefined;
     readonly eventType: NotificationEventType;
     readonly state: DeliveryState;
     /** The JSON body, fixed when the delivery is created so that every attempt and replay sends the same bytes. */

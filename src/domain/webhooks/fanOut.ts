@@ -1,14 +1,17 @@
 import { createHash } from 'node:crypto';
+import type { BulkJobStore } from '../bulk/job';
 import type { CancellationStore } from '../cancellation/store';
-import type { NotificationMessage } from '../notifications/notificationMessage';
+import { isJobMessage, type NotificationMessage } from '../notifications/notificationMessage';
 import type { Clock } from '../ports/clock';
 import { type Delivery, type DeliveryQueue, type DeliveryStore, firstAttemptLane } from './delivery';
-import { webhookPayload } from './payload';
-import type { SubscriptionStore } from './subscription';
+import { jobWebhookPayload, webhookPayload } from './payload';
+import type { Subscription, SubscriptionStore } from './subscription';
 import { subscriptionReceives } from './subscriptionAccess';
 
 export interface FanOutDeps {
     readonly cancellations: CancellationStore;
+    /** Bulk cancellation jobs, for their own notifications' payloads. */
+    readonly jobs: Pick<BulkJobStore, 'getJob' | 'countItems'>;
     readonly subscriptions: SubscriptionStore;
     readonly deliveries: DeliveryStore;
     readonly queue: DeliveryQueue;
@@ -21,39 +24,42 @@ export function deliveryId(messageId: string, subscriptionId: string): string {
     return `msg_${createHash('sha256').update(`${messageId}|${subscriptionId}`).digest('base64url').slice(0, 27)}`;
 }
 
+/** What one notification sends: to whom, and each receiver's body. */
+interface Addressed {
+    readonly receiving: readonly Subscription[];
+    readonly body: (subscription: Subscription) => unknown;
+    readonly about: Pick<Delivery, 'cancellationId' | 'jobId'>;
+}
+
 /**
  * One notification becomes one delivery per matching subscription, each on its own queue message, so a slow or
  * failing endpoint never delays or repeats the others; a subscription whose endpoint is failing gets its first
  * attempt on the retry lane, where its timeouts hold no slot that healthy endpoints' deliveries need. A subscription
  * matches when it wants the event type and receives the record (tenant-wide, or its owner made the record:
- * `subscriptionReceives`). Safe to run twice for one message.
+ * `subscriptionReceives`); a job's notifications go to tenant-wide subscriptions only (administrators' jobs, about
+ * a whole mailbox). Safe to run twice for one message.
  */
 export async function fanOut(message: NotificationMessage, deps: FanOutDeps): Promise<number> {
     // Subscriptions first: with none to notify, the record need not be read.
     const subscriptions = await deps.subscriptions.listMatching(message.tenantId, message.type);
     if (subscriptions.length === 0) return 0;
-    const stored = await deps.cancellations.get(message.tenantId, message.cancellationId);
-    if (!stored) {
-        deps.log(
-            `notification ${message.messageId}: cancellation ${message.cancellationId} not found; nothing to send`,
-        );
-        return 0;
-    }
+    const addressed = isJobMessage(message)
+        ? await addressJobEvent(message, subscriptions, deps)
+        : await addressCancellationEvent(message, subscriptions, deps);
+    if (!addressed) return 0;
     const now = deps.clock.now().toISOString();
-    const record = stored.value;
-    const receiving = subscriptions.filter((subscription) => subscriptionReceives(subscription, record));
     // All at once: a subscription listed after others does not wait for their writes and enqueues.
     const outcomes = await Promise.allSettled(
-        receiving.map(async (subscription): Promise<boolean> => {
+        addressed.receiving.map(async (subscription): Promise<boolean> => {
             const delivery: Delivery = {
                 id: deliveryId(message.messageId, subscription.id),
                 tenantId: message.tenantId,
                 subscriptionId: subscription.id,
                 messageId: message.messageId,
-                cancellationId: message.cancellationId,
+                ...addressed.about,
                 eventType: message.type,
                 state: 'pending',
-                body: JSON.stringify(webhookPayload(message, record, subscription)),
+                body: JSON.stringify(addressed.body(subscription)),
                 attempts: 0,
                 createdAt: now,
                 updatedAt: now,
@@ -74,4 +80,47 @@ export async function fanOut(message: NotificationMessage, deps: FanOutDeps): Pr
     const failed = outcomes.find((outcome) => outcome.status === 'rejected');
     if (failed) throw failed.reason;
     return outcomes.filter((outcome) => outcome.status === 'fulfilled' && outcome.value).length;
+}
+
+async function addressCancellationEvent(
+    message: Exclude<NotificationMessage, { jobId: string }>,
+    subscriptions: readonly Subscription[],
+    deps: FanOutDeps,
+): Promise<Addressed | undefined> {
+    const stored = await deps.cancellations.get(message.tenantId, message.cancellationId);
+    if (!stored) {
+        deps.log(
+            `notification ${message.messageId}: cancellation ${message.cancellationId} not found; nothing to send`,
+        );
+        return undefined;
+    }
+    const record = stored.value;
+    return {
+        receiving: subscriptions.filter((subscription) => subscriptionReceives(subscription, record)),
+        body: (subscription) => webhookPayload(message, record, subscription),
+        about: { cancellationId: message.cancellationId },
+    };
+}
+
+async function addressJobEvent(
+    message: Extract<NotificationMessage, { jobId: string }>,
+    subscriptions: readonly Subscription[],
+    deps: FanOutDeps,
+): Promise<Addressed | undefined> {
+    const receiving = subscriptions.filter(
+        (subscription) => subscription.scope === 'tenant' && subscription.tenantId === message.tenantId,
+    );
+    if (receiving.length === 0) return undefined;
+    const stored = await deps.jobs.getJob(message.tenantId, message.jobId);
+    if (!stored) {
+        deps.log(`notification ${message.messageId}: cancellation job ${message.jobId} not found; nothing to send`);
+        return undefined;
+    }
+    const job = stored.value;
+    const counts = await deps.jobs.countItems(job.tenantId, job.id);
+    return {
+        receiving,
+        body: (subscription) => jobWebhookPayload(message, job, counts, subscription),
+        about: { jobId: message.jobId },
+    };
 }

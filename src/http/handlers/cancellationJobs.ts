@@ -2,6 +2,7 @@ import type { Directory } from '../../domain/access/ports';
 import type { BulkRequest } from '../../domain/bulk/bulkJob';
 import { type DiscoverDeps, discoverPlan } from '../../domain/bulk/discover';
 import { type BulkJob, type BulkJobStore, isFinal, type JobCounts, type JobQueue } from '../../domain/bulk/job';
+import { type JobEventDeps, owing, sendOwedJobEvents } from '../../domain/bulk/jobEvents';
 import { estimateFinish, type PacingLimits } from '../../domain/bulk/pacing';
 import type { Clock } from '../../domain/ports/clock';
 import { ConcurrencyConflict } from '../../domain/shared/stored';
@@ -31,6 +32,8 @@ export interface CancellationJobsDeps {
     readonly clock: Clock;
     readonly newId: () => string;
     readonly pacing: PacingLimits;
+    /** Sends the notification a stop owes (`cancellationJob.completed`). */
+    readonly events: JobEventDeps;
 }
 
 const maxEchoedChars = 128;
@@ -222,10 +225,15 @@ export function stopCancellationJobHandler(
             const now = deps.clock.now().toISOString();
             try {
                 const stopped = await deps.jobs.updateJob(
-                    { ...stored.value, state: 'stopped', finishedAt: now, updatedAt: now },
+                    owing(
+                        { ...stored.value, state: 'stopped', finishedAt: now, updatedAt: now },
+                        { type: 'cancellationJob.completed', occurredAt: now },
+                    ),
                     stored.etag,
                 );
-                return { status: 200, jsonBody: await detailedView(deps, stopped.value) };
+                // Sent before the answer (two Storage calls); one that fails stays owed for reconciliation's timer.
+                const announced = await sendOwedJobEvents(stopped, deps.events);
+                return { status: 200, jsonBody: await detailedView(deps, announced.value) };
             } catch (error) {
                 if (!(error instanceof ConcurrencyConflict)) throw error;
                 if (attempt >= 4) {

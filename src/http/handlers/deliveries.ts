@@ -22,7 +22,8 @@ function deliveryView(delivery: Delivery): DeliveryView {
     return {
         id: delivery.id,
         subscriptionId: delivery.subscriptionId,
-        cancellationId: delivery.cancellationId,
+        ...(delivery.cancellationId === undefined ? {} : { cancellationId: delivery.cancellationId }),
+        ...(delivery.jobId === undefined ? {} : { jobId: delivery.jobId }),
         eventType: delivery.eventType,
         state: delivery.state,
         attempts: delivery.attempts,

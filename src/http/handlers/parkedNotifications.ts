@@ -1,3 +1,4 @@
+import { isJobMessage, type NotificationMessage } from '../../domain/notifications/notificationMessage';
 import { type ParkedNotification, type PoisonDeps, redriveParkedNotification } from '../../domain/webhooks/poison';
 import { BadRequestError, NotFoundError } from '../../errors/appError';
 import { routeId } from '../ids';
@@ -7,12 +8,16 @@ import type { ParkedNotificationList, ParkedNotificationsQuery, ParkedNotificati
 
 export type ParkedNotificationsDeps = Pick<PoisonDeps, 'parked' | 'redrive' | 'clock'>;
 
+function aboutOf(message: NotificationMessage): Pick<ParkedNotificationView, 'cancellationId' | 'jobId'> {
+    return isJobMessage(message) ? { jobId: message.jobId } : { cancellationId: message.cancellationId };
+}
+
 function parkedView(parked: ParkedNotification): ParkedNotificationView {
     return {
         id: parked.id,
         state: parked.state,
         eventType: parked.message?.type,
-        cancellationId: parked.message?.cancellationId,
+        ...(parked.message === undefined ? {} : aboutOf(parked.message)),
         redrives: parked.redrives,
         firstParkedDateTime: parked.firstParkedAt,
         lastParkedDateTime: parked.lastParkedAt,

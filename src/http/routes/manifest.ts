@@ -537,8 +537,9 @@ function graphCallback(name: string, template: string, kind: 'changes' | 'lifecy
 }
 
 function jobsDeps(services: Services): CancellationJobsDeps {
-    const { store, queue } = services.cancellationJobs;
+    const { store, queue, events } = services.cancellationJobs;
     return {
+        events,
         directory: services.access.directory,
         discover: { graph: services.bulkCalendar, records: services.cancellationStore },
         jobs: store,

@@ -121,7 +121,7 @@ export type PlannedMeetingView = z.infer<typeof plannedMeetingSchema>;
 
 // ---- Jobs ----
 
-const jobError = z.object({ status: z.number().int(), code: z.string(), message: z.string() });
+export const jobError = z.object({ status: z.number().int(), code: z.string(), message: z.string() });
 
 const outcomeSchema = z
     .enum(itemOutcomes as [string, ...string[]])
@@ -136,6 +136,9 @@ const outcomeCounts = z.object(
         z.ZodNumber
     >,
 );
+
+/** A job's meetings per action and per outcome. */
+export const jobCountsSchema = z.object({ total: z.number().int(), byAction: actionCounts, byOutcome: outcomeCounts });
 
 export const cancellationJobViewSchema = z
     .object({
@@ -172,8 +175,7 @@ export const cancellationJobViewSchema = z
             .string()
             .optional()
             .describe('From the writes left and the configured message rate (BULK_MESSAGES_PER_MINUTE).'),
-        counts: z
-            .object({ total: z.number().int(), byAction: actionCounts, byOutcome: outcomeCounts })
+        counts: jobCountsSchema
             .optional()
             .describe('Meetings per action and per outcome (on a single job, not in the list).'),
         error: jobError.optional().describe('Why the job failed (the calendar could not be read).'),

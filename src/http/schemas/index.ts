@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { jobStates } from '../../domain/bulk/job';
 import { cancellationStates } from '../../domain/cancellation/record';
+import { jobCountsSchema, jobError } from './cancellationJobs';
 import { notificationEventTypes } from '../../domain/notifications/notificationMessage';
 import { subscriptionScopes } from '../../domain/webhooks/subscription';
 import {
@@ -233,17 +235,33 @@ export type SubscriptionCreated = z.infer<typeof subscriptionCreatedSchema>;
 export type SubscriptionList = z.infer<typeof subscriptionListSchema>;
 export type RotatedSecret = z.infer<typeof rotatedSecretSchema>;
 
-/** The webhook payload (`webhookPayload`): Standard Webhooks `{type, timestamp, data}`. */
+/**
+ * The webhook payload (`webhookPayload`, `jobWebhookPayload`): Standard Webhooks `{type, timestamp, data}`. A
+ * cancellation's notification carries `cancellationId`, `kind` and `resource`; a bulk job's (`cancellationJob.*`)
+ * carries `jobId`, `mailbox`, `window` and `counts`. One object with both sets optional, because Swagger 2 (the
+ * connector's trigger) has no `oneOf`.
+ */
 export const webhookPayloadSchema = z
     .object({
         type: eventTypeSchema.describe('What happened.').meta({ title: 'Event type' }),
         timestamp: z.string().describe('When it happened (ISO 8601 UTC).').meta({ title: 'Timestamp' }),
         data: z.object({
-            cancellationId: z.string().meta({ title: 'Cancellation id' }),
-            kind: z.enum(['event', 'bookingAppointment']).meta({ title: 'Kind' }),
-            state: z.enum(cancellationStates as [string, ...string[]]).meta({ title: 'State' }),
+            cancellationId: z.string().optional().meta({ title: 'Cancellation id' }),
+            kind: z.enum(['event', 'bookingAppointment']).optional().meta({ title: 'Kind' }),
+            state: z
+                .enum([...new Set([...cancellationStates, ...jobStates])] as [string, ...string[]])
+                .describe("The cancellation's state, or the job's (paused, completed, stopped, failed).")
+                .meta({ title: 'State' }),
             requestedBy: actor,
-            resource: resourceView,
+            resource: resourceView.optional(),
+            jobId: z.string().optional().meta({ title: 'Bulk cancellation job id' }),
+            mailbox: z.string().optional().describe("The job's mailbox (UPN).").meta({ title: 'Mailbox' }),
+            window: z.object({ start: z.string(), end: z.string() }).optional(),
+            counts: jobCountsSchema.optional().describe("The job's meetings per action and per outcome."),
+            startedDateTime: z.string().optional().meta({ title: 'Job started' }),
+            finishedDateTime: z.string().optional().meta({ title: 'Job finished' }),
+            resumeDateTime: z.string().optional().describe('When the paused job goes on by itself.'),
+            error: jobError.optional().describe('Why the job failed.'),
             comment: z.string().optional().meta({ title: 'Comment' }),
             attendees: z.array(recipient).optional(),
             cancellationMessage: z.string().optional().meta({ title: 'Cancellation message' }),
@@ -251,7 +269,7 @@ export const webhookPayloadSchema = z
             clientState: z.string().optional(),
         }),
     })
-    .describe('A cancellation notification.');
+    .describe('A cancellation notification, or a bulk cancellation job notification.');
 
 // ---- Deliveries ----
 
@@ -270,7 +288,8 @@ export const recoverBody = z.object({ since: z.iso.datetime({ offset: true }) })
 export const deliveryViewSchema = z.object({
     id: z.string(),
     subscriptionId: z.string(),
-    cancellationId: z.string(),
+    cancellationId: z.string().optional().describe('The cancellation the notification is about.'),
+    jobId: z.string().optional().describe('The bulk cancellation job the notification is about.'),
     eventType: eventTypeSchema,
     state: z.enum(['pending', 'succeeded', 'failed']),
     attempts: z.number().int(),
@@ -307,6 +326,7 @@ export const parkedNotificationViewSchema = z.object({
     state: z.enum(['redriving', 'parked', 'unreadable']),
     eventType: eventTypeSchema.optional(),
     cancellationId: z.string().optional(),
+    jobId: z.string().optional(),
     redrives: z.number().int().describe('Times it was sent again after poisoning.'),
     firstParkedDateTime: z.string(),
     lastParkedDateTime: z.string(),

@@ -50,6 +50,14 @@ export class MemoryBulkJobStore implements BulkJobStore, PacingStore {
         );
     }
 
+    listJobsOwingEvents(tenantId: string) {
+        return Promise.resolve(
+            [...this.jobs.values()].filter(
+                (stored) => stored.value.tenantId === tenantId && (stored.value.eventsOwed?.length ?? 0) > 0,
+            ),
+        );
+    }
+
     private itemKey(item: Pick<JobItem, 'tenantId' | 'jobId' | 'start' | 'eventId'>): string {
         return `${item.tenantId}/${item.jobId}/${item.start}/${item.eventId}`;
     }
