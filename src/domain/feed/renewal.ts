@@ -187,7 +187,15 @@ async function createSubscription(
  * is enqueued. A failure leaves the link absent and the next pass tries again.
  */
 async function takeBaseline(row: Stored<WatchedMailbox>, deps: RenewalDeps): Promise<void> {
-    const page = await deps.delta.delta(row.value.mailbox, deltaWindow(deps.clock.now(), deps.settings.windowDays));
+    let page: Awaited<ReturnType<CalendarDeltaGraph['delta']>>;
+    try {
+        page = await deps.delta.delta(row.value.mailbox, deltaWindow(deps.clock.now(), deps.settings.windowDays));
+    } catch (error) {
+        // The subscription stands without it; a `missed` then does a full sync. Throttling still stops the pass.
+        if (isThrottled(error)) throw error;
+        deps.log(`feed: no delta baseline for ${row.value.mailbox} yet: ${describe(error)}`);
+        return;
+    }
     if (page === 'expired') return;
     await deps.store.saveMailbox({ ...row.value, deltaLink: page.deltaLink }, row.etag);
 }
