@@ -127,6 +127,12 @@ param reconcileSchedule string = '0 */5 * * * *'
 @description('Backoff between reconciliation cancel attempts (comma-separated seconds). Azd: RECONCILE_RETRY_DELAYS_SECONDS.')
 param reconcileRetryDelaysSeconds string = '60,300,1800,7200'
 
+@description('The origin of the gateway as Graph reaches it (https); empty: the Outlook feed is off. Azd: FEED_NOTIFICATION_BASE_URL.')
+param feedNotificationBaseUrl string = ''
+
+@description('Feed timer: creates and renews Graph subscriptions (six-field NCRONTAB, UTC). Azd: FEED_RENEWAL_SCHEDULE.')
+param feedRenewalSchedule string = '0 */15 * * * *'
+
 @minValue(1)
 @maxValue(1000)
 @description('Flex Consumption maximum instance count.')
@@ -264,6 +270,8 @@ module api 'app/api.bicep' = {
     notificationRedriveDelaysSeconds: notificationRedriveDelaysSeconds
     reconcileSchedule: reconcileSchedule
     reconcileRetryDelaysSeconds: reconcileRetryDelaysSeconds
+    feedNotificationBaseUrl: feedNotificationBaseUrl
+    feedRenewalSchedule: feedRenewalSchedule
   }
 }
 

@@ -81,6 +81,12 @@ param reconcileSchedule string
 @description('Backoff between reconciliation cancel attempts (comma-separated seconds). (RECONCILE_RETRY_DELAYS_SECONDS)')
 param reconcileRetryDelaysSeconds string
 
+@description('The origin of the gateway as Graph reaches it; empty: the Outlook feed is off. (FEED_NOTIFICATION_BASE_URL)')
+param feedNotificationBaseUrl string
+
+@description('Feed timer: creates and renews Graph subscriptions (six-field NCRONTAB, UTC). (FEED_RENEWAL_SCHEDULE)')
+param feedRenewalSchedule string
+
 var useClientSecret = !empty(graphClientSecretUri)
 
 resource stg 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
@@ -133,6 +139,10 @@ var gatewaySettings = {
   RECONCILE_RETRY_DELAYS_SECONDS: reconcileRetryDelaysSeconds
   BULK_MESSAGES_PER_MINUTE: '30'
   BULK_RECIPIENTS_PER_DAY: '10000'
+  FEED_NOTIFICATION_BASE_URL: feedNotificationBaseUrl
+  FEED_SUBSCRIPTION_LIFETIME_MINUTES: '4230'
+  FEED_RENEWAL_SCHEDULE: feedRenewalSchedule
+  FEED_WINDOW_DAYS: '90'
 }
 
 // Only with a client secret: a Key Vault reference, resolved with the user-assigned identity (keyVaultReferenceIdentity).

@@ -15,6 +15,7 @@ param tableNames array = [
   'deliveries'
   'parkednotifications'
   'cancellationjobs'
+  'graphsubscriptions'
 ]
 
 @description('Queues the gateway uses, with the -poison queues the host moves messages to after maxDequeueCount.')
@@ -27,6 +28,10 @@ param queueNames array = [
   'webhook-deliveries-retry-poison'
   'cancellation-jobs'
   'cancellation-jobs-poison'
+  'graph-changes'
+  'graph-changes-poison'
+  'graph-lifecycle'
+  'graph-lifecycle-poison'
 ]
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {

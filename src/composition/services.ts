@@ -16,6 +16,9 @@ import {
     StorageNotificationQueue,
 } from '../adapters/queues/notificationQueue';
 import { storageClients } from '../adapters/storage/storageClients';
+import { graphChangesQueueName } from '../adapters/queues/feedChangeQueue';
+import { graphLifecycleQueueName } from '../adapters/queues/lifecycleQueue';
+import { createFeedServices, type FeedServices } from './feedServices';
 import { storageProbe } from '../adapters/storage/storageProbe';
 import { TableBulkJobStore } from '../adapters/tables/bulkJobStore';
 import { TableCancellationStore } from '../adapters/tables/cancellationStore';
@@ -137,6 +140,8 @@ export interface Services {
     };
     /** What the drains of those poison queues need: deliveries to mark failed, notifications to park and re-send. */
     readonly poisonDrain: PoisonDeps;
+    /** The feed of outside cancellations: Graph's notifications in, subscriptions kept, lifecycle worked (issue 18). */
+    readonly feed: FeedServices;
 }
 
 export function createServices(config: GatewayConfig, log: (message: string) => void): Services {
@@ -303,6 +308,17 @@ export function createServices(config: GatewayConfig, log: (message: string) => 
                 cancelRetryDelaysMs: config.reconcile.retryDelaysMs,
             },
         },
+        feed: createFeedServices(
+            config,
+            graph,
+            {
+                subscriptions: storage.table('graphsubscriptions'),
+                changes: storage.queue(graphChangesQueueName),
+                lifecycle: storage.queue(graphLifecycleQueueName),
+                lifecyclePoison: storage.queue(`${graphLifecycleQueueName}-poison`),
+            },
+            log,
+        ),
         poisonDrain: {
             deliveries,
             parked: new TableParkedNotificationStore(storage.table('parkednotifications')),

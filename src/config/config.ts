@@ -55,6 +55,14 @@ export interface GatewayConfig {
         readonly maxBatchesInFlight: number;
         readonly retryDelaysMs: readonly number[];
     };
+    /** The feed of outside cancellations: Graph subscriptions on watched mailboxes (issue 18). */
+    readonly feed: {
+        /** The gateway's origin as Graph reaches it; absent: the Outlook feed is off. */
+        readonly notificationBaseUrl: string | undefined;
+        readonly subscriptionLifetimeMs: number;
+        readonly renewalSchedule: string;
+        readonly windowDays: number;
+    };
     /** Bulk cancellation jobs' sending budget per mailbox. */
     readonly bulk: {
         readonly messagesPerMinute: number;
@@ -146,6 +154,12 @@ export function parseConfig(env: Record<string, string | undefined>): GatewayCon
             maxCancelAttempts: s.RECONCILE_MAX_CANCEL_ATTEMPTS,
             maxBatchesInFlight: s.RECONCILE_MAX_BATCHES_IN_FLIGHT,
             retryDelaysMs: s.RECONCILE_RETRY_DELAYS_SECONDS,
+        },
+        feed: {
+            notificationBaseUrl: s.FEED_NOTIFICATION_BASE_URL,
+            subscriptionLifetimeMs: s.FEED_SUBSCRIPTION_LIFETIME_MINUTES * 60_000,
+            renewalSchedule: s.FEED_RENEWAL_SCHEDULE,
+            windowDays: s.FEED_WINDOW_DAYS,
         },
         bulk: {
             messagesPerMinute: s.BULK_MESSAGES_PER_MINUTE,

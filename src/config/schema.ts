@@ -279,6 +279,47 @@ export const settingsSchema = z
             .describe(
                 "Bulk cancellation jobs send to at most this many recipients per mailbox in any 24 hours (Exchange Online's recipient rate limit); a job that spends it is paused until the budget allows more.",
             ),
+        // Feed of outside cancellations (issue 18): Graph subscriptions, their renewal and delta catch-up.
+        FEED_NOTIFICATION_BASE_URL: z
+            .string()
+            .trim()
+            .default('')
+            .transform((text, ctx) => {
+                if (text === '') return undefined;
+                if (!/^https?:\/\/[^/]+/i.test(text) || !URL.canParse(text)) {
+                    ctx.addIssue({ code: 'custom', message: 'must be an https URL (the gateway as Graph reaches it)' });
+                    return z.NEVER;
+                }
+                return text.replace(/\/+$/, '');
+            })
+            .describe(
+                "The gateway's public origin as Graph reaches it, e.g. `https://cancel-gateway.azurewebsites.net`: Graph posts change notifications to `/api/graph/notifications` and lifecycle notifications to `/api/graph/lifecycle` below it. Empty: the feed of Outlook cancellations is off (as it is while the tenant policy's `watch` names no mailbox or group).",
+            ),
+        FEED_SUBSCRIPTION_LIFETIME_MINUTES: z.coerce
+            .number()
+            .int()
+            .min(60)
+            .max(10_080)
+            .default(4_230)
+            .describe(
+                "How long each Graph subscription on a watched mailbox's events is asked to live (Graph's limit for Outlook events: 10,080 minutes, older pages say 4,230). The renewal timer renews it once less than half of this is left.",
+            ),
+        FEED_RENEWAL_SCHEDULE: z
+            .string()
+            .regex(/^\S+( \S+){5}$/, 'must be a six-field NCRONTAB expression')
+            .default('0 */15 * * * *')
+            .describe(
+                'Six-field NCRONTAB (UTC) of the feed timer that creates, renews and deletes Graph subscriptions as the watched mailboxes change; read by the host as `%FEED_RENEWAL_SCHEDULE%`.',
+            ),
+        FEED_WINDOW_DAYS: z.coerce
+            .number()
+            .int()
+            .min(1)
+            .max(730)
+            .default(90)
+            .describe(
+                "Days ahead a `missed` lifecycle notification's delta catch-up looks (the mailbox's calendar view from one day back to this many days ahead).",
+            ),
     })
     .superRefine((settings, ctx) => {
         if (settings.GRAPH_CREDENTIAL === 'clientSecret' && !settings.GRAPH_CLIENT_SECRET) {
@@ -304,6 +345,13 @@ export const settingsSchema = z
                     code: 'custom',
                     path: ['RECONCILE_RUN_ON_STARTUP'],
                     message: 'must be false in production: it runs on every host start and scale-out',
+                });
+            }
+            if (settings.FEED_NOTIFICATION_BASE_URL?.startsWith('http:')) {
+                ctx.addIssue({
+                    code: 'custom',
+                    path: ['FEED_NOTIFICATION_BASE_URL'],
+                    message: 'must be https in production: Graph posts notifications to https endpoints only',
                 });
             }
             if (settings.WEBHOOK_ALLOW_LOOPBACK) {

@@ -12,10 +12,13 @@ const malformedJson =
  * `application/json`, at most {@link maxBodyBytes}, and a JSON object. The body is read with a running count
  * so an oversized one is refused without being buffered whole.
  */
-export async function readJsonObject(request: HttpRequest): Promise<Record<string, unknown>> {
+export async function readJsonObject(
+    request: HttpRequest,
+    maxBytes: number = maxBodyBytes,
+): Promise<Record<string, unknown>> {
     const declared = Number(request.headers.get('content-length') ?? '0');
-    if (declared > maxBodyBytes) throw tooLarge();
-    const text = await readCapped(request);
+    if (declared > maxBytes) throw tooLarge(maxBytes);
+    const text = await readCapped(request, maxBytes);
     if (text.trim() === '') return {};
     const contentType = request.headers.get('content-type') ?? '';
     if (!/^application\/json\s*(;|$)/i.test(contentType.trim())) {
@@ -33,11 +36,11 @@ export async function readJsonObject(request: HttpRequest): Promise<Record<strin
     return value as Record<string, unknown>;
 }
 
-function tooLarge(): AppError {
-    return new AppError(413, 'RequestEntityTooLarge', `The request body is larger than ${maxBodyBytes} bytes.`);
+function tooLarge(maxBytes: number): AppError {
+    return new AppError(413, 'RequestEntityTooLarge', `The request body is larger than ${maxBytes} bytes.`);
 }
 
-async function readCapped(request: HttpRequest): Promise<string> {
+async function readCapped(request: HttpRequest, maxBytes: number): Promise<string> {
     if (!request.body) return '';
     const reader = (request.body as ReadableStream<Uint8Array>).getReader();
     const chunks: Uint8Array[] = [];
@@ -46,9 +49,9 @@ async function readCapped(request: HttpRequest): Promise<string> {
         const { done, value } = await reader.read();
         if (done) break;
         total += value.byteLength;
-        if (total > maxBodyBytes) {
+        if (total > maxBytes) {
             await reader.cancel();
-            throw tooLarge();
+            throw tooLarge(maxBytes);
         }
         chunks.push(value);
     }

@@ -226,6 +226,12 @@ describe('every route of the manifest, on the running stack', () => {
         const second = (await call('createCancellationJob', { token: admin, body: jobBody })) as { id: string };
         await call('stopCancellationJob', { token: admin, fill: { id: second.id } });
         await call('deleteSubscription', { token: user, fill: { id: subscriptionId } });
+        // Graph's callbacks (anonymous): an item of a subscription the gateway does not have is dropped, still 202.
+        const forged = { value: [{ subscriptionId: 'not-ours', changeType: 'updated', clientState: 'x' }] };
+        await call('graphNotifications', { body: forged });
+        await call('graphLifecycleNotifications', {
+            body: { value: [{ ...forged.value[0], lifecycleEvent: 'missed' }] },
+        });
 
         // A route with no ids and no body needs no recipe: called as a user with every permission.
         for (const route of httpRoutes.filter((r) => !called.has(r.name))) {

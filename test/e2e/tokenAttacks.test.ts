@@ -86,8 +86,11 @@ function bodyFor(template: string, method: string): Buffer | undefined {
     return undefined;
 }
 
-/** Health and the OpenAPI document are anonymous by design; everything else needs a token. */
-const anonymous = new Set(['health', 'openapi.json']);
+/**
+ * Health and the OpenAPI document are anonymous by design, and so are Graph's callbacks (each item authenticated by
+ * its subscription's clientState); everything else needs a token.
+ */
+const anonymous = new Set(['health', 'openapi.json', 'graph/notifications', 'graph/lifecycle']);
 const protectedRoutes: readonly RouteCase[] = routeTable
     .filter((entry) => !anonymous.has(entry.route))
     .flatMap((entry) =>

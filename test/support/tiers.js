@@ -24,6 +24,7 @@ const tierEntries = {
         'test/adapters/cancellationStore.test.ts',
         'test/adapters/cancellationStore.due.test.ts',
         'test/adapters/deliveryStore.test.ts',
+        'test/adapters/graphSubscriptionStore.test.ts',
         'test/adapters/idempotencyStore.test.ts',
         'test/adapters/notificationQueue.test.ts',
         'test/adapters/subscriptionStore.test.ts',

@@ -170,3 +170,25 @@ export function pageLinkCall(link: string, version: 'v1.0' | 'beta'): { path: st
     if (!url.pathname.startsWith(prefix)) throw new RangeError(`not a Graph ${version} link: ${url.pathname}`);
     return { path: url.pathname.slice(prefix.length - 1), query: Object.fromEntries(url.searchParams) };
 }
+
+/** Graph's change notification subscriptions. */
+export const subscriptionsPath = '/subscriptions';
+
+export function subscriptionPath(subscriptionId: string): string {
+    return `${subscriptionsPath}/${e(subscriptionId)}`;
+}
+
+/** The `resource` of a feed subscription: one mailbox's events (all its calendars). */
+export function userEventsResource(userId: string): string {
+    return `/users/${e(userId)}/events`;
+}
+
+/** A user's calendar view delta (`startDateTime`/`endDateTime` go in the first request's query). */
+export function calendarViewDeltaPath(userId: string): string {
+    return `${calendarViewPath(userId)}/delta`;
+}
+
+/** A group's direct members (users among them carry `@odata.type` `#microsoft.graph.user`). */
+export function groupMembersPath(groupId: string): string {
+    return `${groupsPath}/${e(groupId)}/members`;
+}

@@ -61,6 +61,8 @@ export interface RouteInput<Body = undefined, Query = undefined, C extends Calle
 /** A response whose JSON body is the route's response schema. */
 export interface RouteResult<View> extends Omit<HttpResponseInit, 'jsonBody' | 'body'> {
     readonly jsonBody?: View;
+    /** A text answer instead (Graph's subscription validation handshake wants its token back as `text/plain`). */
+    readonly body?: HttpResponseInit['body'];
 }
 
 export type RouteHandler<

@@ -14,6 +14,7 @@ import {
 import { cancelEventHandler } from '../handlers/cancelEvent';
 import { getCancellationHandler, listCancellationsHandler } from '../handlers/cancellations';
 import { listDeliveriesHandler, recoverSubscriptionHandler, replayDeliveryHandler } from '../handlers/deliveries';
+import { graphNotificationsHandler } from '../handlers/graphNotifications';
 import { healthHandler } from '../handlers/health';
 import { openApiHandler } from '../handlers/openapi';
 import { listParkedNotificationsHandler, redriveParkedNotificationHandler } from '../handlers/parkedNotifications';
@@ -497,6 +498,8 @@ export const httpRoutes: readonly HttpRoute[] = [
         response: { status: 200, description: 'The summary of the pass.', schema: reconcileSummarySchema },
         handler: (services) => reconcileNowHandler({ reconcile: services.reconcile }),
     }),
+    graphCallback('graphNotifications', 'graph/notifications', 'changes'),
+    graphCallback('graphLifecycleNotifications', 'graph/lifecycle', 'lifecycle'),
     defineRoute({
         name: 'getOpenApiDocument',
         template: 'openapi.json',
@@ -508,6 +511,30 @@ export const httpRoutes: readonly HttpRoute[] = [
         handler: () => openApiHandler((serverUrl) => buildOpenApi3(httpRoutes, serverUrl)),
     }),
 ];
+
+/**
+ * Where Microsoft Graph posts the feed's change and lifecycle notifications (issue 18). Anonymous at the HTTP level
+ * (Graph sends no token): each item is authenticated by its subscription's `clientState`. Not in the connector.
+ */
+function graphCallback(name: string, template: string, kind: 'changes' | 'lifecycle') {
+    return defineRoute({
+        name,
+        template,
+        method: 'POST',
+        summary:
+            kind === 'changes'
+                ? "Graph's change notifications (the feed)"
+                : "Graph's lifecycle notifications (the feed)",
+        description:
+            'Called by Microsoft Graph only. `?validationToken=` (the handshake when a subscription is created) is ' +
+            'answered 200 with the token as `text/plain`. Otherwise Graph\'s batch `{ "value": [...] }`: each item ' +
+            "whose `clientState` is its subscription's is queued, the rest dropped; 202 either way.",
+        tags: ['Graph callbacks'],
+        access: { kind: 'public' },
+        response: { status: 202, description: 'Accepted (queued, or dropped when not authentic).' },
+        handler: (services) => graphNotificationsHandler(kind, services.feed.intake),
+    });
+}
 
 function jobsDeps(services: Services): CancellationJobsDeps {
     const { store, queue, events } = services.cancellationJobs;

@@ -1,0 +1,18 @@
+import {
+    type FeedChangeMessage,
+    type FeedChangeQueue,
+    feedChangeMessageSchema,
+    graphChangesQueueName,
+} from '../../domain/feed/changeMessage';
+import type { JsonQueue } from './jsonQueue';
+
+export { graphChangesQueueName };
+
+/** {@link FeedChangeQueue} on the `graph-changes` storage queue; a message is checked against its schema first. */
+export class StorageFeedChangeQueue implements FeedChangeQueue {
+    constructor(private readonly queue: JsonQueue) {}
+
+    enqueue(message: FeedChangeMessage): Promise<void> {
+        return this.queue.send(feedChangeMessageSchema.parse(message));
+    }
+}

@@ -1,0 +1,18 @@
+import {
+    graphLifecycleQueueName,
+    type LifecycleMessage,
+    type LifecycleQueue,
+    lifecycleMessageSchema,
+} from '../../domain/feed/lifecycleMessage';
+import type { JsonQueue } from './jsonQueue';
+
+export { graphLifecycleQueueName };
+
+/** {@link LifecycleQueue} on the `graph-lifecycle` storage queue. */
+export class StorageLifecycleQueue implements LifecycleQueue {
+    constructor(private readonly queue: JsonQueue) {}
+
+    enqueue(message: LifecycleMessage): Promise<void> {
+        return this.queue.send(lifecycleMessageSchema.parse(message));
+    }
+}

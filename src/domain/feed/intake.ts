@@ -1,0 +1,132 @@
+import type { FeedChangeMessage, FeedChangeQueue } from './changeMessage';
+import type { LifecycleMessage, LifecycleQueue } from './lifecycleMessage';
+import type { SubscriptionSecret } from './ports';
+import { sameClientState } from './secret';
+
+/** One item of Graph's notification batch (`value[]`), as far as the intake reads it. */
+export interface NotificationItem {
+    readonly subscriptionId: string;
+    readonly clientState?: string | null | undefined;
+    readonly tenantId?: string | null | undefined;
+    readonly changeType?: string | null | undefined;
+    readonly lifecycleEvent?: string | null | undefined;
+    readonly resourceData?: { readonly id?: string | null | undefined } | null | undefined;
+}
+
+export interface IntakeDeps {
+    readonly tenantId: string;
+    /** The subscription's mailbox and secret; cached briefly by the caller (every item of a burst asks). */
+    readonly findSubscription: (subscriptionId: string) => Promise<SubscriptionSecret | null>;
+    readonly changes: FeedChangeQueue;
+    readonly lifecycle: LifecycleQueue;
+    readonly now: () => Date;
+    readonly log: (message: string) => void;
+}
+
+export interface IntakeSummary {
+    readonly accepted: number;
+    /** Unknown subscription, wrong `clientState`, another tenant, or an item the feed does not use. */
+    readonly dropped: number;
+}
+
+type Verdict = { readonly ok: true; readonly mailbox: string } | { readonly ok: false; readonly why: string };
+
+async function verify(item: NotificationItem, deps: IntakeDeps): Promise<Verdict> {
+    if (item.tenantId && item.tenantId.toLowerCase() !== deps.tenantId.toLowerCase()) {
+        return { ok: false, why: 'another tenant' };
+    }
+    const known = await deps.findSubscription(item.subscriptionId);
+    if (known === null) return { ok: false, why: 'unknown subscription' };
+    if (!sameClientState(item.clientState ?? '', known.clientState)) return { ok: false, why: 'wrong clientState' };
+    return { ok: true, mailbox: known.mailbox };
+}
+
+function dropped(kind: string, item: NotificationItem, why: string, deps: IntakeDeps): void {
+    // The subscription id is Graph's (not a secret); the clientState sent is never logged.
+    deps.log(`feed: ${kind} for subscription ${item.subscriptionId.slice(0, 100)} dropped (${why})`);
+}
+
+/**
+ * Graph's change notifications: each item whose subscription is known and whose `clientState` matches becomes one
+ * message on `graph-changes`; anything else is dropped (logged, without the secret) and changes nothing. No Graph
+ * call: Graph wants its answer within 3 seconds.
+ */
+export async function acceptChangeNotifications(
+    items: readonly NotificationItem[],
+    deps: IntakeDeps,
+): Promise<IntakeSummary> {
+    const observedAt = deps.now().toISOString();
+    const results = await Promise.all(
+        items.map(async (item): Promise<boolean> => {
+            const verdict = await verify(item, deps);
+            if (!verdict.ok) {
+                dropped('change notification', item, verdict.why, deps);
+                return false;
+            }
+            const changeType =
+                item.changeType === 'deleted' ? 'deleted' : item.changeType === 'updated' ? 'updated' : undefined;
+            const eventId = item.resourceData?.id;
+            if (changeType === undefined || !eventId) {
+                dropped(
+                    'change notification',
+                    item,
+                    `changeType ${String(item.changeType)} or no resourceData.id`,
+                    deps,
+                );
+                return false;
+            }
+            const message: FeedChangeMessage = {
+                schemaVersion: 1,
+                kind: 'event',
+                tenantId: deps.tenantId,
+                mailbox: verdict.mailbox,
+                eventId,
+                changeType,
+                subscriptionId: item.subscriptionId,
+                observedAt,
+            };
+            await deps.changes.enqueue(message);
+            return true;
+        }),
+    );
+    return summary(results);
+}
+
+const lifecycleEvents = new Set(['reauthorizationRequired', 'subscriptionRemoved', 'missed']);
+
+/** Graph's lifecycle notifications: checked as change notifications are, then queued for `graph-lifecycle`. */
+export async function acceptLifecycleNotifications(
+    items: readonly NotificationItem[],
+    deps: IntakeDeps,
+): Promise<IntakeSummary> {
+    const observedAt = deps.now().toISOString();
+    const results = await Promise.all(
+        items.map(async (item): Promise<boolean> => {
+            const verdict = await verify(item, deps);
+            if (!verdict.ok) {
+                dropped('lifecycle notification', item, verdict.why, deps);
+                return false;
+            }
+            const event = item.lifecycleEvent ?? '';
+            if (!lifecycleEvents.has(event)) {
+                dropped('lifecycle notification', item, `lifecycleEvent ${event.slice(0, 40)}`, deps);
+                return false;
+            }
+            const message: LifecycleMessage = {
+                schemaVersion: 1,
+                lifecycleEvent: event as LifecycleMessage['lifecycleEvent'],
+                subscriptionId: item.subscriptionId,
+                mailbox: verdict.mailbox,
+                observedAt,
+            };
+            await deps.lifecycle.enqueue(message);
+            return true;
+        }),
+    );
+    return summary(results);
+}
+
+function summary(results: readonly boolean[]): IntakeSummary {
+    const accepted = results.filter(Boolean).length;
+    return { accepted, dropped: results.length - accepted };
+}
