@@ -45,8 +45,7 @@ async function round(
 
 describe('calendarView/delta', () => {
     it('pages an initial sync with $skiptoken and ends it with a $deltatoken, like calendarView', async () => {
-        // Regular ids here: the emulator's calendarView list does not honour IdType (delta does).
-        const paged = { Prefer: 'odata.maxpagesize=2' };
+        const paged = { Prefer: 'IdType="ImmutableId", odata.maxpagesize=2' };
         const first = await t.client.get(deltaPath(bob), paged);
         expect(first.json['@odata.context']).toBe('https://graph.microsoft.com/v1.0/$metadata#Collection(event)');
         expect(first.json['@odata.nextLink']).toEqual(expect.stringContaining('/calendarView/delta?$skiptoken='));
@@ -57,7 +56,9 @@ describe('calendarView/delta', () => {
         expect(all.deltaLink).toMatch(/\/calendarView\/delta\?\$deltatoken=/);
         const view = await t.client.get(
             `/v1.0/users/${enc(bob)}/calendarView?startDateTime=${start}&endDateTime=${end}&$top=100`,
+            immutable,
         );
+        expect(view.headers.get('preference-applied')).toBe('IdType="ImmutableId"');
         const ids = (view.json.value as { id: string }[]).map((e) => e.id).sort();
         expect(all.value.map((e) => e.id).sort()).toEqual(ids);
         expect(ids.length).toBeGreaterThan(2);
