@@ -1,5 +1,7 @@
+import { until } from '../support/until';
 import { type Reply, alice, bob, enc, errorOf, useEmulator } from './helpers';
-import { feedFixture, feedReviewId } from './feedFixture';
+import { GraphReceiver } from './graphReceiver';
+import { feedFixture, feedReviewId, subscribe } from './feedFixture';
 
 const t = useEmulator();
 
@@ -43,8 +45,7 @@ async function round(
 
 describe('calendarView/delta', () => {
     it('pages an initial sync with $skiptoken and ends it with a $deltatoken, like calendarView', async () => {
-        // Regular ids here: the emulator's calendarView list does not honour IdType (delta does).
-        const paged = { Prefer: 'odata.maxpagesize=2' };
+        const paged = { Prefer: 'IdType="ImmutableId", odata.maxpagesize=2' };
         const first = await t.client.get(deltaPath(bob), paged);
         expect(first.json['@odata.context']).toBe('https://graph.microsoft.com/v1.0/$metadata#Collection(event)');
         expect(first.json['@odata.nextLink']).toEqual(expect.stringContaining('/calendarView/delta?$skiptoken='));
@@ -55,7 +56,9 @@ describe('calendarView/delta', () => {
         expect(all.deltaLink).toMatch(/\/calendarView\/delta\?\$deltatoken=/);
         const view = await t.client.get(
             `/v1.0/users/${enc(bob)}/calendarView?startDateTime=${start}&endDateTime=${end}&$top=100`,
+            immutable,
         );
+        expect(view.headers.get('preference-applied')).toBe('IdType="ImmutableId"');
         const ids = (view.json.value as { id: string }[]).map((e) => e.id).sort();
         expect(all.value.map((e) => e.id).sort()).toEqual(ids);
         expect(ids.length).toBeGreaterThan(2);
@@ -123,5 +126,32 @@ describe('calendarView/delta', () => {
         const reply = await t.client.get(`/v1.0/users/${enc(bob)}/calendarView/delta`);
         expect(reply.status).toBe(400);
         expect(errorOf(reply).code).toBe('ErrorInvalidParameter');
+    });
+});
+
+describe('lost notifications, then missed', () => {
+    let receiver: GraphReceiver;
+    beforeAll(async () => {
+        receiver = await GraphReceiver.start();
+    });
+    afterAll(async () => {
+        await receiver.close();
+    });
+
+    it('leaves the change to be found by delta from the last token', async () => {
+        const { id } = await subscribe(t.client, receiver, bob, 'bob');
+        const bobRound = await round(deltaPath(bob));
+        await t.client.admin('PUT', '/faults', { dropNotifications: 'all' });
+        await t.client.admin('POST', `/mailboxes/${enc(alice)}/events/${feedReviewId}/cancelInOutlook`, {});
+        await t.client.admin('POST', `/subscriptions/${id}/lifecycle`, { lifecycleEvent: 'missed' });
+
+        const [missed] = await until('the missed lifecycle notification', () => {
+            const got = receiver.received('/bob-lifecycle');
+            return got.length > 0 ? got : undefined;
+        });
+        expect(missed).toMatchObject({ subscriptionId: id, lifecycleEvent: 'missed' });
+        expect(receiver.received('/bob')).toEqual([]);
+        const changes = await round(bobRound.deltaLink);
+        expect(changes.value).toEqual([expect.objectContaining({ subject: 'Feed review', isCancelled: true })]);
     });
 });

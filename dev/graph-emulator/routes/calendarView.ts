@@ -1,5 +1,6 @@
 import { GraphError } from '../errors';
 import { type EmuResponse, jsonResponse, queryParam } from '../http';
+import { idTypeHeaders, preferredIdType } from '../idType';
 import { graphBase, odataContext, type RouteContext } from '../routeTypes';
 import { calendarViewItems, type TimeWindow } from '../store/calendarView';
 import { applySelect, eventWire } from '../store/events';
@@ -81,10 +82,14 @@ export function calendarViewList(
     const items = calendarViewItems(mailbox, calendarId, window);
     const select = queryParam(ctx.req.query, '$select');
     const page = items.slice(skip, skip + pageSize);
-    const value = page.map((item) => applySelect(eventWire(item, mailbox, ctx.version), select));
+    const idType = preferredIdType(ctx.req);
+    const value = page.map((item) => applySelect(eventWire(item, mailbox, ctx.version, idType), select));
     const more = pageSize > 0 && skip + pageSize < items.length;
-    const headers: Record<string, string> =
-        preferred !== undefined ? { 'Preference-Applied': `odata.maxpagesize=${pageSize}` } : {};
+    const applied = [
+        ...(preferred !== undefined ? [`odata.maxpagesize=${pageSize}`] : []),
+        ...Object.values(idTypeHeaders(idType)),
+    ];
+    const headers: Record<string, string> = applied.length > 0 ? { 'Preference-Applied': applied.join(', ') } : {};
     return jsonResponse(
         200,
         {
