@@ -240,5 +240,6 @@ describe('every route of the manifest, on the running stack', () => {
 
         expect(problems).toEqual([]);
         expect(httpRoutes.map((r) => r.name).filter((name) => !called.has(name))).toEqual([]);
-    });
+        // Every route in sequence: on a loaded 2-core machine this takes longer than Jest's default 30 s.
+    }, 120_000);
 });
