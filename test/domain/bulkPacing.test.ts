@@ -1,4 +1,10 @@
-import { emptyLedger, estimateFinish, type PacingLedger, takeBudget } from '../../src/domain/bulk/pacing';
+import {
+    emptyLedger,
+    estimateFinish,
+    grantToSendMarginMs,
+    type PacingLedger,
+    takeBudget,
+} from '../../src/domain/bulk/pacing';
 import { runJobSlice } from '../../src/domain/bulk/runJob';
 import { UpstreamError } from '../../src/errors/upstreamError';
 import { jobHarness, meetings, startMs, tenantId } from '../support/bulkJobHarness';
@@ -23,12 +29,35 @@ function grant(times: number[], recipients = 1, ledger: PacingLedger = emptyLedg
 }
 
 describe('takeBudget: a mailbox’s sending budget', () => {
-    it('grants messagesPerMinute writes in any 60 s, then says when the oldest leaves the minute', () => {
+    it('grants messagesPerMinute writes in any 60 s (and the send margin), then says when the oldest leaves it', () => {
         const { decisions } = grant([0, 10_000, 20_000, 30_000]);
         expect(decisions.map((d) => d.granted)).toEqual([true, true, true, false]);
-        expect(decisions[3]).toEqual({ granted: false, retryAfterMs: 30_000, reason: 'messagesPerMinute' });
+        expect(decisions[3]).toEqual({
+            granted: false,
+            retryAfterMs: 30_000 + grantToSendMarginMs,
+            reason: 'messagesPerMinute',
+        });
         const { ledger } = grant([0, 10_000, 20_000]);
-        expect(takeBudget(ledger, 60_001, 1, limits).granted).toBe(true);
+        expect(takeBudget(ledger, 60_001, 1, limits).granted).toBe(false);
+        expect(takeBudget(ledger, 60_001 + grantToSendMarginMs, 1, limits).granted).toBe(true);
+    });
+
+    it('keeps writes that reach Graph later than granted within the limit: the margin absorbs the delay', () => {
+        // Granted as fast as the budget allows; each reaches Graph 0 to 2 s after its grant, varying.
+        const { ledger } = grant([0]);
+        let current = ledger;
+        const grantedAt = [0];
+        for (let at = 1; grantedAt.length < 12; at += 1) {
+            const decision = takeBudget(current, at, 1, limits);
+            if (decision.granted) {
+                current = decision.ledger;
+                grantedAt.push(at);
+            } else at += decision.retryAfterMs - 1;
+        }
+        const receivedAt = grantedAt.map((at, i) => at + (i % 2 === 0 ? grantToSendMarginMs : 0));
+        for (const at of receivedAt) {
+            expect(receivedAt.filter((t) => t >= at && t < at + minuteMs).length).toBeLessThanOrEqual(3);
+        }
     });
 
     it('grants recipientsPerDay recipients in any 24 h, then waits for the oldest hour to age out', () => {
@@ -50,7 +79,7 @@ describe('takeBudget: a mailbox’s sending budget', () => {
 
     it('estimates the finish from the writes left at the message rate', () => {
         expect(estimateFinish(90, new Date(0), { messagesPerMinute: 30, recipientsPerDay: 1 })?.getTime()).toBe(
-            180_000,
+            3 * (60_000 + grantToSendMarginMs),
         );
         expect(estimateFinish(0, new Date(0), limits)).toBeUndefined();
     });
@@ -65,9 +94,10 @@ describe('a job paced by its mailbox’s budget (injected clock, no waiting)', (
         expect(h.graph.writes).toHaveLength(10);
         const times = h.graph.writeTimes;
         for (const at of times) expect(times.filter((t) => t >= at && t < at + 60_000).length).toBeLessThanOrEqual(4);
-        // Three minutes' budgets: 4 + 4 + 2, the job waiting (still running) between them.
+        // Three minutes' budgets (each a minute and the send margin): 4 + 4 + 2, the job waiting (still running)
+        // between them.
         expect(results.filter((r) => r === 'waiting')).toHaveLength(2);
-        expect(times[times.length - 1]! - startMs).toBe(120_000);
+        expect(times[times.length - 1]! - startMs).toBe(2 * (60_000 + grantToSendMarginMs));
         expect(await h.current()).toMatchObject({ state: 'completed' });
         expect((await h.items()).every((item) => item.outcome === 'succeeded')).toBe(true);
     });
