@@ -2,7 +2,10 @@
  * bench:bulk — a bulk cancellation job's pacing on the local stack (README "Offboarding", issue 17):
  *
  * One local stack (its own Azurite, the Graph emulator seeded with leavers who organize meetings with attendees,
- * the local host with a high `BULK_MESSAGES_PER_MINUTE` so the run takes minutes). Jobs go through the public
+ * the local host with `BULK_MESSAGES_PER_MINUTE` = `--rate`). The run's length is set by Exchange's 60 s window, not
+ * by the rate: the one-mailbox run needs its first minute and one whole paced minute after it, the others one minute
+ * each; a higher rate only means more meetings in each, which on a shared 2-core machine makes the parallel run
+ * CPU-bound sooner. Jobs go through the public
  * `POST /api/cancellationJobs` (app token with `Cancellations.Admin`); the figures come from the emulator's request
  * log: one mailbox's writes per minute against the configured rate (≥ 90 % sustained, never above it in any 60 s),
  * `--mailboxes` jobs at once against one, requests in flight per mailbox (≤ 4), and with the emulator's sending
