@@ -6,6 +6,7 @@ import { GraphBulkCalendar } from '../adapters/graph/graphBulkCalendar';
 import { GraphCalendar } from '../adapters/graph/graphCalendar';
 import { GraphClient } from '../adapters/graph/graphClient';
 import { GraphDirectory } from '../adapters/graph/graphDirectory';
+import { GraphFeedCalendar } from '../adapters/graph/graphFeedCalendar';
 import { graphProbe } from '../adapters/graph/graphProbe';
 import { cancellationJobsQueueName, StorageJobQueue } from '../adapters/queues/cancellationJobQueue';
 import { deliveryQueueNames, StorageDeliveryQueue } from '../adapters/queues/deliveryQueue';
@@ -37,6 +38,8 @@ import { summarizePolicy } from '../domain/access/summarizePolicy';
 import { CancellationService } from '../domain/cancellation/cancellationService';
 import { NotificationRelay } from '../domain/cancellation/notificationRelay';
 import type { CancellationStore } from '../domain/cancellation/store';
+import { graphChangesQueueName } from '../domain/feed/changeMessage';
+import type { FeedWorkerDeps } from '../domain/feed/handleFeedChange';
 import { systemClock } from '../domain/ports/clock';
 import type { DeliverDeps } from '../domain/webhooks/deliver';
 import type { DeliveryLane, DeliveryStore } from '../domain/webhooks/delivery';
@@ -126,11 +129,14 @@ export interface Services {
     readonly fanOut: FanOutDeps;
     readonly deliver: DeliverDeps;
     readonly reconcile: ReconcileDeps;
+    /** The `graph-changes` worker: classifies watched items changed outside the gateway (docs/feed.md). */
+    readonly feedChanges: FeedWorkerDeps;
     /** Where queue messages that can never be processed go, by trigger queue (deliveries: by lane). */
     readonly poison: {
         readonly notifications: JsonQueue;
         readonly deliveries: Readonly<Record<DeliveryLane, JsonQueue>>;
         readonly cancellationJobs: JsonQueue;
+        readonly feedChanges: JsonQueue;
     };
     /** What the drains of those poison queues need: deliveries to mark failed, notifications to park and re-send. */
     readonly poisonDrain: PoisonDeps;
@@ -293,6 +299,15 @@ export function createServices(config: GatewayConfig, log: (message: string) => 
                 cancelRetryDelaysMs: config.reconcile.retryDelaysMs,
             },
         },
+        feedChanges: {
+            store: cancellationStore,
+            notifications,
+            clock: systemClock,
+            log,
+            graph: new GraphFeedCalendar(graph),
+            directory: cachedDirectory(directory, cacheOptions),
+            newId: randomUUID,
+        },
         poisonDrain: {
             deliveries,
             parked: new TableParkedNotificationStore(storage.table('parkednotifications')),
@@ -307,6 +322,7 @@ export function createServices(config: GatewayConfig, log: (message: string) => 
                 retry: new JsonQueue(storage.queue(`${deliveryQueueNames.retry}-poison`)),
             },
             cancellationJobs: new JsonQueue(storage.queue(`${cancellationJobsQueueName}-poison`)),
+            feedChanges: new JsonQueue(storage.queue(`${graphChangesQueueName}-poison`)),
         },
     };
 }

@@ -23,6 +23,7 @@ const tierEntries = {
         'test/adapters/bulkJobStore.test.ts',
         'test/adapters/cancellationStore.test.ts',
         'test/adapters/cancellationStore.due.test.ts',
+        'test/adapters/cancellationStore.meeting.test.ts',
         'test/adapters/deliveryStore.test.ts',
         'test/adapters/idempotencyStore.test.ts',
         'test/adapters/notificationQueue.test.ts',

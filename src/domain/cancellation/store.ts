@@ -35,6 +35,13 @@ export interface CancellationStore {
     get(tenantId: string, id: string): Promise<Stored<CancellationRecord> | null>;
     /** The record the item's pointer names (the newest one made for it) (`resource.resourceKey`), if this gateway ever recorded one. */
     findByResource(tenantId: string, resourceKey: string): Promise<Stored<CancellationRecord> | null>;
+    /**
+     * The record holding the meeting's pointer (`resource.meetingKey`): the gateway's cancel of the meeting, or the
+     * outside cancellation the feed recorded for it. A record with a meeting key writes the pointer with the record,
+     * in its transaction: a gateway record takes it over, an outside record only when no record holds it (else
+     * {@link ItemClaimed}).
+     */
+    findByMeeting(tenantId: string, meetingKey: string): Promise<Stored<CancellationRecord> | null>;
     /** Newest first. */
     list(query: ListCancellationsQuery): Promise<CancellationPage>;
     /** Records whose `nextCheckAt` is at or before `now`, oldest due first, at most `limit`. */
