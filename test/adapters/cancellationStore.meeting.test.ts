@@ -91,3 +91,24 @@ describe('TableCancellationStore: one record per meeting (the meeting pointer)',
         expect(await store.findByMeeting(randomUUID(), meetingKey)).toBeNull();
     });
 });
+
+describe('TableCancellationStore: lists by origin', () => {
+    test('?origin= lists outside records from their own index and gateway ones (older records included)', async () => {
+        const tenantId = randomUUID();
+        const at = (minute: number) => `2026-12-04T10:${String(minute).padStart(2, '0')}:00.000Z`;
+        const gatewayRecord = sampleRecord({ tenantId, createdAt: at(0), updatedAt: at(0) });
+        const outlook = outside(tenantId, { createdAt: at(1), updatedAt: at(1) });
+        const bookings = sampleRecord({ tenantId, origin: 'bookings', state: 'verified', createdAt: at(2) });
+        for (const made of [gatewayRecord, outlook, bookings]) await store.create(made);
+
+        const ids = async (origin?: 'gateway' | 'outlook' | 'bookings', actorObjectId?: string) =>
+            (await store.list({ tenantId, origin, actorObjectId, pageSize: 10 })).items.map((item) => item.id);
+
+        expect(await ids()).toEqual([bookings.id, outlook.id, gatewayRecord.id]);
+        expect(await ids('outlook')).toEqual([outlook.id]);
+        expect(await ids('bookings')).toEqual([bookings.id]);
+        expect(await ids('gateway')).toEqual([gatewayRecord.id]);
+        expect(await ids('outlook', outlook.actor.objectId)).toEqual([outlook.id]);
+        expect((await store.get(tenantId, outlook.id))?.value.origin).toBe('outlook');
+    });
+});

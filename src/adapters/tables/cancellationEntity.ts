@@ -11,6 +11,7 @@ import type {
     RecordedError,
     Recipient,
 } from '../../domain/cancellation/record';
+import { originOf } from '../../domain/cancellation/record';
 import { entitySize, getText, putText } from './entityText';
 import { canonicalInstant, escapeKeyPart, hashKeyPart, invertedTime } from './tableKeys';
 
@@ -27,6 +28,7 @@ import { canonicalInstant, escapeKeyPart, hashKeyPart, invertedTime } from './ta
  * | `byActor_<hash(oid)>_<inverted createdAt>_<id>`    | list per caller                             |
  * | `byState_<state>_<inverted createdAt>_<id>`        | list per state                              |
  * | `byActorState_<hash(oid)>_<state>_<inv>_<id>`      | list per caller and state                   |
+ * | `byOrigin_<origin>_<inverted createdAt>_<id>`      | list per outside origin (outlook, bookings) |
  *
  * User-provided parts are escaped ({@link escapeKeyPart}) or hashed; index rows carry `recordId`.
  */
@@ -55,8 +57,19 @@ export function meetingRowKey(meetingKey: string): string {
     return meetingPrefix + hashKeyPart(meetingKey);
 }
 
-/** The prefix of one list index: every row under it is `<prefix><inverted createdAt>_<id>`. */
-export function listPrefix(actorObjectId: string | undefined, state: CancellationState | undefined): string {
+/**
+ * The prefix of one list index: every row under it is `<prefix><inverted createdAt>_<id>`. Outside origins have
+ * their own index (the feed's records are few among the gateway's); any other origin filter reads the index below
+ * and drops what does not match.
+ */
+export function listPrefix(
+    actorObjectId: string | undefined,
+    state: CancellationState | undefined,
+    origin?: CancellationOrigin,
+): string {
+    if (actorObjectId === undefined && state === undefined && origin !== undefined && origin !== 'gateway') {
+        return `byOrigin_${origin}_`;
+    }
     if (actorObjectId !== undefined && state !== undefined)
         return `byActorState_${hashKeyPart(actorObjectId)}_${state}_`;
     if (actorObjectId !== undefined) return `byActor_${hashKeyPart(actorObjectId)}_`;
@@ -72,6 +85,7 @@ export function listRowKeys(record: CancellationRecord): string[] {
         listPrefix(record.actor.objectId, undefined) + suffix,
         listPrefix(undefined, record.state) + suffix,
         listPrefix(record.actor.objectId, record.state) + suffix,
+        ...(originOf(record) === 'gateway' ? [] : [listPrefix(undefined, undefined, originOf(record)) + suffix]),
     ];
 }
 

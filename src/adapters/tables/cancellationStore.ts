@@ -192,13 +192,15 @@ export class TableCancellationStore implements CancellationStore {
         const page = await readIndexPage(client, {
             ...query,
             partitionKey: partitionKeyOf(query.tenantId),
-            prefix: listPrefix(query.actorObjectId, query.state),
+            prefix: listPrefix(query.actorObjectId, query.state, query.origin),
         });
         const records = await this.readRecords(client, query.tenantId, page.rows);
         const items = records.filter(
             (found): found is Stored<CancellationRecord> =>
                 // An index row read just before a concurrent update may name a record that moved on: skip it.
-                found !== null && (query.state === undefined || found.value.state === query.state),
+                found !== null &&
+                (query.state === undefined || found.value.state === query.state) &&
+                (query.origin === undefined || originOf(found.value) === query.origin),
         );
         return { items: items.map((found) => found.value), continuationToken: page.continuationToken };
     }

@@ -1,4 +1,4 @@
-import type { CancellationRecord, CancellationState } from './record';
+import type { CancellationOrigin, CancellationRecord, CancellationState } from './record';
 import type { Stored } from '../shared/stored';
 
 export interface ListCancellationsQuery {
@@ -6,6 +6,8 @@ export interface ListCancellationsQuery {
     /** Only records made by this caller (object id); omit for every caller (admins). */
     readonly actorObjectId?: string | undefined;
     readonly state?: CancellationState | undefined;
+    /** Only records of this origin (`gateway` includes the records written before origins were kept). */
+    readonly origin?: CancellationOrigin | undefined;
     /** Only records created at or after this ISO 8601 instant. */
     readonly since?: string | undefined;
     readonly pageSize: number;

@@ -4,7 +4,7 @@ import type { NotificationMessage } from '../notifications/notificationMessage';
 import type { Clock } from '../ports/clock';
 import { type Delivery, type DeliveryQueue, type DeliveryStore, firstAttemptLane } from './delivery';
 import { webhookPayload } from './payload';
-import type { SubscriptionStore } from './subscription';
+import { type SubscriptionStore, wantsOrigin } from './subscription';
 import { subscriptionReceives } from './subscriptionAccess';
 
 export interface FanOutDeps {
@@ -26,7 +26,7 @@ export function deliveryId(messageId: string, subscriptionId: string): string {
  * failing endpoint never delays or repeats the others; a subscription whose endpoint is failing gets its first
  * attempt on the retry lane, where its timeouts hold no slot that healthy endpoints' deliveries need. A subscription
  * matches when it wants the event type and receives the record (tenant-wide, or its owner made the record:
- * `subscriptionReceives`). Safe to run twice for one message.
+ * `subscriptionReceives`), and its `origins` filter lets the record's origin through. Safe to run twice for one message.
  */
 export async function fanOut(message: NotificationMessage, deps: FanOutDeps): Promise<number> {
     // Subscriptions first: with none to notify, the record need not be read.
@@ -41,7 +41,9 @@ export async function fanOut(message: NotificationMessage, deps: FanOutDeps): Pr
     }
     const now = deps.clock.now().toISOString();
     const record = stored.value;
-    const receiving = subscriptions.filter((subscription) => subscriptionReceives(subscription, record));
+    const receiving = subscriptions.filter(
+        (subscription) => subscriptionReceives(subscription, record) && wantsOrigin(subscription, record),
+    );
     // All at once: a subscription listed after others does not wait for their writes and enqueues.
     const outcomes = await Promise.allSettled(
         receiving.map(async (subscription): Promise<boolean> => {

@@ -1,4 +1,4 @@
-import type { CancellationRecord } from '../cancellation/record';
+import { type CancellationRecord, originOf } from '../cancellation/record';
 import type { NotificationMessage } from '../notifications/notificationMessage';
 import type { Subscription } from './subscription';
 
@@ -14,6 +14,7 @@ export function webhookPayload(message: NotificationMessage, record: Cancellatio
         data: {
             cancellationId: record.id,
             kind: record.kind,
+            origin: originOf(record),
             state: record.state,
             requestedBy: record.actor,
             resource: {

@@ -77,6 +77,7 @@ export class MemoryCancellationStore implements CancellationStore {
                     r.tenantId === query.tenantId &&
                     (!query.actorObjectId || r.actor.objectId === query.actorObjectId) &&
                     (!query.state || r.state === query.state) &&
+                    (!query.origin || originOf(r) === query.origin) &&
                     (!query.since || r.createdAt >= query.since),
             )
             .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
