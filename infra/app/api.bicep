@@ -133,6 +133,8 @@ var gatewaySettings = {
   RECONCILE_RETRY_DELAYS_SECONDS: reconcileRetryDelaysSeconds
   BULK_MESSAGES_PER_MINUTE: '30'
   BULK_RECIPIENTS_PER_DAY: '10000'
+  FEED_BOOKINGS_SCHEDULE: '0 */5 * * * *'
+  FEED_BOOKINGS_WINDOW_DAYS: '90'
 }
 
 // Only with a client secret: a Key Vault reference, resolved with the user-assigned identity (keyVaultReferenceIdentity).

@@ -15,6 +15,7 @@ param tableNames array = [
   'deliveries'
   'parkednotifications'
   'cancellationjobs'
+  'bookingsnapshots'
 ]
 
 @description('Queues the gateway uses, with the -poison queues the host moves messages to after maxDequeueCount.')

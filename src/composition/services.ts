@@ -6,6 +6,7 @@ import { GraphBulkCalendar } from '../adapters/graph/graphBulkCalendar';
 import { GraphCalendar } from '../adapters/graph/graphCalendar';
 import { GraphClient } from '../adapters/graph/graphClient';
 import { GraphDirectory } from '../adapters/graph/graphDirectory';
+import { GraphBookingsFeed } from '../adapters/graph/graphBookingsFeed';
 import { GraphFeedCalendar } from '../adapters/graph/graphFeedCalendar';
 import { graphProbe } from '../adapters/graph/graphProbe';
 import { cancellationJobsQueueName, StorageJobQueue } from '../adapters/queues/cancellationJobQueue';
@@ -18,6 +19,7 @@ import {
 } from '../adapters/queues/notificationQueue';
 import { storageClients } from '../adapters/storage/storageClients';
 import { storageProbe } from '../adapters/storage/storageProbe';
+import { TableBookingSnapshotStore } from '../adapters/tables/bookingSnapshotStore';
 import { TableBulkJobStore } from '../adapters/tables/bulkJobStore';
 import { TableCancellationStore } from '../adapters/tables/cancellationStore';
 import { TableDeliveryStore } from '../adapters/tables/deliveryStore';
@@ -38,7 +40,8 @@ import { summarizePolicy } from '../domain/access/summarizePolicy';
 import { CancellationService } from '../domain/cancellation/cancellationService';
 import { NotificationRelay } from '../domain/cancellation/notificationRelay';
 import type { CancellationStore } from '../domain/cancellation/store';
-import { graphChangesQueueName } from '../domain/feed/changeMessage';
+import type { BookingsPollDeps } from '../domain/feed/bookingsPoll';
+import { feedChangeMessageSchema, graphChangesQueueName } from '../domain/feed/changeMessage';
 import type { FeedWorkerDeps } from '../domain/feed/handleFeedChange';
 import { systemClock } from '../domain/ports/clock';
 import type { DeliverDeps } from '../domain/webhooks/deliver';
@@ -131,6 +134,8 @@ export interface Services {
     readonly reconcile: ReconcileDeps;
     /** The `graph-changes` worker: classifies watched items changed outside the gateway (docs/feed.md). */
     readonly feedChanges: FeedWorkerDeps;
+    /** The Bookings poll's timer: businesses, window, reads, snapshots, and the `graph-changes` queue. */
+    readonly bookingsPoll: BookingsPollDeps;
     /** Where queue messages that can never be processed go, by trigger queue (deliveries: by lane). */
     readonly poison: {
         readonly notifications: JsonQueue;
@@ -175,6 +180,8 @@ export function createServices(config: GatewayConfig, log: (message: string) => 
     const bulkCalendar = new GraphBulkCalendar(graph);
     const jobStore = new TableBulkJobStore(storage.table('cancellationjobs'));
     const jobQueue = new StorageJobQueue(new JsonQueue(storage.queue(cancellationJobsQueueName)));
+    // The intake's FeedChangeQueue adapter (feed-intake branch) is the shared one; the poll sends through the same queue.
+    const feedQueue = new JsonQueue(storage.queue(graphChangesQueueName));
     const notificationRelay = new NotificationRelay({
         store: cancellationStore,
         notifications,
@@ -307,6 +314,19 @@ export function createServices(config: GatewayConfig, log: (message: string) => 
             graph: new GraphFeedCalendar(graph),
             directory: cachedDirectory(directory, cacheOptions),
             newId: randomUUID,
+        },
+        bookingsPoll: {
+            tenantId: config.tenantId,
+            businesses: config.tenantPolicy.watch.bookingBusinesses,
+            windowMs: config.feed.bookingsWindowMs,
+            graph: new GraphBookingsFeed(graph),
+            snapshots: new TableBookingSnapshotStore(storage.table('bookingsnapshots')),
+            records: cancellationStore,
+            queue: {
+                enqueue: (message) => feedQueue.send(feedChangeMessageSchema.parse(message)),
+            },
+            clock: systemClock,
+            log,
         },
         poisonDrain: {
             deliveries,

@@ -55,6 +55,10 @@ export interface GatewayConfig {
         readonly maxBatchesInFlight: number;
         readonly retryDelaysMs: readonly number[];
     };
+    /** The feed's Bookings poll (docs/feed.md). */
+    readonly feed: {
+        readonly bookingsWindowMs: number;
+    };
     /** Bulk cancellation jobs' sending budget per mailbox. */
     readonly bulk: {
         readonly messagesPerMinute: number;
@@ -146,6 +150,9 @@ export function parseConfig(env: Record<string, string | undefined>): GatewayCon
             maxCancelAttempts: s.RECONCILE_MAX_CANCEL_ATTEMPTS,
             maxBatchesInFlight: s.RECONCILE_MAX_BATCHES_IN_FLIGHT,
             retryDelaysMs: s.RECONCILE_RETRY_DELAYS_SECONDS,
+        },
+        feed: {
+            bookingsWindowMs: s.FEED_BOOKINGS_WINDOW_DAYS * 86_400_000,
         },
         bulk: {
             messagesPerMinute: s.BULK_MESSAGES_PER_MINUTE,

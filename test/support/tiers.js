@@ -20,6 +20,7 @@ const tierEntries = {
     ],
     integration: [
         'test/emulator/',
+        'test/adapters/bookingSnapshotStore.test.ts',
         'test/adapters/bulkJobStore.test.ts',
         'test/adapters/cancellationStore.test.ts',
         'test/adapters/cancellationStore.due.test.ts',
