@@ -30,6 +30,7 @@ const tierEntries = {
         'test/adapters/notificationQueue.test.ts',
         'test/adapters/subscriptionStore.test.ts',
         'test/lint/boundaries.test.ts',
+        'test/graph/feedReads.test.ts',
         'test/graph/graphProbe.test.ts',
         'test/reconciliation/graphBatch.test.ts',
     ],
