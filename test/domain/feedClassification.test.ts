@@ -4,7 +4,7 @@ import type { CalendarGraph, EventLocator, EventSnapshot } from '../../src/domai
 import { NotificationRelay } from '../../src/domain/cancellation/notificationRelay';
 import type { FeedChangeMessage } from '../../src/domain/feed/changeMessage';
 import { handleFeedChange } from '../../src/domain/feed/handleFeedChange';
-import type { FeedEvent } from '../../src/domain/feed/ports';
+import type { FeedEvent } from '../../src/domain/feed/feedGraph';
 import type { NotificationMessage } from '../../src/domain/notifications/notificationMessage';
 import { calendarFolder, deletedItemsFolder, FakeFeedGraph } from '../support/fakes/fakeFeedGraph';
 import { MemoryCancellationStore } from '../support/fakes/memoryCancellationStore';

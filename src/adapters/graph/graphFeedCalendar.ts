@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { FeedEvent, FeedGraph } from '../../domain/feed/ports';
+import type { FeedEvent, FeedGraph } from '../../domain/feed/feedGraph';
 import { UpstreamError } from '../../errors/upstreamError';
 import { appointmentPath, calendarsQuery, feedEventSelect, preferImmutableIds, userEventPath } from './graphAddress';
 import type { GraphClient } from './graphClient';

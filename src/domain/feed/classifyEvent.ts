@@ -1,4 +1,4 @@
-import type { FeedEvent } from './ports';
+import type { FeedEvent } from './feedGraph';
 
 /** What one change of a watched copy is: a cancellation seen from that copy, or nothing (and why not). */
 export type EventClassification =

@@ -8,7 +8,7 @@ import type { FeedChangeMessage } from './changeMessage';
 import { classifyEventChange } from './classifyEvent';
 import { meetingKey } from './meetingKey';
 import { observedActor, outsideRecord } from './outsideRecord';
-import type { FeedEvent, FeedGraph } from './ports';
+import type { FeedEvent, FeedGraph } from './feedGraph';
 
 export interface FeedWorkerDeps extends OutboxDeps {
     readonly graph: FeedGraph;

@@ -1,5 +1,5 @@
 import { appointmentPath, userEventPath } from '../../../src/adapters/graph/graphAddress';
-import type { FeedEvent, FeedGraph } from '../../../src/domain/feed/ports';
+import type { FeedEvent, FeedGraph } from '../../../src/domain/feed/feedGraph';
 
 /** Folder ids the fake gives every mailbox: one calendar, and Deleted Items outside the calendars. */
 export const calendarFolder = 'AAMkCalendar=';
