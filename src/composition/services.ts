@@ -6,6 +6,8 @@ import { GraphBulkCalendar } from '../adapters/graph/graphBulkCalendar';
 import { GraphCalendar } from '../adapters/graph/graphCalendar';
 import { GraphClient } from '../adapters/graph/graphClient';
 import { GraphDirectory } from '../adapters/graph/graphDirectory';
+import { GraphBookingsFeed } from '../adapters/graph/graphBookingsFeed';
+import { GraphFeedCalendar } from '../adapters/graph/graphFeedCalendar';
 import { graphProbe } from '../adapters/graph/graphProbe';
 import { cancellationJobsQueueName, StorageJobQueue } from '../adapters/queues/cancellationJobQueue';
 import { deliveryQueueNames, StorageDeliveryQueue } from '../adapters/queues/deliveryQueue';
@@ -16,10 +18,11 @@ import {
     StorageNotificationQueue,
 } from '../adapters/queues/notificationQueue';
 import { storageClients } from '../adapters/storage/storageClients';
-import { graphChangesQueueName } from '../adapters/queues/feedChangeQueue';
+import { StorageFeedChangeQueue } from '../adapters/queues/feedChangeQueue';
 import { graphLifecycleQueueName } from '../adapters/queues/lifecycleQueue';
 import { createFeedServices, type FeedServices } from './feedServices';
 import { storageProbe } from '../adapters/storage/storageProbe';
+import { TableBookingSnapshotStore } from '../adapters/tables/bookingSnapshotStore';
 import { TableBulkJobStore } from '../adapters/tables/bulkJobStore';
 import { TableCancellationStore } from '../adapters/tables/cancellationStore';
 import { TableDeliveryStore } from '../adapters/tables/deliveryStore';
@@ -41,6 +44,9 @@ import { summarizePolicy } from '../domain/access/summarizePolicy';
 import { CancellationService } from '../domain/cancellation/cancellationService';
 import { NotificationRelay } from '../domain/cancellation/notificationRelay';
 import type { CancellationStore } from '../domain/cancellation/store';
+import type { BookingsPollDeps } from '../domain/feed/bookingsPoll';
+import { graphChangesQueueName } from '../domain/feed/changeMessage';
+import type { FeedWorkerDeps } from '../domain/feed/handleFeedChange';
 import { systemClock } from '../domain/ports/clock';
 import type { DeliverDeps } from '../domain/webhooks/deliver';
 import type { DeliveryLane, DeliveryStore } from '../domain/webhooks/delivery';
@@ -132,11 +138,16 @@ export interface Services {
     readonly fanOut: FanOutDeps;
     readonly deliver: DeliverDeps;
     readonly reconcile: ReconcileDeps;
+    /** The `graph-changes` worker: classifies watched items changed outside the gateway (docs/feed.md). */
+    readonly feedChanges: FeedWorkerDeps;
+    /** The Bookings poll's timer: businesses, window, reads, snapshots, and the `graph-changes` queue. */
+    readonly bookingsPoll: BookingsPollDeps;
     /** Where queue messages that can never be processed go, by trigger queue (deliveries: by lane). */
     readonly poison: {
         readonly notifications: JsonQueue;
         readonly deliveries: Readonly<Record<DeliveryLane, JsonQueue>>;
         readonly cancellationJobs: JsonQueue;
+        readonly feedChanges: JsonQueue;
     };
     /** What the drains of those poison queues need: deliveries to mark failed, notifications to park and re-send. */
     readonly poisonDrain: PoisonDeps;
@@ -177,6 +188,8 @@ export function createServices(config: GatewayConfig, log: (message: string) => 
     const bulkCalendar = new GraphBulkCalendar(graph);
     const jobStore = new TableBulkJobStore(storage.table('cancellationjobs'));
     const jobQueue = new StorageJobQueue(new JsonQueue(storage.queue(cancellationJobsQueueName)));
+    // The intake's FeedChangeQueue adapter (feed-intake branch) is the shared one; the poll sends through the same queue.
+    const feedQueue = new JsonQueue(storage.queue(graphChangesQueueName));
     const notificationRelay = new NotificationRelay({
         store: cancellationStore,
         notifications,
@@ -319,6 +332,26 @@ export function createServices(config: GatewayConfig, log: (message: string) => 
             },
             log,
         ),
+        feedChanges: {
+            store: cancellationStore,
+            notifications,
+            clock: systemClock,
+            log,
+            graph: new GraphFeedCalendar(graph),
+            directory: cachedDirectory(directory, cacheOptions),
+            newId: randomUUID,
+        },
+        bookingsPoll: {
+            tenantId: config.tenantId,
+            businesses: config.tenantPolicy.watch.bookingBusinesses,
+            windowMs: config.feed.bookingsWindowMs,
+            graph: new GraphBookingsFeed(graph),
+            snapshots: new TableBookingSnapshotStore(storage.table('bookingsnapshots')),
+            records: cancellationStore,
+            queue: new StorageFeedChangeQueue(feedQueue),
+            clock: systemClock,
+            log,
+        },
         poisonDrain: {
             deliveries,
             parked: new TableParkedNotificationStore(storage.table('parkednotifications')),
@@ -333,6 +366,7 @@ export function createServices(config: GatewayConfig, log: (message: string) => 
                 retry: new JsonQueue(storage.queue(`${deliveryQueueNames.retry}-poison`)),
             },
             cancellationJobs: new JsonQueue(storage.queue(`${cancellationJobsQueueName}-poison`)),
+            feedChanges: new JsonQueue(storage.queue(`${graphChangesQueueName}-poison`)),
         },
     };
 }

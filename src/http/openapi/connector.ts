@@ -60,6 +60,7 @@ function annotate(name: string, schema: JsonSchema): JsonSchema {
         Object.assign(p.clientState!, { 'x-ms-summary': 'Client state', 'x-ms-visibility': 'advanced' });
         Object.assign(p.description!, { 'x-ms-summary': 'Description', 'x-ms-visibility': 'advanced' });
         Object.assign(p.scope!, { 'x-ms-summary': 'Scope', 'x-ms-visibility': 'advanced' });
+        Object.assign(p.origins!, { 'x-ms-summary': 'Origins', 'x-ms-visibility': 'advanced' });
     }
     return schema;
 }

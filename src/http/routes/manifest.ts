@@ -359,8 +359,9 @@ export const httpRoutes: readonly HttpRoute[] = [
             operationId: 'OnCancellation',
             summary: 'When a cancellation happens',
             description:
-                'Triggers when an event or a booking appointment is cancelled through the gateway, or when ' +
-                'a cancellation is verified, drifts back, or fails.',
+                'Triggers when an event or a booking appointment is cancelled through the gateway, or in ' +
+                'Outlook, Teams or Bookings (origin outlook or bookings, seen by the feed of watched mailboxes and ' +
+                'businesses), or when a cancellation is verified, drifts back, or fails.',
             visibility: 'important',
             body: { definition: 'SubscriptionCreateBody', required: true },
             success: {
