@@ -17,9 +17,12 @@ import { performance } from 'node:perf_hooks';
 import { bundle, bundleDir } from '../../dev/package/bundle';
 import { repoRoot } from '../../dev/paths';
 import { describeMachine } from '../reconcile/machine';
+import type { PackageCost } from './packageCosts';
 
 interface Sample {
     readonly loadMs: number;
+    /** CPU time of the child during the load (user + system): less disturbed than wall time on a shared machine. */
+    readonly cpuMs: number;
     readonly wallMs: number;
     readonly functions: number;
 }
@@ -34,12 +37,19 @@ interface Figure {
     readonly variant: Variant;
     readonly loadMedian: number;
     readonly loadP90: number;
+    readonly cpuMedian: number;
     readonly wallMedian: number;
     readonly wallP90: number;
     readonly functions: number;
 }
 
 const defaultRuns = 15;
+/** Issue 19, goal 3: the deployed bundle loads at least this many times faster than the plain tsc output… */
+const goalRatio = 2.5;
+/** …and in less than this, on the project's 2-core machine. */
+const goalLoadMs = 150;
+/** How many packages the cost table lists, at load and at first use. */
+const topPackages = 8;
 const loader = path.join(__dirname, 'loadOnce.js');
 
 function parseRuns(argv: readonly string[]): number {
@@ -61,8 +71,27 @@ function runOnce(root: string, env: NodeJS.ProcessEnv): Sample {
     const wallMs = performance.now() - startedAt;
     if (child.status !== 0) throw new Error(`loading ${root} failed (exit ${child.status}):\n${child.stderr}`);
     const last = child.stdout.trim().split('\n').at(-1) ?? '';
-    const { loadMs, functions } = JSON.parse(last) as { loadMs: number; functions: number };
-    return { loadMs, wallMs, functions };
+    const { loadMs, cpuMs, functions } = JSON.parse(last) as { loadMs: number; cpuMs: number; functions: number };
+    return { loadMs, cpuMs, wallMs, functions };
+}
+
+interface PackageFigures {
+    readonly firstUseMs: number;
+    readonly atLoad: PackageCost[];
+    readonly atFirstUse: PackageCost[];
+}
+
+/** One extra child on the plain tsc output, timing each package's first load (see packageCosts.ts). */
+function packageCosts(env: NodeJS.ProcessEnv): PackageFigures {
+    const child = spawnSync(process.execPath, [loader, repoRoot, '--packages'], { env, encoding: 'utf8' });
+    if (child.status !== 0) throw new Error(`profiling packages failed (exit ${child.status}):\n${child.stderr}`);
+    return JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '') as PackageFigures;
+}
+
+function printPackages(phase: string, costs: readonly PackageCost[]): void {
+    const shown = costs.slice(0, topPackages).map((cost) => `${cost.name} ${cost.selfMs.toFixed(1)}`);
+    const total = costs.reduce((sum, cost) => sum + cost.selfMs, 0);
+    console.log(`top packages ${phase} (plain tsc, own ms, ${total.toFixed(0)} ms in all): ${shown.join(', ')}`);
 }
 
 function quantile(values: readonly number[], q: number): number {
@@ -99,6 +128,10 @@ async function main(): Promise<void> {
             variant,
             loadMedian: quantile(load, 0.5),
             loadP90: quantile(load, 0.9),
+            cpuMedian: quantile(
+                variant.samples.map((s) => s.cpuMs),
+                0.5,
+            ),
             wallMedian: quantile(wall, 0.5),
             wallP90: quantile(wall, 0.9),
             functions: variant.samples[0]?.functions ?? 0,
@@ -114,18 +147,32 @@ async function main(): Promise<void> {
     }
     for (const f of figures) {
         console.log(
-            `${f.variant.name}: load median ${ms(f.loadMedian)}, p90 ${ms(f.loadP90)}; ` +
+            `${f.variant.name}: load median ${ms(f.loadMedian)}, p90 ${ms(f.loadP90)}, CPU median ${ms(f.cpuMedian)}; ` +
                 `process wall median ${ms(f.wallMedian)}, p90 ${ms(f.wallP90)} (${f.functions} functions)`,
         );
     }
     const ratio = (a: number, b: number): string => `${(a / b).toFixed(2)}x`;
     console.log(
         `ratio plain tsc / single bundle: load median ${ratio(plain.loadMedian, single.loadMedian)}, ` +
-            `p90 ${ratio(plain.loadP90, single.loadP90)}; process wall median ${ratio(plain.wallMedian, single.wallMedian)}`,
+            `p90 ${ratio(plain.loadP90, single.loadP90)}, CPU median ${ratio(plain.cpuMedian, single.cpuMedian)}; ` +
+            `process wall median ${ratio(plain.wallMedian, single.wallMedian)}`,
     );
+    const packages = packageCosts(env);
+    printPackages('at load', packages.atLoad);
+    printPackages(`at first use (a cancel's handler built: ${ms(packages.firstUseMs)})`, packages.atFirstUse);
     console.log(
         `ratio plain tsc / per-function bundles: load median ${ratio(plain.loadMedian, perFunction.loadMedian)}, ` +
             `p90 ${ratio(plain.loadP90, perFunction.loadP90)}; process wall median ${ratio(plain.wallMedian, perFunction.wallMedian)}`,
+    );
+    const met = (ok: boolean): string => (ok ? 'met' : 'not met');
+    const measuredRatio = plain.loadMedian / single.loadMedian;
+    console.log(
+        `goal: bundle load >= ${goalRatio}x faster than plain tsc; measured ${measuredRatio.toFixed(2)}x ` +
+            `(load medians, CPU ${ratio(plain.cpuMedian, single.cpuMedian)}): ${met(measuredRatio >= goalRatio)}`,
+    );
+    console.log(
+        `goal: bundle load < ${goalLoadMs} ms; measured ${ms(single.loadMedian)} (median; CPU ${ms(single.cpuMedian)}): ` +
+            met(single.loadMedian < goalLoadMs),
     );
 }
 
