@@ -1,12 +1,13 @@
 import '../src/observability/telemetryBootstrap';
 import { app } from '@azure/functions';
-import { getServices } from '../src/composition/services';
-import { bookingsPollTimerHandler } from '../src/triggers/bookingsPollTimer';
+import { checkSettingsAtLoad } from '../src/composition/appConfig';
+import { firstUseCode } from '../src/composition/firstUseCode';
+import { handlerOnFirstUse } from '../src/composition/onFirstUse';
 
-const { bookingsPoll } = getServices();
+checkSettingsAtLoad();
 
 app.timer('feedBookingsPoll', {
     // Six-field NCRONTAB from the FEED_BOOKINGS_SCHEDULE setting, resolved by the host.
     schedule: '%FEED_BOOKINGS_SCHEDULE%',
-    handler: bookingsPollTimerHandler(bookingsPoll),
+    handler: handlerOnFirstUse(() => firstUseCode().bookingsPollTimerHandler()),
 });

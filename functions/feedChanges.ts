@@ -1,13 +1,14 @@
 import '../src/observability/telemetryBootstrap';
 import { app } from '@azure/functions';
-import { getServices } from '../src/composition/services';
+import { checkSettingsAtLoad } from '../src/composition/appConfig';
+import { firstUseCode } from '../src/composition/firstUseCode';
+import { handlerOnFirstUse } from '../src/composition/onFirstUse';
 import { graphChangesQueueName } from '../src/domain/feed/changeMessage';
-import { feedChangeWorkerHandler } from '../src/triggers/feedChangeWorker';
 
-const { feedChanges, poison } = getServices();
+checkSettingsAtLoad();
 
 app.storageQueue('feedChangeWorker', {
     queueName: graphChangesQueueName,
     connection: 'AzureWebJobsStorage',
-    handler: feedChangeWorkerHandler(feedChanges, poison.feedChanges),
+    handler: handlerOnFirstUse(() => firstUseCode().feedChangeWorkerHandler()),
 });

@@ -32,7 +32,7 @@ import { TableSubscriptionStore } from '../adapters/tables/subscriptionStore';
 import { GuardedWebhookSender } from '../adapters/webhooks/guardedWebhookSender';
 import { registrationTargetCheck } from '../adapters/webhooks/registrationCheck';
 import { createTokenValidator, type TokenValidator } from '../auth/tokenValidator';
-import { type GatewayConfig, parseConfig } from '../config/config';
+import type { GatewayConfig } from '../config/config';
 import type { BookingAccessDependencies } from '../domain/access/accessDependencies';
 import type { BulkJobStore, JobQueue } from '../domain/bulk/job';
 import { storedPacer } from '../domain/bulk/pacing';
@@ -40,7 +40,6 @@ import type { BulkCalendarGraph } from '../domain/bulk/ports';
 import type { JobEventDeps } from '../domain/bulk/jobEvents';
 import type { RunJobDeps } from '../domain/bulk/runJob';
 import { cachedBookingStaffDirectory, cachedDirectory } from '../domain/access/cachedPorts';
-import { summarizePolicy } from '../domain/access/summarizePolicy';
 import { CancellationService } from '../domain/cancellation/cancellationService';
 import { NotificationRelay } from '../domain/cancellation/notificationRelay';
 import type { CancellationStore } from '../domain/cancellation/store';
@@ -63,6 +62,7 @@ import { cachedHealth } from '../health/cachedHealth';
 import type { HealthReport } from '../health/checkHealth';
 import type { IdempotencyOptions } from '../http/idempotency';
 import { log } from '../observability/logger';
+import { appConfig } from './appConfig';
 
 /**
  * How reconciliation batches its Graph lookups: `$batch` of 20, one batch per mailbox in flight (so at most 4 requests
@@ -374,16 +374,10 @@ export function createServices(config: GatewayConfig, log: (message: string) => 
 let services: Services | undefined;
 
 /**
- * The composition root, built on first use from the process's app settings. A bad setting throws here,
- * while the function modules load, so the host refuses to start and prints which setting is wrong.
+ * The composition root, built on the first call of a function from the process's app settings (checked at load by
+ * `checkSettingsAtLoad`, so a bad one stops the host before any call).
  */
 export function getServices(): Services {
-    if (!services) {
-        const config = parseConfig(process.env);
-        console.info(
-            `Cancel Gateway (${config.environment}), tenant ${config.tenantId}. ${summarizePolicy(config.tenantPolicy)}`,
-        );
-        services = createServices(config, (message) => log.warn(message));
-    }
+    services ??= createServices(appConfig(), (message) => log.warn(message));
     return services;
 }

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { defaultDnsTimeoutMs } from '../adapters/webhooks/targetRules';
+import { defaultDnsTimeoutMs } from '../adapters/webhooks/dnsTimeout';
 import { parseTenantPolicy } from '../domain/access/tenantPolicy';
 import { defaultMaxBatchesInFlight } from '../domain/reconciliation/graphLookups';
-import { cancelRetryDelaysMs } from '../domain/reconciliation/reconciler';
+import { cancelRetryDelaysMs } from '../domain/reconciliation/cancelRetryDelays';
 import { retryScheduleMs } from '../domain/webhooks/delivery';
 import { notificationRedriveDelaysMs } from '../domain/webhooks/poison';
 import {
