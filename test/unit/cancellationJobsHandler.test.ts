@@ -14,6 +14,7 @@ import {
     listCancellationJobItemsHandler,
     listCancellationJobsHandler,
     stopCancellationJobHandler,
+    previewCancellationJobHandler,
 } from '../../src/http/handlers/cancellationJobs';
 import { httpRoutes } from '../../src/http/routes/manifest';
 import { routeEdge } from '../../src/http/routes/serveRoute';
@@ -86,6 +87,7 @@ function gateway() {
         listCancellationJobs: listCancellationJobsHandler(deps),
         listCancellationJobItems: listCancellationJobItemsHandler(deps),
         stopCancellationJob: stopCancellationJobHandler(deps),
+        previewCancellationJob: previewCancellationJobHandler(deps),
     };
     async function call(
         name: keyof typeof handlers,
@@ -165,6 +167,21 @@ describe('POST /api/cancellationJobs (in process)', () => {
         ]);
         expect(meetings[2]).toMatchObject({ subject: 'Meeting ORG', type: 'singleInstance', attendees: 3 });
         expect(graph.reads).toEqual([`calendarView ${bob.id} 2026-12-01T00:00:00.000Z..2027-03-01T00:00:00.000Z`]);
+        expect(graph.writes).toEqual([]);
+    });
+
+    it('POST /api/cancellationJobs/preview answers the same plan as dryRun, and refuses dryRun in its body', async () => {
+        const { graph, post, call, jobs } = gateway();
+        const { dryRun: _dryRun, ...planBody } = validBody;
+        const viaFlag = await post(validBody);
+        const viaRoute = await call('previewCancellationJob', { path: 'cancellationJobs/preview', body: planBody });
+
+        expect(viaRoute.status).toBe(200);
+        expect(viaRoute.json).toEqual(viaFlag.json);
+        const flagged = await call('previewCancellationJob', { path: 'cancellationJobs/preview', body: validBody });
+        expect(flagged.status).toBe(400);
+        expect(flagged.json).toMatchObject({ error: { code: 'unknownProperty' } });
+        expect(await jobs.listJobs(userCaller(alice).tenantId, 10)).toEqual([]);
         expect(graph.writes).toEqual([]);
     });
 

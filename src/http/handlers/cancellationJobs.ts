@@ -18,6 +18,7 @@ import type {
     CancellationJobItemList,
     CancellationJobItemsQuery,
     CancellationJobList,
+    CancellationJobPlanBody,
     CancellationJobPreview,
     CancellationJobView,
 } from '../schemas';
@@ -40,7 +41,7 @@ const maxEchoedChars = 128;
 const defaultItemsPageSize = 100;
 const listedJobs = 200;
 
-export function bulkRequestOf(body: CancellationJobCreateBody): BulkRequest {
+export function bulkRequestOf(body: CancellationJobPlanBody): BulkRequest {
     return {
         mailbox: body.mailbox,
         window: { start: new Date(body.window.start).toISOString(), end: new Date(body.window.end).toISOString() },
@@ -101,6 +102,48 @@ export function jobView(
     };
 }
 
+async function resolveMailbox(deps: CancellationJobsDeps, mailbox: string) {
+    const user = await deps.directory.findUser(mailbox);
+    if (user === null) {
+        throw new NotFoundError(
+            `The requested user '${mailbox.slice(0, maxEchoedChars)}' is invalid.`,
+            'ErrorInvalidUser',
+        );
+    }
+    return user;
+}
+
+async function preview(
+    deps: CancellationJobsDeps,
+    tenantId: string,
+    user: { readonly id: string; readonly userPrincipalName: string },
+    bulk: BulkRequest,
+): Promise<{ status: 200; jsonBody: CancellationJobPreview }> {
+    const plan = await discoverPlan(deps.discover, { tenantId, userId: user.id }, bulk);
+    return {
+        status: 200,
+        jsonBody: {
+            mailbox: user.userPrincipalName,
+            window: bulk.window,
+            counts: plan.counts,
+            meetings: plan.meetings.map((meeting) => ({ ...meeting })),
+        },
+    };
+}
+
+/**
+ * `POST /api/cancellationJobs/preview`: the plan (200), nothing written; the same as `dryRun: true` on the create
+ * route, as its own operation (the connector's "Preview bulk cancellation").
+ */
+export function previewCancellationJobHandler(
+    deps: CancellationJobsDeps,
+): RouteHandler<CancellationJobPlanBody, undefined, CancellationJobPreview> {
+    return async ({ caller, body }) => {
+        const user = await resolveMailbox(deps, body.mailbox);
+        return preview(deps, caller.tenantId, user, bulkRequestOf(body));
+    };
+}
+
 /**
  * `POST /api/cancellationJobs`: with `dryRun: true` the plan (200), nothing written; otherwise a job is stored and
  * queued (202 + `Location`), and its worker plans and works it (src/domain/bulk/runJob.ts).
@@ -109,26 +152,9 @@ export function createCancellationJobHandler(
     deps: CancellationJobsDeps,
 ): RouteHandler<CancellationJobCreateBody, undefined, CancellationJobPreview | CancellationJobView> {
     return async ({ request, scope, caller, body }) => {
-        const user = await deps.directory.findUser(body.mailbox);
-        if (user === null) {
-            throw new NotFoundError(
-                `The requested user '${body.mailbox.slice(0, maxEchoedChars)}' is invalid.`,
-                'ErrorInvalidUser',
-            );
-        }
+        const user = await resolveMailbox(deps, body.mailbox);
         const bulk = bulkRequestOf(body);
-        if (body.dryRun === true) {
-            const plan = await discoverPlan(deps.discover, { tenantId: caller.tenantId, userId: user.id }, bulk);
-            return {
-                status: 200,
-                jsonBody: {
-                    mailbox: user.userPrincipalName,
-                    window: bulk.window,
-                    counts: plan.counts,
-                    meetings: plan.meetings.map((meeting) => ({ ...meeting })),
-                },
-            };
-        }
+        if (body.dryRun === true) return preview(deps, caller.tenantId, user, bulk);
         return idempotentCreate(deps.idempotency, request, caller, scope, 'cancellationJobs', body, async () => {
             const now = deps.clock.now().toISOString();
             const job: BulkJob = {

@@ -82,8 +82,11 @@ export interface ConnectorOperation {
     readonly parameters?: Readonly<Record<string, { readonly summary: string; readonly description: string }>>;
     /** The query parameters of the route's query schema the connector shows: [summary, description, visibility]. */
     readonly query?: Readonly<Record<string, readonly [string, string, 'important' | 'advanced' | 'internal']>>;
-    /** The definition name of the body schema; `required` when the connector must always send one. */
-    readonly body?: { readonly definition: string; readonly required: boolean };
+    /**
+     * The definition name of the body schema; `required` when the connector must always send one; `schema` when the
+     * connector shows a narrower body than the route accepts (a subset the route's schema also parses).
+     */
+    readonly body?: { readonly definition: string; readonly required: boolean; readonly schema?: z.ZodType };
     readonly success: {
         readonly description: string;
         /** The definition name of the response schema. */

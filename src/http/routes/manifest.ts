@@ -9,6 +9,7 @@ import {
     getCancellationJobHandler,
     listCancellationJobItemsHandler,
     listCancellationJobsHandler,
+    previewCancellationJobHandler,
     stopCancellationJobHandler,
 } from '../handlers/cancellationJobs';
 import { cancelEventHandler } from '../handlers/cancelEvent';
@@ -33,6 +34,7 @@ import {
     cancelEventBody,
     cancelEventParameters,
     cancellationJobCreateBody,
+    cancellationJobPlanBody,
     cancellationJobItemListSchema,
     cancellationJobItemsQuery,
     cancellationJobListSchema,
@@ -276,6 +278,47 @@ export const httpRoutes: readonly HttpRoute[] = [
             },
         },
         handler: (services) => createCancellationJobHandler(jobsDeps(services)),
+        connector: {
+            operationId: 'StartBulkCancellation',
+            summary: 'Start bulk cancellation',
+            description:
+                "Starts a job that cancels, ends or declines a departing user's meetings over a window (administrators).",
+            visibility: 'important',
+            body: { definition: 'BulkCancellation', required: true, schema: cancellationJobPlanBody },
+            success: {
+                description: 'Accepted: the job is queued.',
+                definition: 'BulkCancellationJob',
+                location: 'The job (`/api/cancellationJobs/{id}`).',
+            },
+        },
+    }),
+    defineRoute({
+        name: 'previewCancellationJob',
+        template: 'cancellationJobs/preview',
+        method: 'POST',
+        summary: 'Preview a bulk cancellation',
+        description:
+            'Every meeting of the user overlapping the window with the action a job would give it (cancel, endSeries, ' +
+            'decline, or skip with the reason); nothing is written. The same as `dryRun: true` on ' +
+            '`POST /api/cancellationJobs`. For the `Cancellations.Admin` app role.',
+        tags: ['Cancellation jobs'],
+        access: administrators,
+        request: { body: { kind: 'json', schema: cancellationJobPlanBody } },
+        response: {
+            status: 200,
+            description: 'The plan: every meeting and its action; nothing was written.',
+            schema: cancellationJobPreviewSchema,
+        },
+        handler: (services) => previewCancellationJobHandler(jobsDeps(services)),
+        connector: {
+            operationId: 'PreviewBulkCancellation',
+            summary: 'Preview bulk cancellation',
+            description:
+                "Lists every meeting of a departing user's calendar over a window with the action a job would take; writes nothing.",
+            visibility: 'important',
+            body: { definition: 'BulkCancellation', required: true },
+            success: { description: 'The plan.', definition: 'BulkCancellationPlan' },
+        },
     }),
     defineRoute({
         name: 'listCancellationJobs',
@@ -298,6 +341,13 @@ export const httpRoutes: readonly HttpRoute[] = [
         access: administrators,
         response: { status: 200, description: 'The job.', schema: cancellationJobViewSchema },
         handler: (services) => getCancellationJobHandler(jobsDeps(services)),
+        connector: {
+            operationId: 'GetBulkCancellation',
+            summary: 'Get bulk cancellation',
+            description: 'Gets a bulk cancellation job: its state, counts per action and outcome, and times.',
+            parameters: { id: { summary: 'Job id', description: 'The id of the bulk cancellation job.' } },
+            success: { description: 'OK', definition: 'BulkCancellationJob' },
+        },
     }),
     defineRoute({
         name: 'listCancellationJobItems',
