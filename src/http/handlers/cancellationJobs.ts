@@ -1,4 +1,7 @@
+import type { Caller } from '../../domain/access/caller';
+import { maySeeJob, requireBulkCaller, requireBulkMailbox } from '../../domain/access/bulkAccess';
 import type { Directory } from '../../domain/access/ports';
+import type { TenantPolicy } from '../../domain/access/tenantPolicy';
 import type { BulkRequest } from '../../domain/bulk/bulkJob';
 import { type DiscoverDeps, discoverPlan } from '../../domain/bulk/discover';
 import { type BulkJob, type BulkJobStore, isFinal, type JobCounts, type JobQueue } from '../../domain/bulk/job';
@@ -35,6 +38,8 @@ export interface CancellationJobsDeps {
     readonly pacing: PacingLimits;
     /** Sends the notification a stop owes (`cancellationJob.completed`). */
     readonly events: JobEventDeps;
+    /** Its applications' `bulk` grants: who besides administrators may run jobs, on which mailboxes. */
+    readonly policy: TenantPolicy;
 }
 
 const maxEchoedChars = 128;
@@ -139,7 +144,9 @@ export function previewCancellationJobHandler(
     deps: CancellationJobsDeps,
 ): RouteHandler<CancellationJobPlanBody, undefined, CancellationJobPreview> {
     return async ({ caller, body }) => {
+        requireBulkCaller(caller, deps.policy);
         const user = await resolveMailbox(deps, body.mailbox);
+        requireBulkMailbox(caller, deps.policy, user);
         return preview(deps, caller.tenantId, user, bulkRequestOf(body));
     };
 }
@@ -152,7 +159,9 @@ export function createCancellationJobHandler(
     deps: CancellationJobsDeps,
 ): RouteHandler<CancellationJobCreateBody, undefined, CancellationJobPreview | CancellationJobView> {
     return async ({ request, scope, caller, body }) => {
+        requireBulkCaller(caller, deps.policy);
         const user = await resolveMailbox(deps, body.mailbox);
+        const basis = requireBulkMailbox(caller, deps.policy, user);
         const bulk = bulkRequestOf(body);
         if (body.dryRun === true) return preview(deps, caller.tenantId, user, bulk);
         return idempotentCreate(deps.idempotency, request, caller, scope, 'cancellationJobs', body, async () => {
@@ -164,7 +173,7 @@ export function createCancellationJobHandler(
                 request: bulk,
                 userId: user.id,
                 userPrincipalName: user.userPrincipalName,
-                actor: actorOf(caller, 'administrator'),
+                actor: actorOf(caller, basis),
                 createdAt: now,
                 updatedAt: now,
             };
@@ -179,9 +188,12 @@ export function createCancellationJobHandler(
     };
 }
 
-async function requireJob(deps: CancellationJobsDeps, tenantId: string, id: string) {
-    const stored = await deps.jobs.getJob(tenantId, id);
-    if (!stored) throw new NotFoundError(`Cancellation job '${id.slice(0, maxEchoedChars)}' was not found.`);
+/** The job, if the caller may see it (an application: only its own); 404 otherwise, as for one that does not exist. */
+async function requireJob(deps: CancellationJobsDeps, caller: Caller, id: string) {
+    requireBulkCaller(caller, deps.policy);
+    const stored = await deps.jobs.getJob(caller.tenantId, id);
+    if (!stored || !maySeeJob(caller, stored.value))
+        throw new NotFoundError(`Cancellation job '${id.slice(0, maxEchoedChars)}' was not found.`);
     return stored;
 }
 
@@ -195,7 +207,7 @@ export function getCancellationJobHandler(
     deps: CancellationJobsDeps,
 ): RouteHandler<undefined, undefined, CancellationJobView> {
     return async ({ caller, params }) => {
-        const stored = await requireJob(deps, caller.tenantId, routeId(params.id));
+        const stored = await requireJob(deps, caller, routeId(params.id));
         return { status: 200, jsonBody: await detailedView(deps, stored.value) };
     };
 }
@@ -205,8 +217,10 @@ export function listCancellationJobsHandler(
     deps: CancellationJobsDeps,
 ): RouteHandler<undefined, undefined, CancellationJobList> {
     return async ({ caller }) => {
+        requireBulkCaller(caller, deps.policy);
         const jobs = await deps.jobs.listJobs(caller.tenantId, listedJobs);
-        return { status: 200, jsonBody: { value: jobs.map((job) => jobView(job)) } };
+        const visible = jobs.filter((job) => maySeeJob(caller, job));
+        return { status: 200, jsonBody: { value: visible.map((job) => jobView(job)) } };
     };
 }
 
@@ -215,7 +229,7 @@ export function listCancellationJobItemsHandler(
     deps: CancellationJobsDeps,
 ): RouteHandler<undefined, CancellationJobItemsQuery, CancellationJobItemList> {
     return async ({ request, caller, params, query }) => {
-        const job = (await requireJob(deps, caller.tenantId, routeId(params.id))).value;
+        const job = (await requireJob(deps, caller, routeId(params.id))).value;
         const page = await deps.jobs.listItems({
             tenantId: job.tenantId,
             jobId: job.id,
@@ -246,7 +260,7 @@ export function stopCancellationJobHandler(
         const id = routeId(params.id);
         // The worker changes the job between meetings; a few tries always find a moment between its writes.
         for (let attempt = 0; ; attempt += 1) {
-            const stored = await requireJob(deps, caller.tenantId, id);
+            const stored = await requireJob(deps, caller, id);
             if (isFinal(stored.value.state)) return { status: 200, jsonBody: await detailedView(deps, stored.value) };
             const now = deps.clock.now().toISOString();
             try {

@@ -15,7 +15,12 @@ export type Access =
      */
     | { readonly kind: 'permission'; readonly anyOf: readonly PermissionName[]; readonly administrators?: 'also' }
     /** The `Cancellations.Admin` app role only. */
-    | { readonly kind: 'administrators' };
+    | { readonly kind: 'administrators' }
+    /**
+     * Administrators, or an app-only caller the tenant policy grants `bulk` mailboxes: the route refuses other users
+     * before the body is read, its handler decides for apps, per mailbox and per job (src/domain/access/bulkAccess.ts).
+     */
+    | { readonly kind: 'bulkJobs' };
 
 /** How a route's JSON body is read (every kind: empty allowed, `application/json`, at most 64 KiB, an object). */
 export type BodyContract =

@@ -78,6 +78,8 @@ const cancelPermissions = [...routePermissions.eventCancel, ...routePermissions.
 const readRecords: Access = { kind: 'permission', anyOf: cancelPermissions, administrators: 'also' };
 const operators: Access = { kind: 'permission', anyOf: routePermissions.subscriptions, administrators: 'also' };
 const administrators: Access = { kind: 'administrators' };
+/** Administrators, or an application the tenant policy grants `bulk` mailboxes (decided by the handlers). */
+const bulkJobs: Access = { kind: 'bulkJobs' };
 const recordLocation = 'The cancellation record (`/api/cancellations/{id}`).';
 
 const eventCancels = eventCancelRoutes.map((route) =>
@@ -264,7 +266,7 @@ export const httpRoutes: readonly HttpRoute[] = [
             "mailbox's sending budget. `Idempotency-Key` makes a retried create one job. For the " +
             '`Cancellations.Admin` app role.',
         tags: ['Cancellation jobs'],
-        access: administrators,
+        access: bulkJobs,
         request: { body: { kind: 'json', schema: cancellationJobCreateBody } },
         response: {
             status: 202,
@@ -302,7 +304,7 @@ export const httpRoutes: readonly HttpRoute[] = [
             'decline, or skip with the reason); nothing is written. The same as `dryRun: true` on ' +
             '`POST /api/cancellationJobs`. For the `Cancellations.Admin` app role.',
         tags: ['Cancellation jobs'],
-        access: administrators,
+        access: bulkJobs,
         request: { body: { kind: 'json', schema: cancellationJobPlanBody } },
         response: {
             status: 200,
@@ -327,7 +329,7 @@ export const httpRoutes: readonly HttpRoute[] = [
         summary: 'List cancellation jobs',
         description: "The tenant's bulk cancellation jobs, newest first.",
         tags: ['Cancellation jobs'],
-        access: administrators,
+        access: bulkJobs,
         response: { status: 200, description: 'The jobs.', schema: cancellationJobListSchema },
         handler: (services) => listCancellationJobsHandler(jobsDeps(services)),
     }),
@@ -338,7 +340,7 @@ export const httpRoutes: readonly HttpRoute[] = [
         summary: 'Get a cancellation job',
         description: 'Its state, counts per action and outcome, start and finish, and the estimated finish.',
         tags: ['Cancellation jobs'],
-        access: administrators,
+        access: bulkJobs,
         response: { status: 200, description: 'The job.', schema: cancellationJobViewSchema },
         handler: (services) => getCancellationJobHandler(jobsDeps(services)),
         connector: {
@@ -357,7 +359,7 @@ export const httpRoutes: readonly HttpRoute[] = [
         description:
             'What became of each meeting: its action, outcome, Graph error, and the cancellation record of a cancel.',
         tags: ['Cancellation jobs'],
-        access: administrators,
+        access: bulkJobs,
         request: { query: cancellationJobItemsQuery },
         response: { status: 200, description: 'A page of meetings.', schema: cancellationJobItemListSchema },
         handler: (services) => listCancellationJobItemsHandler(jobsDeps(services)),
@@ -369,7 +371,7 @@ export const httpRoutes: readonly HttpRoute[] = [
         summary: 'Stop a cancellation job',
         description: 'No new meeting is started; a write already under way finishes and is recorded.',
         tags: ['Cancellation jobs'],
-        access: administrators,
+        access: bulkJobs,
         request: { body: { kind: 'json', schema: stopCancellationJobBody } },
         response: { status: 200, description: 'The job.', schema: cancellationJobViewSchema },
         handler: (services) => stopCancellationJobHandler(jobsDeps(services)),
@@ -563,6 +565,7 @@ function jobsDeps(services: Services): CancellationJobsDeps {
     const { store, queue, events } = services.cancellationJobs;
     return {
         events,
+        policy: services.access.policy,
         directory: services.access.directory,
         discover: { graph: services.bulkCalendar, records: services.cancellationStore },
         jobs: store,
