@@ -16,7 +16,10 @@ function definitionsOf(routes: readonly HttpRoute[]): Definitions {
         const { connector, request, response } = route;
         if (!connector) continue;
         if (connector.body && request?.body) {
-            definitions[connector.body.definition] = { schema: request.body.schema, io: 'input' };
+            definitions[connector.body.definition] = {
+                schema: connector.body.schema ?? request.body.schema,
+                io: 'input',
+            };
         }
         if (connector.success.definition && response.schema) {
             definitions[connector.success.definition] = { schema: response.schema, io: 'output' };
