@@ -122,6 +122,7 @@ export const routeRegistrations: readonly RouteRegistration[] = [
     { name: 'getCancellation', template: 'cancellations/{id}', method: 'GET' },
     { name: 'listCancellations', template: 'cancellations', method: 'GET' },
     { name: 'createCancellationJob', template: 'cancellationJobs', method: 'POST' },
+    { name: 'previewCancellationJob', template: 'cancellationJobs/preview', method: 'POST' },
     { name: 'listCancellationJobs', template: 'cancellationJobs', method: 'GET' },
     { name: 'getCancellationJob', template: 'cancellationJobs/{id}', method: 'GET' },
     { name: 'listCancellationJobItems', template: 'cancellationJobs/{id}/items', method: 'GET' },
@@ -138,5 +139,7 @@ export const routeRegistrations: readonly RouteRegistration[] = [
     { name: 'listParkedNotifications', template: 'parkedNotifications', method: 'GET' },
     { name: 'redriveParkedNotification', template: 'parkedNotifications/{id}/redrive', method: 'POST' },
     { name: 'reconcile', template: 'reconcile', method: 'POST' },
+    { name: 'graphNotifications', template: 'graph/notifications', method: 'POST' },
+    { name: 'graphLifecycleNotifications', template: 'graph/lifecycle', method: 'POST' },
     { name: 'getOpenApiDocument', template: 'openapi.json', method: 'GET' },
 ];
