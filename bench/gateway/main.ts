@@ -12,6 +12,11 @@
  * tables slow down as they fill, which production storage does not. The memory-flat check: the host's RSS at the
  * start, middle and end of 10,000 cancels after the warm-up, in chunks of 1,000 with the tables emptied in between.
  *
+ * After each gateway run, unless `--no-in-process`: the same number of cancels through the gateway's handler called
+ * in a process of its own without the development host (`inProcess.ts`), so the host's share of the CPU is printed
+ * apart. The host reaches Storage through counting proxies: the round trips per cancel are printed by purpose.
+ * The goals of issue 19 are printed with the measured value and met / not met.
+ *
  * Prints the machine first and the figures as the last lines. Loopback only; starts and stops its own processes.
  * Run: `npm run bench:gateway -- [--requests N] [--concurrency 1,8,32] [--graph-latency-ms 0,50] [--cpu-prof]`.
  */
@@ -22,6 +27,7 @@ import { type BenchArgs, parseBenchArgs, usage } from './args';
 import { cpuProfilesIn, summarizeCpuProfile } from './cpuProfile';
 import { graphAppToken, resetEmulator, setGraphLatency } from './emulator';
 import { describeRun, goalLine, mib, ms, overhead, quantile, cancelsPerSecond } from './figures';
+import { runInProcess } from './inProcess';
 import { type LoadResult, type LoadTarget, runLoad, type Side } from './load';
 import { benchUsers, type Phase, phaseFixture } from './mailboxes';
 import { probeGraphCalls } from './probe';
@@ -217,6 +223,7 @@ async function main(): Promise<void> {
     const cpuFigures: string[] = [];
     const verdicts: string[] = [];
     const roundTrips: string[] = [];
+    const inProcessFigures: string[] = [];
     const goals: string[] = [];
     let memory: MemoryCheck | undefined;
     for (const latencyMs of args.graphLatenciesMs) {
@@ -248,7 +255,14 @@ async function main(): Promise<void> {
                     direct: newPhase(args.requests, concurrency),
                     gateway: newPhase(args.requests, concurrency),
                 };
-                await resetEmulator(stack.emulatorUrl, phaseFixture(target.users, [run.direct, run.gateway]));
+                const inProcess = {
+                    warmup: newPhase(Math.max(args.warmup, concurrency), concurrency),
+                    run: newPhase(args.requests, concurrency),
+                };
+                await resetEmulator(
+                    stack.emulatorUrl,
+                    phaseFixture(target.users, [run.direct, run.gateway, inProcess.warmup, inProcess.run]),
+                );
                 await setGraphLatency(stack.emulatorUrl, latencyMs);
                 const direct = checked(await runLoad('direct', target, run.direct, concurrency));
                 // Queue work left from the direct run's set-up is done by now; the gateway run is charged its own.
@@ -268,6 +282,28 @@ async function main(): Promise<void> {
                         `${trips.reduce((sum, [, n]) => sum + n, 0).toFixed(2)}, counted by purpose: ` +
                         trips.map(([purpose, n]) => `${purpose} ${n.toFixed(2)}`).join('; '),
                 );
+                if (args.inProcess) {
+                    // The same cancels with no development host: the handler in a process of its own.
+                    const handlerOnly = await runInProcess(
+                        { appRoot: stack.appRoot, users: target.users, ...inProcess, concurrency },
+                        stack.appEnv,
+                    );
+                    if (handlerOnly.failures.length > 0) {
+                        throw new Error(
+                            `in-process c=${concurrency}: ${handlerOnly.failures.slice(0, 5).join('\n  ')}`,
+                        );
+                    }
+                    const latencies = Float64Array.from(handlerOnly.latenciesMs);
+                    const hostMs = cpuMs.host ?? Number.NaN;
+                    const line =
+                        `graph latency ${latencyMs} ms, c=${concurrency}: in process (the handler without the ` +
+                        `development host) p50 ${ms(quantile(latencies, 0.5))}, p50/direct ` +
+                        `${overhead(quantile(latencies, 0.5), quantile(direct.latenciesMs, 0.5))}; CPU ms per cancel ` +
+                        `${handlerOnly.cpuMsPerCancel.toFixed(1)} in process vs host ${hostMs.toFixed(1)}: the host's share ` +
+                        `${(hostMs - handlerOnly.cpuMsPerCancel).toFixed(1)} (with the notification fan-out it runs)`;
+                    log(line);
+                    inProcessFigures.push(line);
+                }
                 const ratio = quantile(gateway.latenciesMs, 0.5) / quantile(direct.latenciesMs, 0.5);
                 (ratio <= p50OverheadGoal ? met : missed).push(concurrency);
                 goals.push(
@@ -304,7 +340,7 @@ async function main(): Promise<void> {
             return memoryCheck(session.stack, target, args.memoryRequests, concurrency, latencyMs);
         });
     }
-    figures.push(...comparisons, ...cpuFigures, ...roundTrips);
+    figures.push(...comparisons, ...cpuFigures, ...inProcessFigures, ...roundTrips);
     if (memory) {
         const growth = memory.endMiB - memory.startMiB;
         figures.push(

@@ -25,6 +25,10 @@ export interface BenchStack {
     readonly storageConnectionString: string;
     /** Every process of the stack by role (host, Azurite's services, the Graph emulator), for CPU accounting. */
     readonly processes: StackProcesses;
+    /** The settings the host was started with (over `process.env`), for running the app's code elsewhere. */
+    readonly appEnv: NodeJS.ProcessEnv;
+    /** Folder of the build the host runs. */
+    readonly appRoot: string;
     /** The host's Storage requests so far by purpose, counted by a proxy in front of Azurite's table and queue. */
     storageRequests(): ReadonlyMap<string, number>;
     /** The host's recent output. */
@@ -107,18 +111,18 @@ export async function startBenchStack(cpuProfDir: string | undefined, appRoot = 
         await waitForHttp(`${emulatorUrl}/_emulator/health`, { timeoutMs: startTimeoutMs, child: emulator.process });
 
         if (cpuProfDir !== undefined) fs.mkdirSync(cpuProfDir, { recursive: true });
+        const appEnv: NodeJS.ProcessEnv = {
+            ...process.env,
+            NODE_EXTRA_CA_CERTS: tls.caPath,
+            AzureWebJobsStorage: hostStorage,
+            AUTH_AUTHORITY_HOST: emulatorTlsUrl,
+            AUTH_V1_ISSUER_HOST: emulatorTlsUrl,
+            GRAPH_BASE_URL: emulatorTlsUrl,
+        };
         const host = startChild(
             path.join(appRoot, 'dist/dev/host/main.js'),
             ['--script-root', appRoot, '--no-https'],
-            {
-                ...process.env,
-                NODE_EXTRA_CA_CERTS: tls.caPath,
-                FUNCTIONS_HTTP_PORT: String(httpPort),
-                AzureWebJobsStorage: hostStorage,
-                AUTH_AUTHORITY_HOST: emulatorTlsUrl,
-                AUTH_V1_ISSUER_HOST: emulatorTlsUrl,
-                GRAPH_BASE_URL: emulatorTlsUrl,
-            },
+            { ...appEnv, FUNCTIONS_HTTP_PORT: String(httpPort) },
             cpuProfDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`],
         );
         started.push(host);
@@ -135,6 +139,8 @@ export async function startBenchStack(cpuProfDir: string | undefined, appRoot = 
             hostPid: host.process.pid!,
             storageConnectionString: azurite.connectionString,
             processes: { host: host.process.pid!, azurite: azurite.pid, emulator: emulator.process.pid! },
+            appEnv,
+            appRoot: path.resolve(appRoot),
             storageRequests: () => new Map([...tableProxy.counts(), ...queueProxy.counts()]),
             hostOutput: () => host.output.join(''),
             stop,
