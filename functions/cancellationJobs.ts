@@ -1,13 +1,14 @@
 import '../src/observability/telemetryBootstrap';
 import { app } from '@azure/functions';
 import { cancellationJobsQueueName } from '../src/adapters/queues/cancellationJobQueue';
-import { getServices } from '../src/composition/services';
-import { cancellationJobWorkerHandler } from '../src/triggers/cancellationJobWorker';
+import { checkSettingsAtLoad } from '../src/composition/appConfig';
+import { firstUseCode } from '../src/composition/firstUseCode';
+import { handlerOnFirstUse } from '../src/composition/onFirstUse';
 
-const { cancellationJobs, poison } = getServices();
+checkSettingsAtLoad();
 
 app.storageQueue('cancellationJobWorker', {
     queueName: cancellationJobsQueueName,
     connection: 'AzureWebJobsStorage',
-    handler: cancellationJobWorkerHandler(cancellationJobs.run, poison.cancellationJobs),
+    handler: handlerOnFirstUse(() => firstUseCode().cancellationJobWorkerHandler()),
 });

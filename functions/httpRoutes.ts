@@ -1,20 +1,20 @@
 import '../src/observability/telemetryBootstrap';
 import { app, type HttpMethod } from '@azure/functions';
-import { getServices } from '../src/composition/services';
-import { notFoundHandler } from '../src/http/handlers/notFound';
-import { httpRoutes } from '../src/http/routes/manifest';
-import { routeTable } from '../src/http/routes/routeTable';
-import { serveRoute } from '../src/http/routes/serveRoute';
+import { checkSettingsAtLoad } from '../src/composition/appConfig';
+import { firstUseCode } from '../src/composition/firstUseCode';
+import { handlerOnFirstUse } from '../src/composition/onFirstUse';
+import { routeRegistrations } from '../src/http/routes/routeList';
 
-const services = getServices();
+checkSettingsAtLoad();
 
-// Every route of the manifest (src/http/routes/manifest.ts), one function each.
-for (const route of httpRoutes) {
+// Every route of the manifest, one function each, from its light list (src/http/routes/routeList.ts, generated from
+// the manifest): the manifest, its handlers and schemas load on the first call.
+for (const route of routeRegistrations) {
     app.http(route.name, {
         methods: [route.method],
         authLevel: 'anonymous', // the gateway validates Entra ID bearer tokens itself (or the route is public)
         route: route.template,
-        handler: serveRoute(route, services),
+        handler: handlerOnFirstUse(() => firstUseCode().httpRouteHandler(route.name)),
     });
 }
 
@@ -25,5 +25,5 @@ app.http('notFound', {
     methods: everyMethod,
     authLevel: 'anonymous',
     route: '{*path}',
-    handler: notFoundHandler(routeTable),
+    handler: handlerOnFirstUse(() => firstUseCode().notFoundHandler()),
 });

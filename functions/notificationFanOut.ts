@@ -1,13 +1,14 @@
 import '../src/observability/telemetryBootstrap';
 import { app } from '@azure/functions';
-import { notificationsQueueName } from '../src/adapters/queues/notificationQueue';
-import { getServices } from '../src/composition/services';
-import { notificationFanOutHandler } from '../src/triggers/notificationFanOut';
+import { notificationsQueueName } from '../src/adapters/queues/notificationsQueueName';
+import { checkSettingsAtLoad } from '../src/composition/appConfig';
+import { firstUseCode } from '../src/composition/firstUseCode';
+import { handlerOnFirstUse } from '../src/composition/onFirstUse';
 
-const { fanOut, poison } = getServices();
+checkSettingsAtLoad();
 
 app.storageQueue('notificationFanOut', {
     queueName: notificationsQueueName,
     connection: 'AzureWebJobsStorage',
-    handler: notificationFanOutHandler(fanOut, poison.notifications),
+    handler: handlerOnFirstUse(() => firstUseCode().notificationFanOutHandler()),
 });

@@ -1,27 +1,28 @@
 import '../src/observability/telemetryBootstrap';
 import { app } from '@azure/functions';
 import { deliveryQueueNames } from '../src/adapters/queues/deliveryQueue';
-import { notificationsQueueName } from '../src/adapters/queues/notificationQueue';
-import { getServices } from '../src/composition/services';
-import { deliveryPoisonHandler, notificationPoisonHandler } from '../src/triggers/poisonDrains';
+import { notificationsQueueName } from '../src/adapters/queues/notificationsQueueName';
+import { checkSettingsAtLoad } from '../src/composition/appConfig';
+import { firstUseCode } from '../src/composition/firstUseCode';
+import { handlerOnFirstUse } from '../src/composition/onFirstUse';
 
-const { config, poisonDrain } = getServices();
+checkSettingsAtLoad();
 
 // The host moves a message here after `maxDequeueCount` failed tries (host.json); these functions give it a state.
 app.storageQueue('webhookDeliveryPoison', {
     queueName: `${deliveryQueueNames.first}-poison`,
     connection: 'AzureWebJobsStorage',
-    handler: deliveryPoisonHandler(poisonDrain),
+    handler: handlerOnFirstUse(() => firstUseCode().deliveryPoisonHandler()),
 });
 
 app.storageQueue('webhookDeliveryRetryPoison', {
     queueName: `${deliveryQueueNames.retry}-poison`,
     connection: 'AzureWebJobsStorage',
-    handler: deliveryPoisonHandler(poisonDrain),
+    handler: handlerOnFirstUse(() => firstUseCode().deliveryPoisonHandler()),
 });
 
 app.storageQueue('notificationFanOutPoison', {
     queueName: `${notificationsQueueName}-poison`,
     connection: 'AzureWebJobsStorage',
-    handler: notificationPoisonHandler(config.tenantId, poisonDrain),
+    handler: handlerOnFirstUse(() => firstUseCode().notificationPoisonHandler()),
 });

@@ -1,12 +1,13 @@
 import '../src/observability/telemetryBootstrap';
 import { app } from '@azure/functions';
-import { getServices } from '../src/composition/services';
-import { purgeDeliveriesTimerHandler } from '../src/triggers/purgeDeliveriesTimer';
+import { checkSettingsAtLoad } from '../src/composition/appConfig';
+import { firstUseCode } from '../src/composition/firstUseCode';
+import { handlerOnFirstUse } from '../src/composition/onFirstUse';
 
-const { config, deliveries } = getServices();
+checkSettingsAtLoad();
 
 app.timer('purgeDeliveries', {
     // Hourly, off the hour and away from the idempotency purge: retention is counted in days.
     schedule: '0 37 * * * *',
-    handler: purgeDeliveriesTimerHandler(config.tenantId, deliveries, config.webhooks.deliveryRetentionMs),
+    handler: handlerOnFirstUse(() => firstUseCode().purgeDeliveriesTimerHandler()),
 });

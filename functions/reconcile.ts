@@ -1,13 +1,14 @@
 import '../src/observability/telemetryBootstrap';
 import { app } from '@azure/functions';
-import { getServices } from '../src/composition/services';
-import { reconcileTimerHandler } from '../src/triggers/reconcileTimer';
+import { checkSettingsAtLoad } from '../src/composition/appConfig';
+import { firstUseCode } from '../src/composition/firstUseCode';
+import { handlerOnFirstUse } from '../src/composition/onFirstUse';
 
-const { config, reconcile, cancellationJobs } = getServices();
+const config = checkSettingsAtLoad();
 
 app.timer('reconcileTimer', {
     // Six-field NCRONTAB from the RECONCILE_SCHEDULE setting, resolved by the host.
     schedule: '%RECONCILE_SCHEDULE%',
     runOnStartup: config.reconcile.runOnStartup,
-    handler: reconcileTimerHandler(config.tenantId, reconcile, cancellationJobs.events),
+    handler: handlerOnFirstUse(() => firstUseCode().reconcileTimerHandler()),
 });

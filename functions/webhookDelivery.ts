@@ -1,10 +1,11 @@
 import '../src/observability/telemetryBootstrap';
 import { app } from '@azure/functions';
 import { deliveryQueueNames } from '../src/adapters/queues/deliveryQueue';
-import { getServices } from '../src/composition/services';
-import { webhookDeliveryHandler } from '../src/triggers/webhookDelivery';
+import { checkSettingsAtLoad } from '../src/composition/appConfig';
+import { firstUseCode } from '../src/composition/firstUseCode';
+import { handlerOnFirstUse } from '../src/composition/onFirstUse';
 
-const { deliver, poison } = getServices();
+checkSettingsAtLoad();
 
 // Two lanes, one function each: the host gives each function its own batch of concurrent messages (host.json
 // batchSize + newBatchThreshold), so retries and failing endpoints, waiting out WEBHOOK_TIMEOUT_MS on the retry
@@ -12,11 +13,11 @@ const { deliver, poison } = getServices();
 app.storageQueue('webhookDelivery', {
     queueName: deliveryQueueNames.first,
     connection: 'AzureWebJobsStorage',
-    handler: webhookDeliveryHandler(deliver, poison.deliveries.first),
+    handler: handlerOnFirstUse(() => firstUseCode().webhookDeliveryHandler('first')),
 });
 
 app.storageQueue('webhookDeliveryRetry', {
     queueName: deliveryQueueNames.retry,
     connection: 'AzureWebJobsStorage',
-    handler: webhookDeliveryHandler(deliver, poison.deliveries.retry),
+    handler: handlerOnFirstUse(() => firstUseCode().webhookDeliveryHandler('retry')),
 });

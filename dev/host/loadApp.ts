@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { HostConfigError } from './settings';
+import { HostConfigError } from './hostConfigError';
 
 function segmentRegex(segment: string): RegExp {
     const source = segment

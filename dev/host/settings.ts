@@ -1,12 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
+import { HostConfigError } from './hostConfigError';
 import { parseTimeSpan } from './timeSpan';
 
-/** A configuration problem that stops the host (exit code 1) with a message naming the culprit. */
-export class HostConfigError extends Error {
-    override name = 'HostConfigError';
-}
+export { HostConfigError };
 
 export interface QueueOptions {
     batchSize: number;

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { build, type BuildOptions, type Plugin } from 'esbuild';
+import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
 import { repoRoot } from '../paths';
 
 /**
@@ -15,6 +15,10 @@ import { repoRoot } from '../paths';
  * - `per-function` (`--per-function`): one bundle per entry (`functions/httpRoutes.js`, …). Each bundle carries
  *   its own copy of the library, the SDKs and the composition root (11 × ~2.6 MB, 11 service graphs), so it loads
  *   several times slower (bench:startup measures it) and is kept only for comparison.
+ *
+ * Either way the entries hold only what registration needs (settings, route names, queue names: docs/architecture.md,
+ * "Cold start"); what the functions run is the first-use chunk `chunks/firstUse.js` (src/composition/firstUse.ts with
+ * the SDKs, jose, the manifest and its schemas), required on the first call of any function.
  *
  * The output lives under `dist/` (`dist/bundle`) so that lint, Prettier and git ignore it like the tsc output.
  */
@@ -48,7 +52,8 @@ export type BundleLayout = 'single' | 'per-function';
 /**
  * The OpenTelemetry stack (`src/observability/telemetry.ts` loads it only when Application Insights is configured) is
  * bundled on its own into `telemetry/otel.js`: inside the function bundle it would double its size, and every cold
- * start would parse it whether telemetry is on or not.
+ * start would parse it whether telemetry is on or not. The managed identity that signs telemetry in comes from the
+ * same chunk: telemetry.ts's own `require('@azure/identity')` would otherwise put the identity SDK in the entry.
  */
 const telemetryPackages = /^(@azure\/monitor-opentelemetry|@opentelemetry\/instrumentation-undici)$/;
 const telemetryChunk = 'telemetry/otel.js';
@@ -57,8 +62,59 @@ const telemetryAsSeparateChunk: Plugin = {
     name: 'telemetry-as-separate-chunk',
     setup(build) {
         build.onResolve({ filter: telemetryPackages }, () => ({ path: `../${telemetryChunk}`, external: true }));
+        build.onResolve({ filter: /^@azure\/identity$/ }, (args) =>
+            /[\\/]src[\\/]observability[\\/]telemetry\.ts$/.test(args.importer)
+                ? { path: `../${telemetryChunk}`, external: true }
+                : undefined,
+        );
     },
 };
+
+/**
+ * `src/composition/firstUseCode.ts` requires `./firstUse` on the first call of a function: in the bundle that
+ * require names the first-use chunk, built on its own (below), so the worker parses it only when a function runs.
+ */
+const firstUseChunk = 'chunks/firstUse.js';
+
+const firstUseAsSeparateChunk: Plugin = {
+    name: 'first-use-as-separate-chunk',
+    setup(build) {
+        build.onResolve({ filter: /^\.\/firstUse$/ }, (args) =>
+            /[\\/]src[\\/]composition[\\/]firstUseCode\.ts$/.test(args.importer)
+                ? { path: `../${firstUseChunk}`, external: true }
+                : undefined,
+        );
+    },
+};
+
+/**
+ * zod's namespace re-exports every locale (`z.locales`, ~40 languages); the gateway's messages are English (zod's
+ * default), so the bundle keeps `en` only. The tsc output loads them all from node_modules.
+ */
+const zodEnglishOnly: Plugin = {
+    name: 'zod-english-only',
+    setup(build) {
+        build.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.c?js$/ }, (args) => ({
+            contents: args.path.endsWith('.cjs')
+                ? 'exports.en = require("./en.cjs").default;'
+                : 'export { default as en } from "./en.js";',
+            loader: 'js',
+            resolveDir: path.dirname(args.path),
+        }));
+    },
+};
+
+async function bundleFirstUseChunk(outDir: string): Promise<Metafile> {
+    const result = await build({
+        absWorkingDir: repoRoot,
+        entryPoints: [path.join(repoRoot, 'src', 'composition', 'firstUse.ts')],
+        outfile: path.join(outDir, firstUseChunk),
+        ...commonOptions,
+        plugins: [telemetryAsSeparateChunk, zodEnglishOnly],
+        metafile: true,
+    });
+    return result.metafile;
+}
 
 async function bundleTelemetryChunk(outDir: string): Promise<void> {
     await build({
@@ -66,7 +122,8 @@ async function bundleTelemetryChunk(outDir: string): Promise<void> {
         stdin: {
             contents:
                 "module.exports = { ...require('@azure/monitor-opentelemetry'), " +
-                "...require('@opentelemetry/instrumentation-undici') };",
+                "...require('@opentelemetry/instrumentation-undici'), " +
+                "ManagedIdentityCredential: require('@azure/identity').ManagedIdentityCredential };",
             resolveDir: repoRoot,
             sourcefile: 'telemetry/otel.js',
         },
@@ -106,9 +163,10 @@ export async function bundle(
         ...entries,
         ...(layout === 'per-function' ? { outdir: path.join(outDir, 'functions') } : {}),
         ...commonOptions,
-        plugins: [telemetryAsSeparateChunk],
+        plugins: [telemetryAsSeparateChunk, firstUseAsSeparateChunk, zodEnglishOnly],
         metafile: true,
     });
+    const firstUse = await bundleFirstUseChunk(outDir);
     await bundleTelemetryChunk(outDir);
     const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
         name: string;
@@ -125,7 +183,7 @@ export async function bundle(
     fs.writeFileSync(path.join(outDir, 'package.json'), JSON.stringify(packageJson, null, 4) + '\n');
     fs.copyFileSync(path.join(repoRoot, 'host.json'), path.join(outDir, 'host.json'));
     fs.copyFileSync(path.join(repoRoot, '.funcignore'), path.join(outDir, '.funcignore'));
-    for (const [file, output] of Object.entries(result.metafile.outputs)) {
+    for (const [file, output] of [...Object.entries(result.metafile.outputs), ...Object.entries(firstUse.outputs)]) {
         if (!file.endsWith('.js')) continue;
         info(`${path.relative(repoRoot, path.join(repoRoot, file))}: ${(output.bytes / 1024).toFixed(0)} KiB`);
     }

@@ -143,6 +143,8 @@ var gatewaySettings = {
   FEED_SUBSCRIPTION_LIFETIME_MINUTES: '4230'
   FEED_RENEWAL_SCHEDULE: feedRenewalSchedule
   FEED_WINDOW_DAYS: '90'
+  FEED_BOOKINGS_SCHEDULE: '0 */5 * * * *'
+  FEED_BOOKINGS_WINDOW_DAYS: '90'
 }
 
 // Only with a client secret: a Key Vault reference, resolved with the user-assigned identity (keyVaultReferenceIdentity).

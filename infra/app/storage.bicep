@@ -16,6 +16,7 @@ param tableNames array = [
   'parkednotifications'
   'cancellationjobs'
   'graphsubscriptions'
+  'bookingsnapshots'
 ]
 
 @description('Queues the gateway uses, with the -poison queues the host moves messages to after maxDequeueCount.')

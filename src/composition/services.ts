@@ -6,6 +6,8 @@ import { GraphBulkCalendar } from '../adapters/graph/graphBulkCalendar';
 import { GraphCalendar } from '../adapters/graph/graphCalendar';
 import { GraphClient } from '../adapters/graph/graphClient';
 import { GraphDirectory } from '../adapters/graph/graphDirectory';
+import { GraphBookingsFeed } from '../adapters/graph/graphBookingsFeed';
+import { GraphFeedCalendar } from '../adapters/graph/graphFeedCalendar';
 import { graphProbe } from '../adapters/graph/graphProbe';
 import { cancellationJobsQueueName, StorageJobQueue } from '../adapters/queues/cancellationJobQueue';
 import { deliveryQueueNames, StorageDeliveryQueue } from '../adapters/queues/deliveryQueue';
@@ -16,10 +18,11 @@ import {
     StorageNotificationQueue,
 } from '../adapters/queues/notificationQueue';
 import { storageClients } from '../adapters/storage/storageClients';
-import { graphChangesQueueName } from '../adapters/queues/feedChangeQueue';
+import { StorageFeedChangeQueue } from '../adapters/queues/feedChangeQueue';
 import { graphLifecycleQueueName } from '../adapters/queues/lifecycleQueue';
 import { createFeedServices, type FeedServices } from './feedServices';
 import { storageProbe } from '../adapters/storage/storageProbe';
+import { TableBookingSnapshotStore } from '../adapters/tables/bookingSnapshotStore';
 import { TableBulkJobStore } from '../adapters/tables/bulkJobStore';
 import { TableCancellationStore } from '../adapters/tables/cancellationStore';
 import { TableDeliveryStore } from '../adapters/tables/deliveryStore';
@@ -29,7 +32,7 @@ import { TableSubscriptionStore } from '../adapters/tables/subscriptionStore';
 import { GuardedWebhookSender } from '../adapters/webhooks/guardedWebhookSender';
 import { registrationTargetCheck } from '../adapters/webhooks/registrationCheck';
 import { createTokenValidator, type TokenValidator } from '../auth/tokenValidator';
-import { type GatewayConfig, parseConfig } from '../config/config';
+import type { GatewayConfig } from '../config/config';
 import type { BookingAccessDependencies } from '../domain/access/accessDependencies';
 import type { BulkJobStore, JobQueue } from '../domain/bulk/job';
 import { storedPacer } from '../domain/bulk/pacing';
@@ -37,10 +40,12 @@ import type { BulkCalendarGraph } from '../domain/bulk/ports';
 import type { JobEventDeps } from '../domain/bulk/jobEvents';
 import type { RunJobDeps } from '../domain/bulk/runJob';
 import { cachedBookingStaffDirectory, cachedDirectory } from '../domain/access/cachedPorts';
-import { summarizePolicy } from '../domain/access/summarizePolicy';
 import { CancellationService } from '../domain/cancellation/cancellationService';
 import { NotificationRelay } from '../domain/cancellation/notificationRelay';
 import type { CancellationStore } from '../domain/cancellation/store';
+import type { BookingsPollDeps } from '../domain/feed/bookingsPoll';
+import { graphChangesQueueName } from '../domain/feed/changeMessage';
+import type { FeedWorkerDeps } from '../domain/feed/handleFeedChange';
 import { systemClock } from '../domain/ports/clock';
 import type { DeliverDeps } from '../domain/webhooks/deliver';
 import type { DeliveryLane, DeliveryStore } from '../domain/webhooks/delivery';
@@ -57,6 +62,7 @@ import { cachedHealth } from '../health/cachedHealth';
 import type { HealthReport } from '../health/checkHealth';
 import type { IdempotencyOptions } from '../http/idempotency';
 import { log } from '../observability/logger';
+import { appConfig } from './appConfig';
 
 /**
  * How reconciliation batches its Graph lookups: `$batch` of 20, one batch per mailbox in flight (so at most 4 requests
@@ -132,11 +138,16 @@ export interface Services {
     readonly fanOut: FanOutDeps;
     readonly deliver: DeliverDeps;
     readonly reconcile: ReconcileDeps;
+    /** The `graph-changes` worker: classifies watched items changed outside the gateway (docs/feed.md). */
+    readonly feedChanges: FeedWorkerDeps;
+    /** The Bookings poll's timer: businesses, window, reads, snapshots, and the `graph-changes` queue. */
+    readonly bookingsPoll: BookingsPollDeps;
     /** Where queue messages that can never be processed go, by trigger queue (deliveries: by lane). */
     readonly poison: {
         readonly notifications: JsonQueue;
         readonly deliveries: Readonly<Record<DeliveryLane, JsonQueue>>;
         readonly cancellationJobs: JsonQueue;
+        readonly feedChanges: JsonQueue;
     };
     /** What the drains of those poison queues need: deliveries to mark failed, notifications to park and re-send. */
     readonly poisonDrain: PoisonDeps;
@@ -177,6 +188,8 @@ export function createServices(config: GatewayConfig, log: (message: string) => 
     const bulkCalendar = new GraphBulkCalendar(graph);
     const jobStore = new TableBulkJobStore(storage.table('cancellationjobs'));
     const jobQueue = new StorageJobQueue(new JsonQueue(storage.queue(cancellationJobsQueueName)));
+    // The intake's FeedChangeQueue adapter (feed-intake branch) is the shared one; the poll sends through the same queue.
+    const feedQueue = new JsonQueue(storage.queue(graphChangesQueueName));
     const notificationRelay = new NotificationRelay({
         store: cancellationStore,
         notifications,
@@ -319,6 +332,26 @@ export function createServices(config: GatewayConfig, log: (message: string) => 
             },
             log,
         ),
+        feedChanges: {
+            store: cancellationStore,
+            notifications,
+            clock: systemClock,
+            log,
+            graph: new GraphFeedCalendar(graph),
+            directory: cachedDirectory(directory, cacheOptions),
+            newId: randomUUID,
+        },
+        bookingsPoll: {
+            tenantId: config.tenantId,
+            businesses: config.tenantPolicy.watch.bookingBusinesses,
+            windowMs: config.feed.bookingsWindowMs,
+            graph: new GraphBookingsFeed(graph),
+            snapshots: new TableBookingSnapshotStore(storage.table('bookingsnapshots')),
+            records: cancellationStore,
+            queue: new StorageFeedChangeQueue(feedQueue),
+            clock: systemClock,
+            log,
+        },
         poisonDrain: {
             deliveries,
             parked: new TableParkedNotificationStore(storage.table('parkednotifications')),
@@ -333,6 +366,7 @@ export function createServices(config: GatewayConfig, log: (message: string) => 
                 retry: new JsonQueue(storage.queue(`${deliveryQueueNames.retry}-poison`)),
             },
             cancellationJobs: new JsonQueue(storage.queue(`${cancellationJobsQueueName}-poison`)),
+            feedChanges: new JsonQueue(storage.queue(`${graphChangesQueueName}-poison`)),
         },
     };
 }
@@ -340,16 +374,10 @@ export function createServices(config: GatewayConfig, log: (message: string) => 
 let services: Services | undefined;
 
 /**
- * The composition root, built on first use from the process's app settings. A bad setting throws here,
- * while the function modules load, so the host refuses to start and prints which setting is wrong.
+ * The composition root, built on the first call of a function from the process's app settings (checked at load by
+ * `checkSettingsAtLoad`, so a bad one stops the host before any call).
  */
 export function getServices(): Services {
-    if (!services) {
-        const config = parseConfig(process.env);
-        console.info(
-            `Cancel Gateway (${config.environment}), tenant ${config.tenantId}. ${summarizePolicy(config.tenantPolicy)}`,
-        );
-        services = createServices(config, (message) => log.warn(message));
-    }
+    services ??= createServices(appConfig(), (message) => log.warn(message));
     return services;
 }

@@ -62,6 +62,8 @@ export interface GatewayConfig {
         readonly subscriptionLifetimeMs: number;
         readonly renewalSchedule: string;
         readonly windowDays: number;
+        /** The Bookings poll's window ahead (docs/feed.md). */
+        readonly bookingsWindowMs: number;
     };
     /** Bulk cancellation jobs' sending budget per mailbox. */
     readonly bulk: {
@@ -160,6 +162,7 @@ export function parseConfig(env: Record<string, string | undefined>): GatewayCon
             subscriptionLifetimeMs: s.FEED_SUBSCRIPTION_LIFETIME_MINUTES * 60_000,
             renewalSchedule: s.FEED_RENEWAL_SCHEDULE,
             windowDays: s.FEED_WINDOW_DAYS,
+            bookingsWindowMs: s.FEED_BOOKINGS_WINDOW_DAYS * 86_400_000,
         },
         bulk: {
             messagesPerMinute: s.BULK_MESSAGES_PER_MINUTE,

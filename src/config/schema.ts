@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { defaultDnsTimeoutMs } from '../adapters/webhooks/targetRules';
+import { defaultDnsTimeoutMs } from '../adapters/webhooks/dnsTimeout';
 import { parseTenantPolicy } from '../domain/access/tenantPolicy';
 import { defaultMaxBatchesInFlight } from '../domain/reconciliation/graphLookups';
-import { cancelRetryDelaysMs } from '../domain/reconciliation/reconciler';
+import { cancelRetryDelaysMs } from '../domain/reconciliation/cancelRetryDelays';
 import { retryScheduleMs } from '../domain/webhooks/delivery';
 import { notificationRedriveDelaysMs } from '../domain/webhooks/poison';
 import {
@@ -319,6 +319,23 @@ export const settingsSchema = z
             .default(90)
             .describe(
                 "Days ahead a `missed` lifecycle notification's delta catch-up looks (the mailbox's calendar view from one day back to this many days ahead).",
+            ),
+        // ---- The feed: Bookings poll (issue 18, docs/feed.md) ----
+        FEED_BOOKINGS_SCHEDULE: z
+            .string()
+            .regex(/^\S+( \S+){5}$/, 'must be a six-field NCRONTAB expression')
+            .default('0 */5 * * * *')
+            .describe(
+                "Six-field NCRONTAB (UTC) of the Bookings poll, which compares each watched business's calendar view with its last snapshot; read by the host as `%FEED_BOOKINGS_SCHEDULE%`.",
+            ),
+        FEED_BOOKINGS_WINDOW_DAYS: z.coerce
+            .number()
+            .int()
+            .min(1)
+            .max(365)
+            .default(90)
+            .describe(
+                'Days ahead the Bookings poll reads (its calendar view is [now, now + this]); an appointment that leaves the window is checked, not reported.',
             ),
     })
     .superRefine((settings, ctx) => {

@@ -1,4 +1,4 @@
-import { type CancellationRecord, historyOf } from '../domain/cancellation/record';
+import { type CancellationRecord, historyOf, originOf } from '../domain/cancellation/record';
 import type { CancellationView } from './schemas';
 
 /** A cancellation record as `GET /api/cancellations…` shows it (storage bookkeeping left out). */
@@ -6,6 +6,7 @@ export function cancellationView(record: CancellationRecord): CancellationView {
     return {
         id: record.id,
         kind: record.kind,
+        origin: originOf(record),
         state: record.state,
         createdDateTime: record.createdAt,
         lastModifiedDateTime: record.updatedAt,

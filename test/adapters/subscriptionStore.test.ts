@@ -58,6 +58,7 @@ describe('TableSubscriptionStore', () => {
             disabledReason: 'failing',
             scope: 'tenant',
             failingSince: '2026-02-20T00:00:00.000Z',
+            origins: ['outlook', 'bookings'],
             secrets: [
                 { secret: 'whsec_bmV3', createdAt: '2026-03-02T00:00:00.000Z' },
                 { secret: 'whsec_b2xk', createdAt: '2026-03-01T00:00:00.000Z', expiresAt: '2026-03-03T00:00:00.000Z' },

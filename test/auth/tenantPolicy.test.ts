@@ -28,8 +28,18 @@ describe('tenant policy', () => {
             mailboxes: ['carol@contoso.test'],
             groups: [],
             bookingBusinesses: [],
+            bulk: [],
         });
         expect(result.policy.reconciliation.repairDrift).toBe(true);
+    });
+
+    it('takes an application\'s bulk mailboxes by name, never "*"', () => {
+        const appId = 'ca9ce1a7-0000-4000-8000-0000000000f6';
+        const granted = validateTenantPolicy({ applications: [{ appId, bulk: ['dana@contoso.test'] }] });
+        expect(granted.ok && granted.policy.applications[0]?.bulk).toEqual(['dana@contoso.test']);
+        expect(problemsOf({ applications: [{ appId, bulk: ['*'] }] })).toEqual([
+            'applications.0.bulk: "*" is not allowed for bulk; name the mailboxes',
+        ]);
     });
 
     it('accepts an empty document, which grants nothing extra', () => {

@@ -59,6 +59,9 @@ describe('the connector definition (connector/apiDefinition.swagger.json)', () =
                 'ListCancellations',
                 'OnCancellation',
                 'DeleteSubscription',
+                'PreviewBulkCancellation',
+                'StartBulkCancellation',
+                'GetBulkCancellation',
             ].sort(),
         );
         const subscriptions = committed.paths['/subscriptions'] as Record<string, unknown>;
@@ -74,9 +77,19 @@ describe('the connector definition (connector/apiDefinition.swagger.json)', () =
             'x-ms-visibility': 'internal',
         });
         expect(body.required).toEqual(expect.arrayContaining(['notificationUrl', 'eventTypes']));
-        expect(body.properties!.eventTypes!.items).toMatchObject({ enum: expect.arrayContaining(['event.cancelled']) });
+        expect(body.properties!.eventTypes!.items).toMatchObject({
+            enum: expect.arrayContaining(['event.cancelled', 'cancellationJob.completed', 'cancellationJob.paused']),
+        });
         const responses = (trigger as unknown as OpenAPIV2.OperationObject).responses;
         expect(responses['201']).toMatchObject({ headers: { Location: { type: 'string' } } });
+        // Bulk cancellation: preview and start on their own paths (one operation per path and method), one body
+        // without `dryRun`, so neither action can do the other's work.
+        const paths = committed.paths as Record<string, Record<string, OpenAPIV2.OperationObject>>;
+        expect(paths['/cancellationJobs/preview']!.post!.operationId).toBe('PreviewBulkCancellation');
+        expect(paths['/cancellationJobs']!.post!.operationId).toBe('StartBulkCancellation');
+        expect(paths['/cancellationJobs/{id}']!.get!.operationId).toBe('GetBulkCancellation');
+        expect(Object.keys(committed.definitions!.BulkCancellation!.properties!)).not.toContain('dryRun');
+        expect(Object.keys(paths['/cancellationJobs']!.post!.responses)).toContain('202');
         const del = (committed.paths['/subscriptions/{id}'] as Record<string, Record<string, unknown>>).delete!;
         expect(del['x-ms-visibility']).toBe('internal');
         expect(Object.keys(del.responses as object)).toContain('204');

@@ -219,6 +219,7 @@ describe('every route of the manifest, on the running stack', () => {
             invited: 'decline',
         };
         await call('createCancellationJob', { token: admin, body: { ...jobBody, dryRun: true } });
+        await call('previewCancellationJob', { token: admin, body: jobBody });
         const job = (await call('createCancellationJob', { token: admin, body: jobBody })) as { id: string };
         await call('getCancellationJob', { token: admin, fill: { id: job.id } });
         await call('listCancellationJobItems', { token: admin, fill: { id: job.id } });

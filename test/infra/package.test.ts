@@ -61,16 +61,44 @@ describe('azd packaging, reproduced from a clean checkout', () => {
         ]);
         expect(existsSync(path.join(bundle, 'host.json'))).toBe(true);
         expect(existsSync(path.join(bundle, 'telemetry', 'otel.js'))).toBe(true);
+        expect(existsSync(path.join(bundle, 'chunks', 'firstUse.js'))).toBe(true);
     }, 240_000);
 
-    it('the bundle needs no node_modules: it requires only Node built-ins, the worker and its own chunk', () => {
-        const entry = readFileSync(path.join(clone, dist, 'functions', 'index.js'), 'utf8');
-        const required = new Set([...entry.matchAll(/\brequire\("([^"]+)"\)/g)].map((match) => match[1] ?? ''));
-        const builtins = new Set([...builtinModules, ...builtinModules.map((name) => `node:${name}`)]);
-        const outside = [...required].filter((name) => !builtins.has(name)).sort();
-        expect(outside).toEqual(['../telemetry/otel.js', '@azure/functions-core']);
+    const requiredBy = (file: string): Set<string> => {
+        const code = readFileSync(path.join(clone, dist, file), 'utf8');
+        return new Set([...code.matchAll(/\brequire\("([^"]+)"\)/g)].map((match) => match[1] ?? ''));
+    };
+    const builtins = new Set([...builtinModules, ...builtinModules.map((name) => `node:${name}`)]);
+    const outsideNode = (required: Set<string>): string[] => [...required].filter((name) => !builtins.has(name)).sort();
+
+    it('the bundle needs no node_modules: it requires only Node built-ins, the worker and its own chunks', () => {
+        const entry = requiredBy('functions/index.js');
+        const firstUse = requiredBy('chunks/firstUse.js');
+        expect(outsideNode(entry)).toEqual(['../chunks/firstUse.js', '../telemetry/otel.js', '@azure/functions-core']);
+        expect(outsideNode(firstUse)).toEqual([]);
         // @azure/core-tracing is inlined, so the distro's require hook never sees it: no Azure SDK (Storage) spans
         // from the bundle. docs/deploy.md says so; change both together.
-        expect(required.has('@azure/core-tracing')).toBe(false);
+        expect(entry.has('@azure/core-tracing') || firstUse.has('@azure/core-tracing')).toBe(false);
+    });
+
+    it('the entry holds what registration needs; the SDKs, jose and the HTTP manifest load on first use', () => {
+        const entry = readFileSync(path.join(clone, dist, 'functions', 'index.js'), 'utf8');
+        const firstUse = readFileSync(path.join(clone, dist, 'chunks', 'firstUse.js'), 'utf8');
+        // esbuild names each bundled file in a comment: `// node_modules/jose/…`, `// src/http/routes/manifest.ts`.
+        const lateModules = [
+            /node_modules\/jose\//,
+            /node_modules\/@azure\/data-tables\//,
+            /src\/http\/routes\/manifest\.ts/,
+        ];
+        for (const module of lateModules) {
+            expect({ module: String(module), inEntry: module.test(entry) }).toEqual({
+                module: String(module),
+                inEntry: false,
+            });
+            expect({ module: String(module), inFirstUse: module.test(firstUse) }).toEqual({
+                module: String(module),
+                inFirstUse: true,
+            });
+        }
     });
 });

@@ -57,12 +57,24 @@ export function meetings(count: number, attendees = 2): CalendarViewItem[] {
  */
 export function jobHarness(
     items: CalendarViewItem[],
-    options: { masters?: SeriesMaster[]; limits?: Partial<PacingLimits>; request?: Partial<BulkRequest> } = {},
+    options: {
+        masters?: SeriesMaster[];
+        limits?: Partial<PacingLimits>;
+        request?: Partial<BulkRequest>;
+        /** How long each Graph write takes on the test's clock (0: answered at once). */
+        writeMs?: number;
+        /** How long after a message is visible the queue hands it to a worker (the host's polling). */
+        deliveryLatencyMs?: number;
+    } = {},
 ) {
     let nowMs = startMs;
     const clock = { now: () => new Date(nowMs) };
     const graph = new FakeBulkCalendar(bob.id, items, options.masters ?? []);
     graph.now = () => nowMs;
+    const writeMs = options.writeMs ?? 0;
+    graph.beforeAnswer = () => {
+        nowMs += writeMs;
+    };
     const records = new MemoryCancellationStore();
     const jobs = new MemoryBulkJobStore();
     const notified: NotificationMessage[] = [];
@@ -127,7 +139,7 @@ export function jobHarness(
         while (queued.length > 0 && results.length < maxSlices) {
             queued.sort((a, b) => a.visibleAtMs - b.visibleAtMs);
             const next = queued.shift()!;
-            nowMs = Math.max(nowMs, next.visibleAtMs);
+            nowMs = Math.max(nowMs, next.visibleAtMs + (options.deliveryLatencyMs ?? 0));
             results.push(await runJobSlice(deps, next.message));
         }
         return results;

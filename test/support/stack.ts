@@ -4,6 +4,7 @@ import * as readline from 'node:readline';
 import { freePort, startAzurite } from '../../dev/azurite';
 import type { Fixture } from '../../dev/graph-emulator/fixture';
 import { startGraphEmulator } from '../../dev/graph-emulator/server';
+import type { Clock } from '../../dev/graph-emulator/time';
 import { mintToken, type MintOptions } from '../../dev/identity/mintToken';
 import { repoRoot } from '../../dev/paths';
 import { statusOf } from '../../src/adapters/tables/tableClients';
@@ -91,14 +92,23 @@ async function emptyStorage(connectionString: string): Promise<void> {
  */
 export async function startLocalStack(
     extraEnv: Record<string, string> = {},
-    options: { readonly graphFixture?: Fixture } = {},
+    options: {
+        readonly graphFixture?: Fixture;
+        /** The base clock of the emulator's sending limit (default the system clock). */
+        readonly emulatorClock?: Clock;
+    } = {},
 ): Promise<LocalStack> {
     const azurite = await startAzurite({
         blobPort: await freePort(),
         queuePort: await freePort(),
         tablePort: await freePort(),
     });
-    const emulator = await startGraphEmulator({ port: 0, tlsPort: 0, fixture: options.graphFixture });
+    const emulator = await startGraphEmulator({
+        port: 0,
+        tlsPort: 0,
+        fixture: options.graphFixture,
+        clock: options.emulatorClock,
+    });
     const [httpPort, httpsPort] = [await freePort(), await freePort()];
     const hostOutput: string[] = [];
     const child: ChildProcess = spawn(

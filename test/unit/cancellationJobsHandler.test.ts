@@ -1,6 +1,7 @@
 import { HttpRequest, InvocationContext } from '@azure/functions';
 import type { TokenValidator } from '../../src/auth/tokenValidator';
 import type { CalendarViewItem } from '../../src/domain/bulk/ports';
+import { tenantPolicySchema } from '../../src/domain/access/tenantPolicy';
 import { UnauthorizedError } from '../../src/errors/appError';
 import { UpstreamError } from '../../src/errors/upstreamError';
 import type { JobMessage } from '../../src/domain/bulk/job';
@@ -14,6 +15,7 @@ import {
     listCancellationJobItemsHandler,
     listCancellationJobsHandler,
     stopCancellationJobHandler,
+    previewCancellationJobHandler,
 } from '../../src/http/handlers/cancellationJobs';
 import { httpRoutes } from '../../src/http/routes/manifest';
 import { routeEdge } from '../../src/http/routes/serveRoute';
@@ -23,7 +25,7 @@ import {
     cancellationJobPreviewSchema,
     cancellationJobViewSchema,
 } from '../../src/http/schemas';
-import { alice, appCaller, bob, FakeDirectory, userCaller } from '../auth/fakes';
+import { alice, appCaller, bob, carol, FakeDirectory, userCaller } from '../auth/fakes';
 import { meeting as harnessMeeting } from '../support/bulkJobHarness';
 import { FakeBulkCalendar } from '../support/fakes/fakeBulkCalendar';
 import { MemoryBulkJobStore } from '../support/fakes/memoryBulkJobStore';
@@ -32,14 +34,27 @@ import { MemoryIdempotencyStore } from '../support/fakes/memoryIdempotencyStore'
 
 const entry = (name: string) => httpRoutes.find((route) => route.name === name)!;
 
-/** `Bearer admin`: an app with the Cancellations.Admin role; `Bearer alice`: a user with Calendars.ReadWrite only. */
+/** An HR application the tenant policy grants bulk cancellation in Bob's mailbox only. */
+const hrAppId = 'ca9ce1a7-0000-4000-8000-0000000000b1';
+const policy = tenantPolicySchema.parse({ applications: [{ appId: hrAppId, bulk: [bob.userPrincipalName] }] });
+
+/**
+ * `Bearer admin`: an app with the Cancellations.Admin role; `Bearer alice`: a user with Calendars.ReadWrite only;
+ * `Bearer hr`: the HR app (no role, the policy's grant); `Bearer other`: an app with neither.
+ */
 const tokens: TokenValidator = {
     authenticate: (header) =>
         header === 'Bearer admin'
             ? Promise.resolve(appCaller('ad000000-0000-4000-8000-0000000000ad', ['Cancellations.Admin']))
-            : header === 'Bearer alice'
-              ? Promise.resolve(userCaller(alice))
-              : Promise.reject(new UnauthorizedError('The access token is invalid.', 'Bearer realm="cancel-gateway"')),
+            : header === 'Bearer hr'
+              ? Promise.resolve(appCaller(hrAppId, []))
+              : header === 'Bearer other'
+                ? Promise.resolve(appCaller('ca9ce1a7-0000-4000-8000-0000000000b2', []))
+                : header === 'Bearer alice'
+                  ? Promise.resolve(userCaller(alice))
+                  : Promise.reject(
+                        new UnauthorizedError('The access token is invalid.', 'Bearer realm="cancel-gateway"'),
+                    ),
 };
 
 /** A meeting with three attendees. */
@@ -79,6 +94,7 @@ function gateway() {
         newId: () => `job${++ids}`,
         pacing: { messagesPerMinute: 30, recipientsPerDay: 10_000 },
         events: { store: jobs, notifications, clock, log: () => undefined },
+        policy,
     };
     const handlers = {
         createCancellationJob: createCancellationJobHandler(deps),
@@ -86,6 +102,7 @@ function gateway() {
         listCancellationJobs: listCancellationJobsHandler(deps),
         listCancellationJobItems: listCancellationJobItemsHandler(deps),
         stopCancellationJob: stopCancellationJobHandler(deps),
+        previewCancellationJob: previewCancellationJobHandler(deps),
     };
     async function call(
         name: keyof typeof handlers,
@@ -165,6 +182,21 @@ describe('POST /api/cancellationJobs (in process)', () => {
         ]);
         expect(meetings[2]).toMatchObject({ subject: 'Meeting ORG', type: 'singleInstance', attendees: 3 });
         expect(graph.reads).toEqual([`calendarView ${bob.id} 2026-12-01T00:00:00.000Z..2027-03-01T00:00:00.000Z`]);
+        expect(graph.writes).toEqual([]);
+    });
+
+    it('POST /api/cancellationJobs/preview answers the same plan as dryRun, and refuses dryRun in its body', async () => {
+        const { graph, post, call, jobs } = gateway();
+        const { dryRun: _dryRun, ...planBody } = validBody;
+        const viaFlag = await post(validBody);
+        const viaRoute = await call('previewCancellationJob', { path: 'cancellationJobs/preview', body: planBody });
+
+        expect(viaRoute.status).toBe(200);
+        expect(viaRoute.json).toEqual(viaFlag.json);
+        const flagged = await call('previewCancellationJob', { path: 'cancellationJobs/preview', body: validBody });
+        expect(flagged.status).toBe(400);
+        expect(flagged.json).toMatchObject({ error: { code: 'unknownProperty' } });
+        expect(await jobs.listJobs(userCaller(alice).tenantId, 10)).toEqual([]);
         expect(graph.writes).toEqual([]);
     });
 
@@ -298,6 +330,66 @@ describe('POST /api/cancellationJobs (in process)', () => {
         expect(response.status).toBe(403);
         expect(response.json).toMatchObject({ error: { code: 'ErrorAccessDenied' } });
         expect(graph.reads).toEqual([]);
+    });
+
+    it('an application granted bulk on a mailbox previews, starts, reads and stops its jobs there; elsewhere 403, no job', async () => {
+        const { post, call, jobs, graph } = gateway();
+        const tenantId = userCaller(alice).tenantId;
+        const elsewhere = await post({ ...validBody, mailbox: carol.userPrincipalName, dryRun: false }, 'hr');
+        expect(elsewhere.status).toBe(403);
+        expect(elsewhere.json).toMatchObject({ error: { code: 'ErrorAccessDenied' } });
+        const previewElsewhere = await call('previewCancellationJob', {
+            path: 'cancellationJobs/preview',
+            body: { ...validBody, mailbox: carol.userPrincipalName, dryRun: undefined },
+            token: 'hr',
+        });
+        expect(previewElsewhere.status).toBe(403);
+        const ungranted = await post({ ...validBody, dryRun: false }, 'other');
+        expect(ungranted.status).toBe(403);
+        expect(await jobs.listJobs(tenantId, 10)).toEqual([]);
+        expect(graph.reads).toEqual([]);
+
+        expect((await post(validBody, 'hr')).status).toBe(200);
+        const started = await post({ ...validBody, dryRun: false }, 'hr');
+        expect(started.status).toBe(202);
+        expect((await jobs.getJob(tenantId, 'job1'))?.value.actor).toMatchObject({
+            appId: hrAppId,
+            basis: 'application',
+        });
+        expect((await post({ ...validBody, dryRun: false })).status).toBe(202);
+
+        // The application sees its own job only; the administrator sees both.
+        const hrList = await call('listCancellationJobs', { token: 'hr' });
+        expect((hrList.json.value as Array<{ id: string }>).map((job) => job.id)).toEqual(['job1']);
+        const adminList = await call('listCancellationJobs');
+        expect((adminList.json.value as unknown[]).length).toBe(2);
+        const own = await call('getCancellationJob', {
+            path: 'cancellationJobs/job1',
+            params: { id: 'job1' },
+            token: 'hr',
+        });
+        expect(own.status).toBe(200);
+        const others = await call('getCancellationJob', {
+            path: 'cancellationJobs/job2',
+            params: { id: 'job2' },
+            token: 'hr',
+        });
+        expect(others.status).toBe(404);
+        const stopOthers = await call('stopCancellationJob', {
+            path: 'cancellationJobs/job2/stop',
+            params: { id: 'job2' },
+            body: '',
+            token: 'hr',
+        });
+        expect(stopOthers.status).toBe(404);
+        const stopOwn = await call('stopCancellationJob', {
+            path: 'cancellationJobs/job1/stop',
+            params: { id: 'job1' },
+            body: '',
+            token: 'hr',
+        });
+        expect(stopOwn.json).toMatchObject({ id: 'job1', state: 'stopped' });
+        expect((await call('listCancellationJobs', { token: 'other' })).status).toBe(403);
     });
 
     it('answers 404 ErrorInvalidUser for a mailbox the directory does not know', async () => {

@@ -83,7 +83,19 @@ export function appointmentPath(appointment: AppointmentLocator): string {
 export const cancelSegment = '/cancel';
 
 /** The event fields the gateway reads before cancelling (see `eventWire`). */
-export const eventSelect = 'id,isOrganizer,isCancelled,type,seriesMasterId,iCalUId,subject,start,end,attendees';
+export const eventSelect =
+    'id,isOrganizer,isCancelled,type,seriesMasterId,iCalUId,subject,start,end,attendees,organizer';
+
+/**
+ * What the feed classifies a watched copy by (src/domain/feed): the meeting's key parts, whom it concerns, whether it
+ * is cancelled, and its folder (Deleted Items or a calendar; the same VERIFY as reconciliation's lookup below).
+ */
+export const feedEventSelect = `${eventSelect},parentFolderId`;
+
+/** A user's calendars, their folder ids only (one page; see {@link calendarsPageSize}). */
+export function calendarsQuery(userId: string): { path: string; query: Record<string, string> } {
+    return { path: `${userPath(userId)}/calendars`, query: { $select: 'id', $top: String(calendarsPageSize) } };
+}
 
 /** What reconciliation needs to tell gone, cancelled and active apart. */
 const lookupEventSelect = 'id,isCancelled';

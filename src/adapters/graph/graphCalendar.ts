@@ -44,6 +44,7 @@ export class GraphCalendar implements CalendarGraph {
             immutableId: answeredImmutableIds(result.preferenceApplied) ? wire.id : undefined,
             isOrganizer: wire.isOrganizer ?? false,
             isCancelled: wire.isCancelled ?? false,
+            organizer: wire.organizer?.emailAddress,
             type: wire.type ?? undefined,
             seriesMasterId: wire.seriesMasterId ?? undefined,
             iCalUId: wire.iCalUId ?? undefined,

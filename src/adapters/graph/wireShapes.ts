@@ -40,6 +40,7 @@ export const eventWire = z.object({
     start: dateTimeTimeZone.nullish(),
     end: dateTimeTimeZone.nullish(),
     attendees: z.array(attendee).nullish(),
+    organizer: z.object({ emailAddress }).nullish(),
 });
 
 const customer = z

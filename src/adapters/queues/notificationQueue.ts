@@ -6,8 +6,9 @@ import {
 } from '../../domain/notifications/notificationMessage';
 import type { NotificationRedriveQueue } from '../../domain/webhooks/poison';
 import { JsonQueue } from './jsonQueue';
+import { notificationsQueueName } from './notificationsQueueName';
 
-export const notificationsQueueName = 'notifications';
+export { notificationsQueueName };
 
 export interface EnqueueOptions {
     /** Keeps the message invisible this long (0..7 days): a delayed retry by re-enqueueing. */

@@ -3,6 +3,7 @@ import type {
     Actor,
     CancelAttempt,
     CancellationKind,
+    CancellationOrigin,
     CancellationRecord,
     CancellationState,
     CancelledResource,
@@ -10,6 +11,7 @@ import type {
     RecordedError,
     Recipient,
 } from '../../domain/cancellation/record';
+import { originOf } from '../../domain/cancellation/record';
 import { entitySize, getText, putText } from './entityText';
 import { canonicalInstant, escapeKeyPart, hashKeyPart, invertedTime } from './tableKeys';
 
@@ -21,16 +23,19 @@ import { canonicalInstant, escapeKeyPart, hashKeyPart, invertedTime } from './ta
  * | `rec_<id>`                                         | the record                                  |
  * | `due_<nextCheckAt ISO>_<id>`                       | due index, only while `nextCheckAt` is set  |
  * | `res_<hash(resourceKey)>`                          | newest record id for an item                |
+ * | `mtg_<hash(meetingKey)>`                           | the record that holds a meeting (the feed)  |
  * | `all_<inverted createdAt>_<id>`                    | list, every caller, newest first            |
  * | `byActor_<hash(oid)>_<inverted createdAt>_<id>`    | list per caller                             |
  * | `byState_<state>_<inverted createdAt>_<id>`        | list per state                              |
  * | `byActorState_<hash(oid)>_<state>_<inv>_<id>`      | list per caller and state                   |
+ * | `byOrigin_<origin>_<inverted createdAt>_<id>`      | list per outside origin (outlook, bookings) |
  *
  * User-provided parts are escaped ({@link escapeKeyPart}) or hashed; index rows carry `recordId`.
  */
 export const recordPrefix = 'rec_';
 export const duePrefix = 'due_';
 export const resourcePrefix = 'res_';
+export const meetingPrefix = 'mtg_';
 
 export function partitionKeyOf(tenantId: string): string {
     return 't_' + escapeKeyPart(tenantId);
@@ -48,8 +53,23 @@ export function resourceRowKey(resourceKey: string): string {
     return resourcePrefix + hashKeyPart(resourceKey);
 }
 
-/** The prefix of one list index: every row under it is `<prefix><inverted createdAt>_<id>`. */
-export function listPrefix(actorObjectId: string | undefined, state: CancellationState | undefined): string {
+export function meetingRowKey(meetingKey: string): string {
+    return meetingPrefix + hashKeyPart(meetingKey);
+}
+
+/**
+ * The prefix of one list index: every row under it is `<prefix><inverted createdAt>_<id>`. Outside origins have
+ * their own index (the feed's records are few among the gateway's); any other origin filter reads the index below
+ * and drops what does not match.
+ */
+export function listPrefix(
+    actorObjectId: string | undefined,
+    state: CancellationState | undefined,
+    origin?: CancellationOrigin,
+): string {
+    if (actorObjectId === undefined && state === undefined && origin !== undefined && origin !== 'gateway') {
+        return `byOrigin_${origin}_`;
+    }
     if (actorObjectId !== undefined && state !== undefined)
         return `byActorState_${hashKeyPart(actorObjectId)}_${state}_`;
     if (actorObjectId !== undefined) return `byActor_${hashKeyPart(actorObjectId)}_`;
@@ -65,6 +85,7 @@ export function listRowKeys(record: CancellationRecord): string[] {
         listPrefix(record.actor.objectId, undefined) + suffix,
         listPrefix(undefined, record.state) + suffix,
         listPrefix(record.actor.objectId, record.state) + suffix,
+        ...(originOf(record) === 'gateway' ? [] : [listPrefix(undefined, undefined, originOf(record)) + suffix]),
     ];
 }
 
@@ -99,6 +120,19 @@ export function resourceIndexEntity(record: CancellationRecord): TableEntity {
     };
 }
 
+/** The meeting's pointer row, for a record that knows its meeting (`resource.meetingKey`). */
+export function meetingIndexEntity(record: CancellationRecord): TableEntity | undefined {
+    const { meetingKey } = record.resource;
+    if (meetingKey === undefined) return undefined;
+    return {
+        partitionKey: partitionKeyOf(record.tenantId),
+        rowKey: meetingRowKey(meetingKey),
+        entityType: 'meetingIndex',
+        recordId: record.id,
+        meetingKey,
+    };
+}
+
 /**
  * An entity must stay under 1 MiB; this leaves room for the keys and the service's own accounting. When the audience
  * (the only list that grows with the item: 500 attendees is fine, ~2 KB each would not be) does not fit, recipients are
@@ -123,6 +157,7 @@ export function toEntity(record: CancellationRecord): TableEntity<Record<string,
             id: record.id,
             tenantId: record.tenantId,
             kind: record.kind,
+            ...(record.origin === undefined ? {} : { origin: record.origin }),
             state: record.state,
             createdAt: record.createdAt,
             updatedAt: record.updatedAt,
@@ -182,6 +217,7 @@ export function fromEntity(entity: Readonly<Record<string, unknown>>): Cancellat
         id: text('id'),
         tenantId: text('tenantId'),
         kind: text('kind') as CancellationKind,
+        origin: optionalString('origin') as CancellationOrigin | undefined,
         state: text('state') as CancellationState,
         createdAt: text('createdAt'),
         updatedAt: text('updatedAt'),

@@ -1,5 +1,5 @@
 import type { TableClient, TransactionAction } from '@azure/data-tables';
-import type { CancellationRecord } from '../../domain/cancellation/record';
+import { type CancellationRecord, originOf } from '../../domain/cancellation/record';
 import {
     type CancellationPage,
     type CancellationStore,
@@ -11,6 +11,8 @@ import {
     fromEntity,
     indexEntities,
     listPrefix,
+    meetingIndexEntity,
+    meetingRowKey,
     partitionKeyOf,
     recordRowKey,
     resourceIndexEntity,
@@ -65,10 +67,20 @@ export class TableCancellationStore implements CancellationStore {
         const client = await this.table.get();
         const entity = toEntity(record);
         const pointer = resourceIndexEntity(record);
+        const meeting = meetingIndexEntity(record);
         const actions: TransactionAction[] = [
             ['create', entity],
             ...indexEntities(record).map((row): TransactionAction => ['create', row]),
             await this.pointerAction(client, record, pointer, replaces),
+            // The gateway's own cancel takes the meeting over (it is the one that cancels it); an outside one only
+            // when no record holds the meeting yet, so a meeting is reported once.
+            ...(meeting === undefined
+                ? []
+                : [
+                      originOf(record) === 'gateway'
+                          ? (['upsert', meeting, 'Replace'] as TransactionAction)
+                          : (['create', meeting] as TransactionAction),
+                  ]),
         ];
         try {
             const response = await client.submitTransaction(actions);
@@ -84,6 +96,12 @@ export class TableCancellationStore implements CancellationStore {
                 const holder = await getEntityOrNull(client, entity.partitionKey, pointer.rowKey);
                 if (holder !== null && holder.recordId !== record.id && holder.recordId !== replaces) {
                     throw new ItemClaimed(record.resource.resourceKey);
+                }
+                if (meeting !== undefined) {
+                    const meetingHolder = await getEntityOrNull(client, entity.partitionKey, meeting.rowKey);
+                    if (meetingHolder !== null && meetingHolder.recordId !== record.id) {
+                        throw new ItemClaimed(record.resource.meetingKey ?? record.resource.resourceKey);
+                    }
                 }
                 throw new CancellationAlreadyExists(record.id);
             }
@@ -162,18 +180,27 @@ export class TableCancellationStore implements CancellationStore {
         return found !== null && found.value.resource.resourceKey === resourceKey ? found : null;
     }
 
+    async findByMeeting(tenantId: string, meetingKey: string): Promise<Stored<CancellationRecord> | null> {
+        const client = await this.table.get();
+        const pointer = await getEntityOrNull(client, partitionKeyOf(tenantId), meetingRowKey(meetingKey));
+        if (pointer === null || pointer.meetingKey !== meetingKey || typeof pointer.recordId !== 'string') return null;
+        return this.readRecord(client, tenantId, pointer.recordId);
+    }
+
     async list(query: ListCancellationsQuery): Promise<CancellationPage> {
         const client = await this.table.get();
         const page = await readIndexPage(client, {
             ...query,
             partitionKey: partitionKeyOf(query.tenantId),
-            prefix: listPrefix(query.actorObjectId, query.state),
+            prefix: listPrefix(query.actorObjectId, query.state, query.origin),
         });
         const records = await this.readRecords(client, query.tenantId, page.rows);
         const items = records.filter(
             (found): found is Stored<CancellationRecord> =>
                 // An index row read just before a concurrent update may name a record that moved on: skip it.
-                found !== null && (query.state === undefined || found.value.state === query.state),
+                found !== null &&
+                (query.state === undefined || found.value.state === query.state) &&
+                (query.origin === undefined || originOf(found.value) === query.origin),
         );
         return { items: items.map((found) => found.value), continuationToken: page.continuationToken };
     }

@@ -1,3 +1,4 @@
+import { cancellationOrigins } from '../../domain/cancellation/record';
 import type { TableClient, TableEntity } from '@azure/data-tables';
 import { z } from 'zod';
 import { notificationEventTypes, type NotificationEventType } from '../../domain/notifications/notificationMessage';
@@ -133,6 +134,7 @@ function toEntity(subscription: Subscription): TableEntity<Record<string, unknow
         secrets: JSON.stringify(subscription.secrets),
     };
     if (subscription.owner.kind !== undefined) entity.ownerKind = subscription.owner.kind;
+    if (subscription.origins !== undefined) entity.origins = JSON.stringify(subscription.origins);
     if (subscription.clientState !== undefined) entity.clientState = subscription.clientState;
     if (subscription.description !== undefined) entity.description = subscription.description;
     if (subscription.disabledReason !== undefined) entity.disabledReason = subscription.disabledReason;
@@ -149,6 +151,13 @@ function text(entity: Readonly<Record<string, unknown>>, name: string): string {
 function optionalText(entity: Readonly<Record<string, unknown>>, name: string): string | undefined {
     const value = entity[name];
     return typeof value === 'string' ? value : undefined;
+}
+
+const originsSchema = z.array(z.enum(cancellationOrigins));
+
+/** Absent on rows stored before origins existed (and on subscriptions without the filter): every origin. */
+function originsOf(text: string | undefined): Subscription['origins'] {
+    return text === undefined ? undefined : originsSchema.parse(JSON.parse(text));
 }
 
 function fromEntity(entity: Readonly<Record<string, unknown>>): Subscription {
@@ -183,6 +192,7 @@ function fromEntity(entity: Readonly<Record<string, unknown>>): Subscription {
         // its owner's records only, and an administrator creates a tenant-wide one where that is wanted.
         scope: optionalText(entity, 'scope') === 'tenant' ? 'tenant' : 'owner',
         secrets,
+        origins: originsOf(optionalText(entity, 'origins')),
         failingSince: optionalText(entity, 'failingSince'),
     };
 }

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { WebhookTargetRefused, WebhookTransportError } from '../../domain/webhooks/sender';
 import { classifyAddress } from '../../net/addressClassification';
+import { defaultDnsTimeoutMs } from './dnsTimeout';
 import { dnsResolver } from './dnsResolver';
 import { type AddressPolicy, describeVerdict, isAddressAllowed } from './ssrfPolicy';
 
@@ -16,8 +17,7 @@ export interface ResolvedAddress {
  */
 export type Resolver = (hostname: string, signal: AbortSignal) => Promise<readonly ResolvedAddress[]>;
 
-/** How long a webhook host name may take to resolve unless configured (`WEBHOOK_DNS_TIMEOUT_MS`). */
-export const defaultDnsTimeoutMs = 5_000;
+export { defaultDnsTimeoutMs };
 
 /** How a webhook host name is resolved. */
 export interface DnsOptions {

@@ -24,6 +24,11 @@ const applicationSchema = z.strictObject({
     mailboxes: z.array(targetRef).default([]),
     groups: z.array(targetRef).default([]),
     bookingBusinesses: z.array(businessRef).default([]),
+    /**
+     * Mailboxes (UPN or object id) whose bulk cancellation jobs this application may create, preview, read and stop
+     * (issue 17); named one by one, never "*" (that is the administrator role's reach).
+     */
+    bulk: z.array(principalRef).refine(noWildcard, '"*" is not allowed for bulk; name the mailboxes').default([]),
 });
 
 const bookingSchema = z.strictObject({

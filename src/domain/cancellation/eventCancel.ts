@@ -1,6 +1,7 @@
 import { BadRequestError } from '../../errors/appError';
 import { UpstreamError } from '../../errors/upstreamError';
 import type { CalendarGraph, EventLocator, EventSnapshot, GraphReceipt } from './graphPorts';
+import { meetingKey } from '../feed/meetingKey';
 import type { ItemRequest } from './itemRequest';
 import type { Actor } from './record';
 
@@ -59,6 +60,11 @@ export function eventRequest(
             eventType: snapshot.type,
             seriesMasterId: snapshot.seriesMasterId,
             iCalUId: snapshot.iCalUId,
+            meetingKey: meetingKey({
+                organizer: snapshot.organizer?.address,
+                iCalUId: snapshot.iCalUId,
+                start: snapshot.start,
+            }),
             subject: snapshot.subject,
             start: snapshot.start,
             end: snapshot.end,

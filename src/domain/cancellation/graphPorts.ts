@@ -55,6 +55,8 @@ export interface EventSnapshot {
     readonly immutableId?: string | undefined;
     readonly isOrganizer: boolean;
     readonly isCancelled: boolean;
+    /** The organizer's address (part of the meeting's key, src/domain/feed/meetingKey.ts). */
+    readonly organizer?: { readonly name?: string | undefined; readonly address?: string | undefined } | undefined;
     readonly type?: string | undefined;
     readonly seriesMasterId?: string | undefined;
     readonly iCalUId?: string | undefined;

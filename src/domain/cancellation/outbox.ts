@@ -5,12 +5,16 @@ import {
 } from '../notifications/notificationMessage';
 import type { Clock } from '../ports/clock';
 import { unconfiguredSchedule } from './checkSchedule';
-import type { CancellationRecord } from './record';
+import { type CancellationRecord, originOf } from './record';
 import type { CancellationStore } from './store';
 import type { Stored } from '../shared/stored';
 
-/** The notification a record's current state announces. */
+/**
+ * The notification a record's current state announces. A cancellation made outside the gateway is recorded already
+ * `verified` (nothing is left to check) and announced as the cancellation itself, as a gateway cancel's `accepted` is.
+ */
 export function notificationTypeFor(record: CancellationRecord): CancellationEventType {
+    if (originOf(record) !== 'gateway') return cancelledTypeOf(record);
     switch (record.state) {
         case 'verified':
         case 'repaired':
@@ -20,8 +24,12 @@ export function notificationTypeFor(record: CancellationRecord): CancellationEve
         case 'failed':
             return 'cancellation.failed';
         default:
-            return record.kind === 'event' ? 'event.cancelled' : 'bookingAppointment.cancelled';
+            return cancelledTypeOf(record);
     }
+}
+
+function cancelledTypeOf(record: CancellationRecord): CancellationEventType {
+    return record.kind === 'event' ? 'event.cancelled' : 'bookingAppointment.cancelled';
 }
 
 export interface OutboxDeps {

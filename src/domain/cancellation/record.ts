@@ -84,6 +84,12 @@ export interface CancelledResource {
     readonly eventType?: string | undefined;
     readonly seriesMasterId?: string | undefined;
     readonly iCalUId?: string | undefined;
+    /**
+     * The meeting's key (organizer + iCalUId + occurrence start, src/domain/feed/meetingKey.ts): the store keeps one
+     * pointer row per meeting with it, so the feed reports a meeting the gateway cancelled, or already reported, no
+     * more. Absent for appointments, when Graph left a part out, and on records written before it was kept.
+     */
+    readonly meetingKey?: string | undefined;
     readonly subject?: string | undefined;
     /** ISO 8601 UTC. */
     readonly start?: string | undefined;

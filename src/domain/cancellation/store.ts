@@ -1,4 +1,4 @@
-import type { CancellationRecord, CancellationState } from './record';
+import type { CancellationOrigin, CancellationRecord, CancellationState } from './record';
 import type { Stored } from '../shared/stored';
 
 export interface ListCancellationsQuery {
@@ -6,6 +6,8 @@ export interface ListCancellationsQuery {
     /** Only records made by this caller (object id); omit for every caller (admins). */
     readonly actorObjectId?: string | undefined;
     readonly state?: CancellationState | undefined;
+    /** Only records of this origin (`gateway` includes the records written before origins were kept). */
+    readonly origin?: CancellationOrigin | undefined;
     /** Only records created at or after this ISO 8601 instant. */
     readonly since?: string | undefined;
     readonly pageSize: number;
@@ -35,6 +37,13 @@ export interface CancellationStore {
     get(tenantId: string, id: string): Promise<Stored<CancellationRecord> | null>;
     /** The record the item's pointer names (the newest one made for it) (`resource.resourceKey`), if this gateway ever recorded one. */
     findByResource(tenantId: string, resourceKey: string): Promise<Stored<CancellationRecord> | null>;
+    /**
+     * The record holding the meeting's pointer (`resource.meetingKey`): the gateway's cancel of the meeting, or the
+     * outside cancellation the feed recorded for it. A record with a meeting key writes the pointer with the record,
+     * in its transaction: a gateway record takes it over, an outside record only when no record holds it (else
+     * {@link ItemClaimed}).
+     */
+    findByMeeting(tenantId: string, meetingKey: string): Promise<Stored<CancellationRecord> | null>;
     /** Newest first. */
     list(query: ListCancellationsQuery): Promise<CancellationPage>;
     /** Records whose `nextCheckAt` is at or before `now`, oldest due first, at most `limit`. */

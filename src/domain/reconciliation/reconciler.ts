@@ -8,6 +8,7 @@ import { type CancellationRecord, historyOf, type ItemFinding, withAttempt, with
 import type { Clock } from '../ports/clock';
 import type { ItemLookup, LookupAnswer, LookupOptions, LookupReport } from './graphLookups';
 import { ConcurrencyConflict, type Stored } from '../shared/stored';
+import { cancelRetryDelaysMs } from './cancelRetryDelays';
 
 export interface ReconcileSettings {
     /** A pass starts nothing after this long; what is left stays due for the next tick. */
@@ -56,8 +57,7 @@ export interface ReconcileSummary {
  */
 type ItemState = ItemFinding | 'unknown' | 'immutableLookupRefused';
 
-/** Backoff before the next cancel attempt of an unfinished item: 1 min, 5 min, 30 min, … */
-export const cancelRetryDelaysMs: readonly number[] = [60_000, 5 * 60_000, 30 * 60_000, 2 * 3_600_000];
+export { cancelRetryDelaysMs };
 
 /** When reconciliation's writes make a record due next, from its settings. */
 function scheduleOf(settings: ReconcileSettings) {

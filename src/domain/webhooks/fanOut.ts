@@ -5,7 +5,7 @@ import { isJobMessage, type NotificationMessage } from '../notifications/notific
 import type { Clock } from '../ports/clock';
 import { type Delivery, type DeliveryQueue, type DeliveryStore, firstAttemptLane } from './delivery';
 import { jobWebhookPayload, webhookPayload } from './payload';
-import type { Subscription, SubscriptionStore } from './subscription';
+import { type Subscription, type SubscriptionStore, wantsOrigin } from './subscription';
 import { subscriptionReceives } from './subscriptionAccess';
 
 export interface FanOutDeps {
@@ -36,8 +36,8 @@ interface Addressed {
  * failing endpoint never delays or repeats the others; a subscription whose endpoint is failing gets its first
  * attempt on the retry lane, where its timeouts hold no slot that healthy endpoints' deliveries need. A subscription
  * matches when it wants the event type and receives the record (tenant-wide, or its owner made the record:
- * `subscriptionReceives`); a job's notifications go to tenant-wide subscriptions only (administrators' jobs, about
- * a whole mailbox). Safe to run twice for one message.
+ * `subscriptionReceives`), and its `origins` filter lets the record's origin through; a job's notifications go to
+ * tenant-wide subscriptions only (administrators' jobs, about a whole mailbox). Safe to run twice for one message.
  */
 export async function fanOut(message: NotificationMessage, deps: FanOutDeps): Promise<number> {
     // Subscriptions first: with none to notify, the record need not be read.
@@ -96,7 +96,9 @@ async function addressCancellationEvent(
     }
     const record = stored.value;
     return {
-        receiving: subscriptions.filter((subscription) => subscriptionReceives(subscription, record)),
+        receiving: subscriptions.filter(
+            (subscription) => subscriptionReceives(subscription, record) && wantsOrigin(subscription, record),
+        ),
         body: (subscription) => webhookPayload(message, record, subscription),
         about: { cancellationId: message.cancellationId },
     };

@@ -1,5 +1,5 @@
 import type { BulkJob, JobCounts } from '../bulk/job';
-import type { CancellationRecord } from '../cancellation/record';
+import { type CancellationRecord, originOf } from '../cancellation/record';
 import type { CancellationNotificationMessage, JobNotificationMessage } from '../notifications/notificationMessage';
 import type { Subscription } from './subscription';
 
@@ -19,6 +19,7 @@ export function webhookPayload(
         data: {
             cancellationId: record.id,
             kind: record.kind,
+            origin: originOf(record),
             state: record.state,
             requestedBy: record.actor,
             resource: {

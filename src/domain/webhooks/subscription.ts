@@ -1,3 +1,4 @@
+import { type CancellationOrigin, type CancellationRecord, originOf } from '../cancellation/record';
 import type { NotificationEventType } from '../notifications/notificationMessage';
 import type { Stored } from '../shared/stored';
 
@@ -46,10 +47,17 @@ export interface Subscription {
     /** Who created it, and so who may see and manage it besides administrators. */
     readonly owner: SubscriptionOwner;
     readonly scope: SubscriptionScope;
+    /** Only records of these origins (issue 18's feed); absent: every origin. */
+    readonly origins?: readonly CancellationOrigin[] | undefined;
     /** Current secret first; a rotated-out one follows until it expires. */
     readonly secrets: readonly SigningSecret[];
     /** Start of the current unbroken run of failed deliveries; cleared by a success. */
     readonly failingSince?: string | undefined;
+}
+
+/** Whether the subscription wants notifications about a record of this origin (its `origins` filter). */
+export function wantsOrigin(subscription: Subscription, record: CancellationRecord): boolean {
+    return subscription.origins === undefined || subscription.origins.includes(originOf(record));
 }
 
 /** Webhook subscriptions (Azure Table `subscriptions`), one partition per tenant, ETag concurrency. */

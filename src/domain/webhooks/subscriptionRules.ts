@@ -1,4 +1,5 @@
 import { BadRequestError } from '../../errors/appError';
+import { type CancellationOrigin, cancellationOrigins } from '../cancellation/record';
 import { notificationEventTypes, type NotificationEventType } from '../notifications/notificationMessage';
 import { classifyHost } from '../../net/addressClassification';
 import { subscriptionScopes, type SubscriptionScope } from './subscription';
@@ -15,6 +16,8 @@ export interface CreateSubscriptionInput {
     readonly description?: string | undefined;
     /** Absent: the default for the caller (tenant-wide for administrators, the owner's records otherwise). */
     readonly scope?: SubscriptionScope | undefined;
+    /** Absent: every origin. */
+    readonly origins?: readonly CancellationOrigin[] | undefined;
 }
 
 /** What a caller may change (`PATCH`); `null` clears `clientState` or `description`. */
@@ -29,7 +32,7 @@ export interface UrlRules {
     readonly allowLoopback: boolean;
 }
 
-const createProperties = new Set(['notificationUrl', 'eventTypes', 'clientState', 'description', 'scope']);
+const createProperties = new Set(['notificationUrl', 'eventTypes', 'clientState', 'description', 'scope', 'origins']);
 const updateProperties = new Set(['enabled', 'clientState', 'description']);
 /** Properties of the view that a PATCH cannot change. */
 const readOnlyProperties = new Set([
@@ -37,6 +40,7 @@ const readOnlyProperties = new Set([
     'notificationUrl',
     'eventTypes',
     'scope',
+    'origins',
     'disabledReason',
     'createdDateTime',
     'lastModifiedDateTime',
@@ -195,6 +199,14 @@ function checkScope(value: unknown): SubscriptionScope {
     return value as SubscriptionScope;
 }
 
+function checkOrigins(value: unknown): CancellationOrigin[] {
+    const known = new Set<unknown>(cancellationOrigins);
+    if (!Array.isArray(value) || value.length === 0 || !value.every((item) => known.has(item))) {
+        throw invalid('invalidOrigins', `'origins' must be a non-empty array of: ${cancellationOrigins.join(', ')}.`);
+    }
+    return [...new Set(value as CancellationOrigin[])];
+}
+
 /** Validates a create request body; a missing or `null` optional property is absent. */
 export function parseCreateInput(body: Readonly<Record<string, unknown>>, rules: UrlRules): CreateSubscriptionInput {
     refuseUnknown(body, createProperties, 'create');
@@ -205,6 +217,7 @@ export function parseCreateInput(body: Readonly<Record<string, unknown>>, rules:
         clientState: body.clientState == null ? undefined : checkClientState(body.clientState),
         description: body.description == null ? undefined : checkDescription(body.description),
         scope: body.scope == null ? undefined : checkScope(body.scope),
+        origins: body.origins == null ? undefined : checkOrigins(body.origins),
     };
 }
 

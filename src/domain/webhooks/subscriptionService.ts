@@ -76,7 +76,8 @@ export class SubscriptionService {
             .find(
                 (other) =>
                     comparableUrl(other.notificationUrl) === url &&
-                    other.eventTypes.some((type) => input.eventTypes.includes(type)),
+                    other.eventTypes.some((type) => input.eventTypes.includes(type)) &&
+                    originsOverlap(other.origins, input.origins),
             );
         if (duplicate) {
             throw new BadRequestError(
@@ -109,6 +110,7 @@ export class SubscriptionService {
             updatedAt: now.toISOString(),
             owner: manager.owner,
             scope: input.scope ?? (manager.administrator ? 'tenant' : 'owner'),
+            origins: input.origins,
             secrets: [secret],
         };
         const stored = await this.deps.store.create(subscription);
@@ -212,4 +214,9 @@ export class SubscriptionService {
         }
         throw new AppError(409, 'conflict', `Subscription '${id}' kept changing; retry the request.`);
     }
+}
+
+/** Whether two `origins` filters let a common origin through (absent: every origin). */
+function originsOverlap(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+    return a === undefined || b === undefined || a.some((origin) => b.includes(origin));
 }

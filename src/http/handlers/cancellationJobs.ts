@@ -1,4 +1,7 @@
+import type { Caller } from '../../domain/access/caller';
+import { maySeeJob, requireBulkCaller, requireBulkMailbox } from '../../domain/access/bulkAccess';
 import type { Directory } from '../../domain/access/ports';
+import type { TenantPolicy } from '../../domain/access/tenantPolicy';
 import type { BulkRequest } from '../../domain/bulk/bulkJob';
 import { type DiscoverDeps, discoverPlan } from '../../domain/bulk/discover';
 import { type BulkJob, type BulkJobStore, isFinal, type JobCounts, type JobQueue } from '../../domain/bulk/job';
@@ -18,6 +21,7 @@ import type {
     CancellationJobItemList,
     CancellationJobItemsQuery,
     CancellationJobList,
+    CancellationJobPlanBody,
     CancellationJobPreview,
     CancellationJobView,
 } from '../schemas';
@@ -34,13 +38,15 @@ export interface CancellationJobsDeps {
     readonly pacing: PacingLimits;
     /** Sends the notification a stop owes (`cancellationJob.completed`). */
     readonly events: JobEventDeps;
+    /** Its applications' `bulk` grants: who besides administrators may run jobs, on which mailboxes. */
+    readonly policy: TenantPolicy;
 }
 
 const maxEchoedChars = 128;
 const defaultItemsPageSize = 100;
 const listedJobs = 200;
 
-export function bulkRequestOf(body: CancellationJobCreateBody): BulkRequest {
+export function bulkRequestOf(body: CancellationJobPlanBody): BulkRequest {
     return {
         mailbox: body.mailbox,
         window: { start: new Date(body.window.start).toISOString(), end: new Date(body.window.end).toISOString() },
@@ -101,6 +107,50 @@ export function jobView(
     };
 }
 
+async function resolveMailbox(deps: CancellationJobsDeps, mailbox: string) {
+    const user = await deps.directory.findUser(mailbox);
+    if (user === null) {
+        throw new NotFoundError(
+            `The requested user '${mailbox.slice(0, maxEchoedChars)}' is invalid.`,
+            'ErrorInvalidUser',
+        );
+    }
+    return user;
+}
+
+async function preview(
+    deps: CancellationJobsDeps,
+    tenantId: string,
+    user: { readonly id: string; readonly userPrincipalName: string },
+    bulk: BulkRequest,
+): Promise<{ status: 200; jsonBody: CancellationJobPreview }> {
+    const plan = await discoverPlan(deps.discover, { tenantId, userId: user.id }, bulk);
+    return {
+        status: 200,
+        jsonBody: {
+            mailbox: user.userPrincipalName,
+            window: bulk.window,
+            counts: plan.counts,
+            meetings: plan.meetings.map((meeting) => ({ ...meeting })),
+        },
+    };
+}
+
+/**
+ * `POST /api/cancellationJobs/preview`: the plan (200), nothing written; the same as `dryRun: true` on the create
+ * route, as its own operation (the connector's "Preview bulk cancellation").
+ */
+export function previewCancellationJobHandler(
+    deps: CancellationJobsDeps,
+): RouteHandler<CancellationJobPlanBody, undefined, CancellationJobPreview> {
+    return async ({ caller, body }) => {
+        requireBulkCaller(caller, deps.policy);
+        const user = await resolveMailbox(deps, body.mailbox);
+        requireBulkMailbox(caller, deps.policy, user);
+        return preview(deps, caller.tenantId, user, bulkRequestOf(body));
+    };
+}
+
 /**
  * `POST /api/cancellationJobs`: with `dryRun: true` the plan (200), nothing written; otherwise a job is stored and
  * queued (202 + `Location`), and its worker plans and works it (src/domain/bulk/runJob.ts).
@@ -109,26 +159,11 @@ export function createCancellationJobHandler(
     deps: CancellationJobsDeps,
 ): RouteHandler<CancellationJobCreateBody, undefined, CancellationJobPreview | CancellationJobView> {
     return async ({ request, scope, caller, body }) => {
-        const user = await deps.directory.findUser(body.mailbox);
-        if (user === null) {
-            throw new NotFoundError(
-                `The requested user '${body.mailbox.slice(0, maxEchoedChars)}' is invalid.`,
-                'ErrorInvalidUser',
-            );
-        }
+        requireBulkCaller(caller, deps.policy);
+        const user = await resolveMailbox(deps, body.mailbox);
+        const basis = requireBulkMailbox(caller, deps.policy, user);
         const bulk = bulkRequestOf(body);
-        if (body.dryRun === true) {
-            const plan = await discoverPlan(deps.discover, { tenantId: caller.tenantId, userId: user.id }, bulk);
-            return {
-                status: 200,
-                jsonBody: {
-                    mailbox: user.userPrincipalName,
-                    window: bulk.window,
-                    counts: plan.counts,
-                    meetings: plan.meetings.map((meeting) => ({ ...meeting })),
-                },
-            };
-        }
+        if (body.dryRun === true) return preview(deps, caller.tenantId, user, bulk);
         return idempotentCreate(deps.idempotency, request, caller, scope, 'cancellationJobs', body, async () => {
             const now = deps.clock.now().toISOString();
             const job: BulkJob = {
@@ -138,7 +173,7 @@ export function createCancellationJobHandler(
                 request: bulk,
                 userId: user.id,
                 userPrincipalName: user.userPrincipalName,
-                actor: actorOf(caller, 'administrator'),
+                actor: actorOf(caller, basis),
                 createdAt: now,
                 updatedAt: now,
             };
@@ -153,9 +188,12 @@ export function createCancellationJobHandler(
     };
 }
 
-async function requireJob(deps: CancellationJobsDeps, tenantId: string, id: string) {
-    const stored = await deps.jobs.getJob(tenantId, id);
-    if (!stored) throw new NotFoundError(`Cancellation job '${id.slice(0, maxEchoedChars)}' was not found.`);
+/** The job, if the caller may see it (an application: only its own); 404 otherwise, as for one that does not exist. */
+async function requireJob(deps: CancellationJobsDeps, caller: Caller, id: string) {
+    requireBulkCaller(caller, deps.policy);
+    const stored = await deps.jobs.getJob(caller.tenantId, id);
+    if (!stored || !maySeeJob(caller, stored.value))
+        throw new NotFoundError(`Cancellation job '${id.slice(0, maxEchoedChars)}' was not found.`);
     return stored;
 }
 
@@ -169,7 +207,7 @@ export function getCancellationJobHandler(
     deps: CancellationJobsDeps,
 ): RouteHandler<undefined, undefined, CancellationJobView> {
     return async ({ caller, params }) => {
-        const stored = await requireJob(deps, caller.tenantId, routeId(params.id));
+        const stored = await requireJob(deps, caller, routeId(params.id));
         return { status: 200, jsonBody: await detailedView(deps, stored.value) };
     };
 }
@@ -179,8 +217,10 @@ export function listCancellationJobsHandler(
     deps: CancellationJobsDeps,
 ): RouteHandler<undefined, undefined, CancellationJobList> {
     return async ({ caller }) => {
+        requireBulkCaller(caller, deps.policy);
         const jobs = await deps.jobs.listJobs(caller.tenantId, listedJobs);
-        return { status: 200, jsonBody: { value: jobs.map((job) => jobView(job)) } };
+        const visible = jobs.filter((job) => maySeeJob(caller, job));
+        return { status: 200, jsonBody: { value: visible.map((job) => jobView(job)) } };
     };
 }
 
@@ -189,7 +229,7 @@ export function listCancellationJobItemsHandler(
     deps: CancellationJobsDeps,
 ): RouteHandler<undefined, CancellationJobItemsQuery, CancellationJobItemList> {
     return async ({ request, caller, params, query }) => {
-        const job = (await requireJob(deps, caller.tenantId, routeId(params.id))).value;
+        const job = (await requireJob(deps, caller, routeId(params.id))).value;
         const page = await deps.jobs.listItems({
             tenantId: job.tenantId,
             jobId: job.id,
@@ -220,7 +260,7 @@ export function stopCancellationJobHandler(
         const id = routeId(params.id);
         // The worker changes the job between meetings; a few tries always find a moment between its writes.
         for (let attempt = 0; ; attempt += 1) {
-            const stored = await requireJob(deps, caller.tenantId, id);
+            const stored = await requireJob(deps, caller, id);
             if (isFinal(stored.value.state)) return { status: 200, jsonBody: await detailedView(deps, stored.value) };
             const now = deps.clock.now().toISOString();
             try {

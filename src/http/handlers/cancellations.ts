@@ -30,7 +30,7 @@ export function getCancellationHandler(deps: CancellationsDeps): RouteHandler<un
     };
 }
 
-/** `GET /api/cancellations?state=&since=&$top=&$skiptoken=`: the caller's own records, or every record for admins. */
+/** `GET /api/cancellations?state=&origin=&since=&$top=&$skiptoken=`: the caller's own records, or every record for admins. */
 export function listCancellationsHandler(
     deps: CancellationsDeps,
 ): RouteHandler<undefined, CancellationsQuery, CancellationList> {
@@ -39,6 +39,7 @@ export function listCancellationsHandler(
             tenantId: caller.tenantId,
             actorObjectId: isAdministrator(caller) ? undefined : caller.objectId,
             state: query.state as CancellationRecord['state'] | undefined,
+            origin: query.origin,
             since: query.since ? new Date(query.since).toISOString() : undefined,
             pageSize: query.$top ?? defaultPageSize,
             continuationToken: query.$skiptoken,

@@ -27,6 +27,7 @@ export function subscriptionView(subscription: Subscription): SubscriptionView {
         notificationUrl: subscription.notificationUrl,
         eventTypes: [...subscription.eventTypes],
         scope: subscription.scope,
+        origins: subscription.origins === undefined ? null : [...subscription.origins],
         clientState: subscription.clientState ?? null,
         description: subscription.description ?? null,
         enabled: subscription.enabled,

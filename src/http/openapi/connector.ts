@@ -16,7 +16,10 @@ function definitionsOf(routes: readonly HttpRoute[]): Definitions {
         const { connector, request, response } = route;
         if (!connector) continue;
         if (connector.body && request?.body) {
-            definitions[connector.body.definition] = { schema: request.body.schema, io: 'input' };
+            definitions[connector.body.definition] = {
+                schema: connector.body.schema ?? request.body.schema,
+                io: 'input',
+            };
         }
         if (connector.success.definition && response.schema) {
             definitions[connector.success.definition] = { schema: response.schema, io: 'output' };
@@ -60,6 +63,7 @@ function annotate(name: string, schema: JsonSchema): JsonSchema {
         Object.assign(p.clientState!, { 'x-ms-summary': 'Client state', 'x-ms-visibility': 'advanced' });
         Object.assign(p.description!, { 'x-ms-summary': 'Description', 'x-ms-visibility': 'advanced' });
         Object.assign(p.scope!, { 'x-ms-summary': 'Scope', 'x-ms-visibility': 'advanced' });
+        Object.assign(p.origins!, { 'x-ms-summary': 'Origins', 'x-ms-visibility': 'advanced' });
     }
     return schema;
 }

@@ -54,6 +54,7 @@ function permissionsOf(route: HttpRoute): { permissions: readonly string[]; admi
         case 'public':
             return { permissions: [] };
         case 'administrators':
+        case 'bulkJobs':
             return { permissions: [], administrators: 'only' };
         case 'permission':
             return { permissions: route.access.anyOf, administrators: route.access.administrators };
@@ -63,6 +64,9 @@ function permissionsOf(route: HttpRoute): { permissions: readonly string[]; admi
 /** Who may call the operation, in words. */
 function whoMay(route: HttpRoute): string {
     const { permissions, administrators } = permissionsOf(route);
+    if (route.access.kind === 'bulkJobs') {
+        return `Needs ${administratorRoleText}, or an app-only token of an application the tenant policy grants \`bulk\` mailboxes (those mailboxes and its own jobs only).`;
+    }
     if (administrators === 'only') return `Needs ${administratorRoleText}.`;
     const needs = `Needs one of: ${permissions.join(', ')} (delegated scope for users, application role for apps)`;
     return administrators === 'also' ? `${needs}, or ${administratorRoleText}.` : `${needs}.`;

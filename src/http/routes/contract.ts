@@ -15,7 +15,12 @@ export type Access =
      */
     | { readonly kind: 'permission'; readonly anyOf: readonly PermissionName[]; readonly administrators?: 'also' }
     /** The `Cancellations.Admin` app role only. */
-    | { readonly kind: 'administrators' };
+    | { readonly kind: 'administrators' }
+    /**
+     * Administrators, or an app-only caller the tenant policy grants `bulk` mailboxes: the route refuses other users
+     * before the body is read, its handler decides for apps, per mailbox and per job (src/domain/access/bulkAccess.ts).
+     */
+    | { readonly kind: 'bulkJobs' };
 
 /** How a route's JSON body is read (every kind: empty allowed, `application/json`, at most 64 KiB, an object). */
 export type BodyContract =
@@ -84,8 +89,11 @@ export interface ConnectorOperation {
     readonly parameters?: Readonly<Record<string, { readonly summary: string; readonly description: string }>>;
     /** The query parameters of the route's query schema the connector shows: [summary, description, visibility]. */
     readonly query?: Readonly<Record<string, readonly [string, string, 'important' | 'advanced' | 'internal']>>;
-    /** The definition name of the body schema; `required` when the connector must always send one. */
-    readonly body?: { readonly definition: string; readonly required: boolean };
+    /**
+     * The definition name of the body schema; `required` when the connector must always send one; `schema` when the
+     * connector shows a narrower body than the route accepts (a subset the route's schema also parses).
+     */
+    readonly body?: { readonly definition: string; readonly required: boolean; readonly schema?: z.ZodType };
     readonly success: {
         readonly description: string;
         /** The definition name of the response schema. */

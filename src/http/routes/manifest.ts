@@ -9,6 +9,7 @@ import {
     getCancellationJobHandler,
     listCancellationJobItemsHandler,
     listCancellationJobsHandler,
+    previewCancellationJobHandler,
     stopCancellationJobHandler,
 } from '../handlers/cancellationJobs';
 import { cancelEventHandler } from '../handlers/cancelEvent';
@@ -34,6 +35,7 @@ import {
     cancelEventBody,
     cancelEventParameters,
     cancellationJobCreateBody,
+    cancellationJobPlanBody,
     cancellationJobItemListSchema,
     cancellationJobItemsQuery,
     cancellationJobListSchema,
@@ -77,6 +79,8 @@ const cancelPermissions = [...routePermissions.eventCancel, ...routePermissions.
 const readRecords: Access = { kind: 'permission', anyOf: cancelPermissions, administrators: 'also' };
 const operators: Access = { kind: 'permission', anyOf: routePermissions.subscriptions, administrators: 'also' };
 const administrators: Access = { kind: 'administrators' };
+/** Administrators, or an application the tenant policy grants `bulk` mailboxes (decided by the handlers). */
+const bulkJobs: Access = { kind: 'bulkJobs' };
 const recordLocation = 'The cancellation record (`/api/cancellations/{id}`).';
 
 const eventCancels = eventCancelRoutes.map((route) =>
@@ -263,7 +267,7 @@ export const httpRoutes: readonly HttpRoute[] = [
             "mailbox's sending budget. `Idempotency-Key` makes a retried create one job. For the " +
             '`Cancellations.Admin` app role.',
         tags: ['Cancellation jobs'],
-        access: administrators,
+        access: bulkJobs,
         request: { body: { kind: 'json', schema: cancellationJobCreateBody } },
         response: {
             status: 202,
@@ -277,6 +281,47 @@ export const httpRoutes: readonly HttpRoute[] = [
             },
         },
         handler: (services) => createCancellationJobHandler(jobsDeps(services)),
+        connector: {
+            operationId: 'StartBulkCancellation',
+            summary: 'Start bulk cancellation',
+            description:
+                "Starts a job that cancels, ends or declines a departing user's meetings over a window (administrators).",
+            visibility: 'important',
+            body: { definition: 'BulkCancellation', required: true, schema: cancellationJobPlanBody },
+            success: {
+                description: 'Accepted: the job is queued.',
+                definition: 'BulkCancellationJob',
+                location: 'The job (`/api/cancellationJobs/{id}`).',
+            },
+        },
+    }),
+    defineRoute({
+        name: 'previewCancellationJob',
+        template: 'cancellationJobs/preview',
+        method: 'POST',
+        summary: 'Preview a bulk cancellation',
+        description:
+            'Every meeting of the user overlapping the window with the action a job would give it (cancel, endSeries, ' +
+            'decline, or skip with the reason); nothing is written. The same as `dryRun: true` on ' +
+            '`POST /api/cancellationJobs`. For the `Cancellations.Admin` app role.',
+        tags: ['Cancellation jobs'],
+        access: bulkJobs,
+        request: { body: { kind: 'json', schema: cancellationJobPlanBody } },
+        response: {
+            status: 200,
+            description: 'The plan: every meeting and its action; nothing was written.',
+            schema: cancellationJobPreviewSchema,
+        },
+        handler: (services) => previewCancellationJobHandler(jobsDeps(services)),
+        connector: {
+            operationId: 'PreviewBulkCancellation',
+            summary: 'Preview bulk cancellation',
+            description:
+                "Lists every meeting of a departing user's calendar over a window with the action a job would take; writes nothing.",
+            visibility: 'important',
+            body: { definition: 'BulkCancellation', required: true },
+            success: { description: 'The plan.', definition: 'BulkCancellationPlan' },
+        },
     }),
     defineRoute({
         name: 'listCancellationJobs',
@@ -285,7 +330,7 @@ export const httpRoutes: readonly HttpRoute[] = [
         summary: 'List cancellation jobs',
         description: "The tenant's bulk cancellation jobs, newest first.",
         tags: ['Cancellation jobs'],
-        access: administrators,
+        access: bulkJobs,
         response: { status: 200, description: 'The jobs.', schema: cancellationJobListSchema },
         handler: (services) => listCancellationJobsHandler(jobsDeps(services)),
     }),
@@ -296,9 +341,16 @@ export const httpRoutes: readonly HttpRoute[] = [
         summary: 'Get a cancellation job',
         description: 'Its state, counts per action and outcome, start and finish, and the estimated finish.',
         tags: ['Cancellation jobs'],
-        access: administrators,
+        access: bulkJobs,
         response: { status: 200, description: 'The job.', schema: cancellationJobViewSchema },
         handler: (services) => getCancellationJobHandler(jobsDeps(services)),
+        connector: {
+            operationId: 'GetBulkCancellation',
+            summary: 'Get bulk cancellation',
+            description: 'Gets a bulk cancellation job: its state, counts per action and outcome, and times.',
+            parameters: { id: { summary: 'Job id', description: 'The id of the bulk cancellation job.' } },
+            success: { description: 'OK', definition: 'BulkCancellationJob' },
+        },
     }),
     defineRoute({
         name: 'listCancellationJobItems',
@@ -308,7 +360,7 @@ export const httpRoutes: readonly HttpRoute[] = [
         description:
             'What became of each meeting: its action, outcome, Graph error, and the cancellation record of a cancel.',
         tags: ['Cancellation jobs'],
-        access: administrators,
+        access: bulkJobs,
         request: { query: cancellationJobItemsQuery },
         response: { status: 200, description: 'A page of meetings.', schema: cancellationJobItemListSchema },
         handler: (services) => listCancellationJobItemsHandler(jobsDeps(services)),
@@ -320,7 +372,7 @@ export const httpRoutes: readonly HttpRoute[] = [
         summary: 'Stop a cancellation job',
         description: 'No new meeting is started; a write already under way finishes and is recorded.',
         tags: ['Cancellation jobs'],
-        access: administrators,
+        access: bulkJobs,
         request: { body: { kind: 'json', schema: stopCancellationJobBody } },
         response: { status: 200, description: 'The job.', schema: cancellationJobViewSchema },
         handler: (services) => stopCancellationJobHandler(jobsDeps(services)),
@@ -359,8 +411,9 @@ export const httpRoutes: readonly HttpRoute[] = [
             operationId: 'OnCancellation',
             summary: 'When a cancellation happens',
             description:
-                'Triggers when an event or a booking appointment is cancelled through the gateway, or when ' +
-                'a cancellation is verified, drifts back, or fails.',
+                'Triggers when an event or a booking appointment is cancelled through the gateway, or in ' +
+                'Outlook, Teams or Bookings (origin outlook or bookings, seen by the feed of watched mailboxes and ' +
+                'businesses), or when a cancellation is verified, drifts back, or fails.',
             visibility: 'important',
             body: { definition: 'SubscriptionCreateBody', required: true },
             success: {
@@ -540,6 +593,7 @@ function jobsDeps(services: Services): CancellationJobsDeps {
     const { store, queue, events } = services.cancellationJobs;
     return {
         events,
+        policy: services.access.policy,
         directory: services.access.directory,
         discover: { graph: services.bulkCalendar, records: services.cancellationStore },
         jobs: store,

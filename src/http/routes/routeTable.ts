@@ -1,16 +1,21 @@
 import type { HttpMethod } from '@azure/functions';
-import { httpRoutes } from './manifest';
+import { routeRegistrations } from './routeList';
 
 export interface RouteEntry {
     readonly route: string;
     readonly methods: readonly HttpMethod[];
 }
 
-/** Every route template the app serves with its methods (from the manifest): the catch-all answers 405 for these. */
-export const routeTable: readonly RouteEntry[] = [...new Set(httpRoutes.map((r) => r.template))].map((route) => ({
-    route,
-    methods: httpRoutes.filter((r) => r.template === route).map((r) => r.method),
-}));
+/**
+ * Every route template the app serves with its methods (from the manifest's light list, so the catch-all loads no
+ * handler or schema): the catch-all answers 405 for these.
+ */
+export const routeTable: readonly RouteEntry[] = [...new Set(routeRegistrations.map((r) => r.template))].map(
+    (route) => ({
+        route,
+        methods: routeRegistrations.filter((r) => r.template === route).map((r) => r.method),
+    }),
+);
 
 /**
  * Case-insensitive match of a path (below the route prefix) against `{param}` templates, as the host matches.

@@ -49,6 +49,11 @@ async function authorize(
 ): Promise<Caller | undefined> {
     if (access.kind === 'public') return undefined;
     const caller = await tokens.authenticate(authorization);
+    // Only an app-only caller can hold a policy `bulk` grant: anyone else needs the role before the body is read.
+    if (access.kind === 'bulkJobs') {
+        if (caller.kind !== 'app') requireAdministrator(caller);
+        return caller;
+    }
     if (access.kind === 'administrators') requireAdministrator(caller);
     else if (access.administrators === 'also') requirePermissionOrAdministrator(caller, access.anyOf);
     else requirePermission(caller, access.anyOf);

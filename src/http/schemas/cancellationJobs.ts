@@ -73,6 +73,17 @@ export const cancellationJobCreateBody = z
 
 export type CancellationJobCreateBody = z.infer<typeof cancellationJobCreateBody>;
 
+/**
+ * The same body without `dryRun`: `POST /api/cancellationJobs/preview` (always a preview) and the connector's "Start
+ * bulk cancellation" (always a job), two actions where one route's flag would make one action do both.
+ */
+export const cancellationJobPlanBody = cancellationJobCreateBody
+    .omit({ dryRun: true })
+    .strict()
+    .describe('Whose meetings, over which window, and what to do with each kind.');
+
+export type CancellationJobPlanBody = z.infer<typeof cancellationJobPlanBody>;
+
 const actionSchema = z
     .enum(bulkActions as [string, ...string[]])
     .describe('cancel (an ordinary cancellation), endSeries (the series ends before the window), decline, or skip.');

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { jobStates } from '../../domain/bulk/job';
-import { cancellationStates } from '../../domain/cancellation/record';
+import { cancellationOrigins, cancellationStates } from '../../domain/cancellation/record';
 import { jobCountsSchema, jobError } from './cancellationJobs';
 import { notificationEventTypes } from '../../domain/notifications/notificationMessage';
 import { subscriptionScopes } from '../../domain/webhooks/subscription';
@@ -57,12 +57,20 @@ export const cancelAppointmentParameters = {
 
 // ---- Cancellation records ----
 
+const originSchema = z
+    .enum(cancellationOrigins)
+    .describe(
+        'Where the cancellation was made: gateway (through this API), outlook (in Outlook or Teams, seen by the ' +
+            'feed of Graph change notifications) or bookings (in Bookings, seen by the poll).',
+    );
+
 export const defaultCancellationsPageSize = 50;
 export const maxCancellationsPageSize = 200;
 
 /** `GET /api/cancellations` query (the handler's own validation). */
 export const cancellationsListQuery = z.object({
     state: z.enum(cancellationStates as [string, ...string[]]).optional(),
+    origin: z.enum(cancellationOrigins).optional(),
     since: z.iso.datetime({ offset: true }).optional(),
     $top: z.coerce.number().int().min(1).max(maxCancellationsPageSize).optional(),
     $skiptoken: z.string().min(1).max(4096).optional(),
@@ -134,6 +142,7 @@ export const cancellationViewSchema = z
     .object({
         id: z.string().meta({ title: 'Cancellation id' }),
         kind: z.enum(['event', 'bookingAppointment']),
+        origin: originSchema,
         state: z.enum(cancellationStates as [string, ...string[]]),
         createdDateTime: z.string(),
         lastModifiedDateTime: z.string(),
@@ -164,6 +173,15 @@ export type CancellationList = z.infer<typeof cancellationListSchema>;
 
 // ---- Webhook subscriptions ----
 
+const originsSchema = z
+    .array(originSchema)
+    .min(1)
+    .describe(
+        'Only cancellations of these origins (gateway, outlook, bookings); absent or null: every origin. ' +
+            'Cannot change later.',
+    )
+    .meta({ title: 'Origins' });
+
 export const eventTypeSchema = z.enum(notificationEventTypes);
 
 export const subscriptionScopeSchema = z.enum(subscriptionScopes);
@@ -192,6 +210,7 @@ export const subscriptionCreateBody = z
                     "Cancellations.Admin app role); 'tenant': every cancellation of the tenant (needs that app role, " +
                     'and is its default).',
             ),
+        origins: originsSchema.nullable().optional(),
     })
     .strict();
 
@@ -201,6 +220,7 @@ export const subscriptionViewSchema = z.object({
     notificationUrl: z.string(),
     eventTypes: z.array(eventTypeSchema),
     scope: subscriptionScopeSchema,
+    origins: originsSchema.nullable(),
     clientState: z.string().nullable(),
     description: z.string().nullable(),
     enabled: z.boolean(),
@@ -248,6 +268,7 @@ export const webhookPayloadSchema = z
         data: z.object({
             cancellationId: z.string().optional().meta({ title: 'Cancellation id' }),
             kind: z.enum(['event', 'bookingAppointment']).optional().meta({ title: 'Kind' }),
+            origin: originSchema.optional().meta({ title: 'Origin' }),
             state: z
                 .enum([...new Set([...cancellationStates, ...jobStates])] as [string, ...string[]])
                 .describe("The cancellation's state, or the job's (paused, completed, stopped, failed).")

@@ -24,6 +24,11 @@ export class FakeBulkCalendar implements BulkCalendarGraph, CalendarGraph, Booki
     readonly writes: string[] = [];
     /** Writes the fake refuses, by event id, as Graph would (the next write succeeds). */
     readonly failNext = new Map<string, AppError>();
+    /** What a write waits for before Graph answers (a test's clock step, or a turn of the event loop). */
+    beforeAnswer: () => Promise<void> | void = () => undefined;
+    /** Writes under way now, and the most there ever were at once. */
+    inFlight = 0;
+    maxInFlight = 0;
 
     constructor(
         readonly userId: string,
@@ -97,14 +102,20 @@ export class FakeBulkCalendar implements BulkCalendarGraph, CalendarGraph, Booki
         throw new Error('not a Bookings test');
     }
 
-    private write(call: string, eventId: string): Promise<void> {
+    private async write(call: string, eventId: string): Promise<void> {
         const failure = this.failNext.get(eventId);
         this.writes.push(call);
         this.writeTimes.push(this.now());
+        this.inFlight += 1;
+        this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+        try {
+            await this.beforeAnswer();
+        } finally {
+            this.inFlight -= 1;
+        }
         if (failure) {
             this.failNext.delete(eventId);
-            return Promise.reject(failure);
+            throw failure;
         }
-        return Promise.resolve();
     }
 }

@@ -1,4 +1,4 @@
-import type { CancellationRecord } from '../../../src/domain/cancellation/record';
+import { type CancellationRecord, originOf } from '../../../src/domain/cancellation/record';
 import {
     type CancellationPage,
     type CancellationStore,
@@ -12,6 +12,8 @@ export class MemoryCancellationStore implements CancellationStore {
     readonly records = new Map<string, Stored<CancellationRecord>>();
     /** The item pointer: tenant + resourceKey → the id of the item's record, as the Table store keeps it. */
     readonly pointers = new Map<string, string>();
+    /** The meeting pointer: tenant + meetingKey → the record holding the meeting (gateway records take it over). */
+    readonly meetings = new Map<string, string>();
     private version = 0;
 
     private save(record: CancellationRecord): Stored<CancellationRecord> {
@@ -27,6 +29,12 @@ export class MemoryCancellationStore implements CancellationStore {
         if (holder !== undefined && holder !== replaces) {
             return Promise.reject(new ItemClaimed(record.resource.resourceKey));
         }
+        const { meetingKey } = record.resource;
+        const meeting = meetingKey === undefined ? undefined : `${record.tenantId}/${meetingKey}`;
+        if (meeting !== undefined && originOf(record) !== 'gateway' && this.meetings.has(meeting)) {
+            return Promise.reject(new ItemClaimed(meetingKey ?? record.resource.resourceKey));
+        }
+        if (meeting !== undefined) this.meetings.set(meeting, record.id);
         this.pointers.set(pointer, record.id);
         return Promise.resolve(this.save(record));
     }
@@ -47,9 +55,17 @@ export class MemoryCancellationStore implements CancellationStore {
         return Promise.resolve(id === undefined ? null : (this.records.get(`${tenantId}/${id}`) ?? null));
     }
 
+    findByMeeting(tenantId: string, meetingKey: string) {
+        const id = this.meetings.get(`${tenantId}/${meetingKey}`);
+        return Promise.resolve(id === undefined ? null : (this.records.get(`${tenantId}/${id}`) ?? null));
+    }
+
     /** Stores a record as it is (a test's starting state), pointing its item at it. */
     seed(record: CancellationRecord): Stored<CancellationRecord> {
         this.pointers.set(`${record.tenantId}/${record.resource.resourceKey}`, record.id);
+        if (record.resource.meetingKey !== undefined) {
+            this.meetings.set(`${record.tenantId}/${record.resource.meetingKey}`, record.id);
+        }
         return this.save(record);
     }
 
@@ -61,6 +77,7 @@ export class MemoryCancellationStore implements CancellationStore {
                     r.tenantId === query.tenantId &&
                     (!query.actorObjectId || r.actor.objectId === query.actorObjectId) &&
                     (!query.state || r.state === query.state) &&
+                    (!query.origin || originOf(r) === query.origin) &&
                     (!query.since || r.createdAt >= query.since),
             )
             .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
