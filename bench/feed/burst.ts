@@ -29,7 +29,8 @@ export function changeNotification(target: WatchedTarget, eventId: string): Reco
     return {
         subscriptionId: target.subscriptionId,
         subscriptionExpirationDateTime: new Date(Date.now() + 3_600_000).toISOString(),
-        changeType: 'updated',
+        // A cancel in Outlook moves the organizer's event to Deleted Items: Graph says `deleted`.
+        changeType: 'deleted',
         resource,
         resourceData: { '@odata.type': '#Microsoft.Graph.Event', '@odata.id': resource, id: eventId },
         clientState: target.clientState,
