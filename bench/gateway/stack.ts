@@ -69,9 +69,14 @@ function stopChild(child: Child): Promise<void> {
 /**
  * Starts an in-memory Azurite, the Graph emulator (`dist/dev/graph-emulator/main.js`) and the local host running
  * the compiled app (`dist/dev/host/main.js`) with the sample settings pointed at them, as test/support/stack.ts
- * does. `cpuProfDir`: the host runs with `--cpu-prof` and writes its profile there when it stops.
+ * does. `cpuProfDir`: the host runs with `--cpu-prof` and writes its profile there when it stops. `hostEnv`: more
+ * settings for the host; with `FUNCTIONS_HTTPS_PORT` in it the host also serves its TLS twin (Graph calls back there).
  */
-export async function startBenchStack(cpuProfDir: string | undefined, appRoot = repoRoot): Promise<BenchStack> {
+export async function startBenchStack(
+    cpuProfDir: string | undefined,
+    appRoot = repoRoot,
+    hostEnv: Readonly<Record<string, string>> = {},
+): Promise<BenchStack> {
     const tls = ensureDevTls();
     const started: Child[] = [];
     let azurite: RunningAzurite | undefined;
@@ -121,8 +126,8 @@ export async function startBenchStack(cpuProfDir: string | undefined, appRoot = 
         };
         const host = startChild(
             path.join(appRoot, 'dist/dev/host/main.js'),
-            ['--script-root', appRoot, '--no-https'],
-            { ...appEnv, FUNCTIONS_HTTP_PORT: String(httpPort) },
+            ['--script-root', appRoot, ...(hostEnv.FUNCTIONS_HTTPS_PORT === undefined ? ['--no-https'] : [])],
+            { ...appEnv, FUNCTIONS_HTTP_PORT: String(httpPort), ...hostEnv },
             cpuProfDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`],
         );
         started.push(host);
