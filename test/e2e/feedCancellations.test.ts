@@ -16,10 +16,17 @@ const dave = {
     userPrincipalName: 'dave@contoso.test',
     displayName: 'Dave Dunn',
 };
+/** Not watched: only her attendee's copy tells the feed of her meeting's cancellation. */
+const erin = {
+    id: 'e7140000-0000-4000-8000-000000000005',
+    userPrincipalName: 'erin@contoso.test',
+    displayName: 'Erin Ellis',
+};
 const ids = {
     designReview: 'AAMkADfeed-design-review-alice=',
     retro: 'AAMkADfeed-retro-alice=',
     supplierCall: 'AAMkADfeed-supplier-call-bob=',
+    vendorSync: 'AAMkADfeed-vendor-sync-erin=',
 };
 const hourMs = 3_600_000;
 const dayMs = 24 * hourMs;
@@ -31,7 +38,7 @@ function feedFixture(): Fixture {
     const at = (offsetMs: number) => new Date(d0 + offsetMs).toISOString();
     return {
         ...base,
-        users: [...base.users, { ...dave, mail: dave.userPrincipalName }],
+        users: [...base.users, ...[dave, erin].map((u) => ({ ...u, mail: u.userPrincipalName }))],
         events: [
             ...(base.events ?? []),
             {
@@ -58,6 +65,14 @@ function feedFixture(): Fixture {
                 end: at(6 * dayMs + 11 * hourMs),
                 attendees: [carol.userPrincipalName],
             },
+            {
+                id: ids.vendorSync,
+                subject: 'Vendor sync',
+                organizer: erin.userPrincipalName,
+                start: at(7 * dayMs + 10 * hourMs),
+                end: at(7 * dayMs + 11 * hourMs),
+                attendees: [carol.userPrincipalName],
+            },
         ],
     };
 }
@@ -81,6 +96,7 @@ interface Delivered {
     type: string;
     data: {
         origin: string;
+        requestedBy?: { userPrincipalName?: string };
         resource: { subject?: string; eventId?: string; appointmentId?: string };
         attendees?: Array<{ address: string }>;
         customers?: Array<{ address: string }>;
@@ -346,6 +362,41 @@ describe('the feed of outside cancellations (local host, Graph emulator)', () =>
         // carol attended, but the record belongs to its organizer's mailbox.
         expect(carols.received).toEqual([]);
         expect(about(tenantWide, 'Supplier call')).toHaveLength(1);
+    }, 70_000);
+
+    it("gives the organizer's own subscription a cancellation seen only in an attendee's copy (organizer not watched)", async () => {
+        const [erins, carols] = [await webhookReceiver(), await webhookReceiver()];
+        receivers.push(erins, carols);
+        await subscribe(
+            stack.token({
+                user: erin.userPrincipalName,
+                scp: connectorScopes,
+                // mintToken knows only the dev tenant's three users: erin's oid is the fixture's.
+                extraClaims: { oid: erin.id },
+            }),
+            erins,
+            ['event.cancelled'],
+        );
+        await subscribe(stack.token({ user: carol.userPrincipalName, scp: connectorScopes }), carols, [
+            'event.cancelled',
+        ]);
+
+        const before = await lastSeq();
+        expect((await cancelInOutlook(erin.userPrincipalName, ids.vendorSync)).status).toBe(200);
+        // Only carol's copy is watched: one change notification.
+        await settled(before, 1);
+        expect(payloads(erins)).toMatchObject([
+            {
+                type: 'event.cancelled',
+                data: {
+                    origin: 'outlook',
+                    requestedBy: { userPrincipalName: erin.userPrincipalName },
+                    resource: { subject: 'Vendor sync' },
+                    attendees: [{ address: carol.userPrincipalName }],
+                },
+            },
+        ]);
+        expect(carols.received).toEqual([]);
     }, 70_000);
 });
 
