@@ -56,6 +56,7 @@ describe('webhook subscriptions API through the gateway', () => {
             id,
             notificationUrl: receiver,
             eventTypes: ['event.cancelled', 'bookingAppointment.cancelled'],
+            origins: null,
             scope: 'owner',
             clientState: 'flow-42',
             description: 'Ops flow',
