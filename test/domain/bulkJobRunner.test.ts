@@ -216,7 +216,8 @@ describe('a bulk cancellation job, worked from its queue', () => {
         const waiting = await h.current();
         expect(waiting).toMatchObject({ state: 'running', pausedReason: 'tenantLimit' });
         expect(jobView(waiting)).toMatchObject({ state: 'running', pausedReason: 'tenantLimit' });
-        expect(h.queued).toHaveLength(1);
+        // First in the line of waiting jobs: it looks again after the recheck delay.
+        expect(h.queued.map((q) => q.visibleAtMs - h.now())).toEqual([30_000]);
 
         const [first] = older;
         await h.jobs.updateJob({ ...first!.value, state: 'completed' }, first!.etag);
@@ -229,5 +230,17 @@ describe('a bulk cancellation job, worked from its queue', () => {
         const done = await h.current();
         expect(done.state).toBe('completed');
         expect(done.pausedReason).toBeUndefined();
+    });
+
+    it('a job further back in the line looks again less often', async () => {
+        const h = jobHarness([meeting('ORG')], { maxRunningJobs: 1 });
+        for (const [i, id] of ['old1', 'old2', 'old3'].entries()) {
+            await h.jobs.createJob({ ...h.job, id, createdAt: new Date(startMs - (3 - i) * 60_000).toISOString() });
+        }
+        await h.create();
+        await h.runToEnd(1);
+        // One job holds the slot, two wait ahead of this one: three recheck delays.
+        expect(h.queued.map((q) => q.visibleAtMs - h.now())).toEqual([90_000]);
+        expect(h.graph.writes).toEqual([]);
     });
 });

@@ -17,7 +17,7 @@ import {
 import { owing, sendOwedJobEvents } from './jobEvents';
 import type { MailboxPacer } from './pacing';
 import type { BulkCalendarGraph } from './ports';
-import { holdsTenantSlot, type TenantLimit } from './tenantLimit';
+import { type TenantLimit, tenantSlotWaitMs } from './tenantLimit';
 
 export interface RunJobDeps {
     readonly store: BulkJobStore;
@@ -122,7 +122,7 @@ export async function runJobSlice(deps: RunJobDeps, message: JobMessage): Promis
 
 /**
  * The tenant's brake, checked once a slice: a job outside the tenant's running-job slots stays `running`, says it
- * waits (`pausedReason: tenantLimit`) and looks again after `recheckMs`; one that got a slot says so no more.
+ * waits (`pausedReason: tenantLimit`, `resumeAt`: when it looks again); one that got a slot says so no more.
  */
 async function admit(
     deps: RunJobDeps,
@@ -133,7 +133,8 @@ async function admit(
     const job = stored.value;
     // A job waiting out its mailbox's budget is not writing: the loop sends it on at `resumeAt`.
     if (job.resumeAt !== undefined && Date.parse(job.resumeAt) > now.getTime()) return stored;
-    if (await holdsTenantSlot(deps.store, deps.tenantLimit, job)) {
+    const waitMs = await tenantSlotWaitMs(deps.store, deps.tenantLimit, job);
+    if (waitMs === undefined) {
         if (job.pausedReason !== 'tenantLimit') return stored;
         const started = await saveJob(deps, stored, (current) => ({
             ...current,
@@ -143,7 +144,7 @@ async function admit(
         }));
         return started && !isFinal(started.value.state) ? started : 'gone';
     }
-    const resumeAt = new Date(now.getTime() + deps.tenantLimit.recheckMs).toISOString();
+    const resumeAt = new Date(now.getTime() + waitMs).toISOString();
     const waiting = await saveJob(deps, stored, (current) => ({
         ...current,
         state: 'running',
@@ -151,7 +152,7 @@ async function admit(
         pausedReason: 'tenantLimit',
     }));
     if (!waiting || isFinal(waiting.value.state)) return 'gone';
-    await deps.queue.send(message, deps.tenantLimit.recheckMs);
+    await deps.queue.send(message, waitMs);
     return 'waiting';
 }
 
