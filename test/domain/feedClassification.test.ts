@@ -3,7 +3,7 @@ import { CancellationService } from '../../src/domain/cancellation/cancellationS
 import type { CalendarGraph, EventLocator, EventSnapshot } from '../../src/domain/cancellation/graphPorts';
 import { NotificationRelay } from '../../src/domain/cancellation/notificationRelay';
 import type { FeedChangeMessage } from '../../src/domain/feed/changeMessage';
-import { handleFeedChange } from '../../src/domain/feed/handleFeedChange';
+import { handleFeedChange, handleFeedChanges } from '../../src/domain/feed/handleFeedChange';
 import type { FeedEvent } from '../../src/domain/feed/feedGraph';
 import type { NotificationMessage } from '../../src/domain/notifications/notificationMessage';
 import { calendarFolder, deletedItemsFolder, FakeFeedGraph } from '../support/fakes/fakeFeedGraph';
@@ -342,6 +342,61 @@ describe('the feed worker: outside cancellations of Outlook meetings', () => {
         expect(records().map((record) => record.id)).toEqual(['gateway-1']);
         expect(sent.map((message) => message.type)).toEqual(['event.cancelled']);
     });
+
+    it('handles every item of an events message (one POST) and records the meeting once', async () => {
+        const { graph, deps, records, sent } = setup();
+        cancelInOutlook(graph);
+
+        const outcomes = await handleFeedChanges(
+            {
+                schemaVersion: 1,
+                kind: 'events',
+                tenantId,
+                items: [
+                    { mailbox: users.alice.id, eventId: organizerCopy.id, changeType: 'deleted', subscriptionId: 's1' },
+                    { mailbox: users.bob.id, eventId: attendeeCopyId(users.bob), changeType: 'updated' },
+                    { mailbox: users.carol.id, eventId: 'AAkALgNoSuchCopy=', changeType: 'deleted' },
+                ],
+                observedAt: '2026-12-04T09:30:00.000Z',
+            },
+            deps,
+        );
+
+        expect(outcomes).toEqual([
+            { item: organizerCopy.id, result: { outcome: 'recorded', recordId: 'rec-1' } },
+            { item: attendeeCopyId(users.bob), result: expect.objectContaining({ outcome: 'alreadyRecorded' }) },
+            { item: 'AAkALgNoSuchCopy=', result: { outcome: 'notACancellation', reason: 'gone' } },
+        ]);
+        expect(records()).toHaveLength(1);
+        expect(sent.map((message) => message.type)).toEqual(['event.cancelled']);
+    });
+
+    it('tries every item of an events message before failing it, so a retry of the whole message records once', async () => {
+        const { graph, deps, records } = setup();
+        cancelInOutlook(graph);
+        const readEvent = graph.readEvent.bind(graph);
+        let graphDown = true;
+        graph.readEvent = (mailbox, id) =>
+            graphDown && mailbox === users.bob.id ? Promise.reject(new Error('Graph 503')) : readEvent(mailbox, id);
+        const message: FeedChangeMessage = {
+            schemaVersion: 1,
+            kind: 'events',
+            tenantId,
+            items: [
+                { mailbox: users.bob.id, eventId: attendeeCopyId(users.bob), changeType: 'updated' },
+                { mailbox: users.carol.id, eventId: attendeeCopyId(users.carol), changeType: 'updated' },
+            ],
+            observedAt: '2026-12-04T09:30:00.000Z',
+        };
+
+        await expect(handleFeedChanges(message, deps)).rejects.toThrow('Graph 503');
+        expect(records()).toHaveLength(1);
+
+        graphDown = false;
+        const retried = await handleFeedChanges(message, deps);
+        expect(retried.map(({ result }) => result.outcome)).toEqual(['alreadyRecorded', 'alreadyRecorded']);
+        expect(records()).toHaveLength(1);
+    });
 });
 
 const unused = () => Promise.reject(new Error('not used'));
@@ -356,7 +411,10 @@ describe('the feed worker: appointments that disappeared from Bookings', () => {
         end: '2026-12-12T13:00:00.000Z',
         customers: [{ name: 'Erin', address: 'erin@example.test', phone: '+1 555 0100', type: 'customer' as const }],
     };
-    const bookingMessage = (observedAt = '2026-12-04T09:30:00.000Z', appointment = snapshot): FeedChangeMessage => ({
+    const bookingMessage = (
+        observedAt = '2026-12-04T09:30:00.000Z',
+        appointment = snapshot,
+    ): Extract<FeedChangeMessage, { kind: 'bookingAppointment' }> => ({
         schemaVersion: 1,
         kind: 'bookingAppointment',
         tenantId,

@@ -28,10 +28,48 @@ export type FeedChangeOutcome =
  * outside cancellation once per meeting, with its `event.cancelled` / `bookingAppointment.cancelled` notification
  * through the outbox. Safe to run twice for one message: the meeting's pointer row makes the second a duplicate.
  */
-export async function handleFeedChange(message: FeedChangeMessage, deps: FeedWorkerDeps): Promise<FeedChangeOutcome> {
+export async function handleFeedChange(message: SingleChangeMessage, deps: FeedWorkerDeps): Promise<FeedChangeOutcome> {
     return message.kind === 'event' ? handleEventChange(message, deps) : handleBookingChange(message, deps);
 }
 
+/** What one item of a message came to. */
+export interface FeedItemOutcome {
+    /** The event or appointment id. */
+    readonly item: string;
+    readonly result: FeedChangeOutcome;
+}
+
+/**
+ * Every item of a message: an `events` message's items one after another, each as its own `event` message. Each
+ * item is tried even when an earlier one failed; then the first failure is thrown, so the host retries the whole
+ * message, which is safe: items already recorded find their meeting's pointer and do nothing.
+ */
+export async function handleFeedChanges(message: FeedChangeMessage, deps: FeedWorkerDeps): Promise<FeedItemOutcome[]> {
+    if (message.kind !== 'events') {
+        const item = message.kind === 'event' ? message.eventId : message.appointmentId;
+        return [{ item, result: await handleFeedChange(message, deps) }];
+    }
+    const outcomes: FeedItemOutcome[] = [];
+    const failures: unknown[] = [];
+    for (const item of message.items) {
+        const single: EventMessage = {
+            schemaVersion: 1,
+            kind: 'event',
+            tenantId: message.tenantId,
+            ...item,
+            observedAt: message.observedAt,
+        };
+        try {
+            outcomes.push({ item: item.eventId, result: await handleEventChange(single, deps) });
+        } catch (error) {
+            failures.push(error);
+        }
+    }
+    if (failures.length > 0) throw failures[0];
+    return outcomes;
+}
+
+type SingleChangeMessage = Exclude<FeedChangeMessage, { kind: 'events' }>;
 type EventMessage = Extract<FeedChangeMessage, { kind: 'event' }>;
 type BookingMessage = Extract<FeedChangeMessage, { kind: 'bookingAppointment' }>;
 
