@@ -8,6 +8,7 @@ import type { FeedChangeMessage } from './changeMessage';
 import { classifyEventChange } from './classifyEvent';
 import { meetingKey } from './meetingKey';
 import { observedActor, outsideRecord } from './outsideRecord';
+import type { RecentlyRecordedCopies } from './recentlyRecordedCopies';
 import type { FeedEvent, FeedGraph } from './feedGraph';
 
 export interface FeedWorkerDeps extends OutboxDeps {
@@ -15,11 +16,13 @@ export interface FeedWorkerDeps extends OutboxDeps {
     /** Resolves an attendee copy's organizer address to the tenant user who owns the record. */
     readonly directory: Pick<Directory, 'findUser'>;
     readonly newId: () => string;
+    /** Copies whose meeting this process recorded lately: their duplicates skip the Graph reads. */
+    readonly recentlyRecorded?: RecentlyRecordedCopies | undefined;
 }
 
 /** What one message came to: a record (with its id), a duplicate of a recorded meeting, or nothing and why. */
 export type FeedChangeOutcome =
-    | { readonly outcome: 'recorded'; readonly recordId: string }
+    | { readonly outcome: 'recorded'; readonly recordId: string; readonly resourceKey: string }
     | { readonly outcome: 'alreadyRecorded'; readonly key: string }
     | { readonly outcome: 'notACancellation'; readonly reason: string };
 
@@ -74,6 +77,17 @@ type EventMessage = Extract<FeedChangeMessage, { kind: 'event' }>;
 type BookingMessage = Extract<FeedChangeMessage, { kind: 'bookingAppointment' }>;
 
 async function handleEventChange(message: EventMessage, deps: FeedWorkerDeps): Promise<FeedChangeOutcome> {
+    const recent = deps.recentlyRecorded?.find(message.mailbox, message.eventId);
+    if (recent !== undefined) return { outcome: 'alreadyRecorded', key: recent };
+    const outcome = await classifyAndRecordEvent(message, deps);
+    if (outcome.outcome !== 'notACancellation') {
+        const key = outcome.outcome === 'recorded' ? outcome.resourceKey : outcome.key;
+        deps.recentlyRecorded?.remember(message.mailbox, message.eventId, key);
+    }
+    return outcome;
+}
+
+async function classifyAndRecordEvent(message: EventMessage, deps: FeedWorkerDeps): Promise<FeedChangeOutcome> {
     const event = await deps.graph.readEvent(message.mailbox, message.eventId);
     const classification = await classifyEventChange({
         changeType: message.changeType,
@@ -192,5 +206,5 @@ async function record(
         throw error;
     }
     await sendPendingNotification(stored, deps, { nextCheckAt: undefined });
-    return { outcome: 'recorded', recordId: next.id };
+    return { outcome: 'recorded', recordId: next.id, resourceKey: next.resource.resourceKey };
 }
