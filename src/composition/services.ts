@@ -46,6 +46,7 @@ import type { CancellationStore } from '../domain/cancellation/store';
 import type { BookingsPollDeps } from '../domain/feed/bookingsPoll';
 import { graphChangesQueueName } from '../domain/feed/changeMessage';
 import type { FeedWorkerDeps } from '../domain/feed/handleFeedChange';
+import { RecentlyRecordedCopies } from '../domain/feed/recentlyRecordedCopies';
 import { systemClock } from '../domain/ports/clock';
 import type { DeliverDeps } from '../domain/webhooks/deliver';
 import type { DeliveryLane, DeliveryStore } from '../domain/webhooks/delivery';
@@ -343,6 +344,7 @@ export function createServices(config: GatewayConfig, log: (message: string) => 
             graph: new GraphFeedCalendar(graph),
             directory: cachedDirectory(directory, cacheOptions),
             newId: randomUUID,
+            recentlyRecorded: new RecentlyRecordedCopies(systemClock),
         },
         bookingsPoll: {
             tenantId: config.tenantId,

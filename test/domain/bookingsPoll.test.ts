@@ -1,6 +1,6 @@
 import type { BookingSnapshot } from '../../src/domain/feed/bookingSnapshot';
 import { type BookingsFeedGraph, type BookingSnapshotStore, pollBookings } from '../../src/domain/feed/bookingsPoll';
-import { handleFeedChange } from '../../src/domain/feed/handleFeedChange';
+import { handleFeedChanges } from '../../src/domain/feed/handleFeedChange';
 import type { NotificationMessage } from '../../src/domain/notifications/notificationMessage';
 import { FakeFeedGraph } from '../support/fakes/fakeFeedGraph';
 import { MemoryCancellationStore } from '../support/fakes/memoryCancellationStore';
@@ -102,7 +102,9 @@ describe('the Bookings poll', () => {
             directory: { findUser: () => Promise.resolve(null) },
             newId: () => 'rec-1',
         };
-        expect((await handleFeedChange(queue.messages[0]!, worker)).outcome).toBe('recorded');
+        expect((await handleFeedChanges(queue.messages[0]!, worker)).map(({ result }) => result.outcome)).toEqual([
+            'recorded',
+        ]);
         expect(records.records.get(`${tenantId}/rec-1`)?.value).toMatchObject({
             origin: 'bookings',
             audience: lunch.customers,

@@ -3,7 +3,8 @@ import { CancellationService } from '../../src/domain/cancellation/cancellationS
 import type { CalendarGraph, EventLocator, EventSnapshot } from '../../src/domain/cancellation/graphPorts';
 import { NotificationRelay } from '../../src/domain/cancellation/notificationRelay';
 import type { FeedChangeMessage } from '../../src/domain/feed/changeMessage';
-import { handleFeedChange } from '../../src/domain/feed/handleFeedChange';
+import { handleFeedChange, handleFeedChanges } from '../../src/domain/feed/handleFeedChange';
+import { RecentlyRecordedCopies } from '../../src/domain/feed/recentlyRecordedCopies';
 import type { FeedEvent } from '../../src/domain/feed/feedGraph';
 import type { NotificationMessage } from '../../src/domain/notifications/notificationMessage';
 import { calendarFolder, deletedItemsFolder, FakeFeedGraph } from '../support/fakes/fakeFeedGraph';
@@ -342,6 +343,110 @@ describe('the feed worker: outside cancellations of Outlook meetings', () => {
         expect(records().map((record) => record.id)).toEqual(['gateway-1']);
         expect(sent.map((message) => message.type)).toEqual(['event.cancelled']);
     });
+
+    it('handles every item of an events message (one POST) and records the meeting once', async () => {
+        const { graph, deps, records, sent } = setup();
+        cancelInOutlook(graph);
+
+        const outcomes = await handleFeedChanges(
+            {
+                schemaVersion: 1,
+                kind: 'events',
+                tenantId,
+                items: [
+                    { mailbox: users.alice.id, eventId: organizerCopy.id, changeType: 'deleted', subscriptionId: 's1' },
+                    { mailbox: users.bob.id, eventId: attendeeCopyId(users.bob), changeType: 'updated' },
+                    { mailbox: users.carol.id, eventId: 'AAkALgNoSuchCopy=', changeType: 'deleted' },
+                ],
+                observedAt: '2026-12-04T09:30:00.000Z',
+            },
+            deps,
+        );
+
+        expect(outcomes).toEqual([
+            { item: organizerCopy.id, result: expect.objectContaining({ outcome: 'recorded', recordId: 'rec-1' }) },
+            { item: attendeeCopyId(users.bob), result: expect.objectContaining({ outcome: 'alreadyRecorded' }) },
+            { item: 'AAkALgNoSuchCopy=', result: { outcome: 'notACancellation', reason: 'gone' } },
+        ]);
+        expect(records()).toHaveLength(1);
+        expect(sent.map((message) => message.type)).toEqual(['event.cancelled']);
+    });
+
+    it('reads Graph once for a copy notified again while its meeting is remembered as recorded, again after the TTL', async () => {
+        const { graph, deps, records } = setup();
+        cancelInOutlook(graph);
+        let nowMs = Date.parse('2026-12-04T09:30:00Z');
+        const clock = { now: () => new Date(nowMs) };
+        const remembering = { ...deps, recentlyRecorded: new RecentlyRecordedCopies(clock, 60_000) };
+        const bob = (): FeedChangeMessage => ({
+            schemaVersion: 1,
+            kind: 'event',
+            tenantId,
+            mailbox: users.bob.id,
+            eventId: attendeeCopyId(users.bob),
+            changeType: 'updated',
+            observedAt: '2026-12-04T09:30:00.000Z',
+        });
+        const outcome = async () => (await handleFeedChanges(bob(), remembering))[0]?.result.outcome;
+
+        expect(await outcome()).toBe('recorded');
+        const readsOfFirst = graph.reads.length;
+        expect([await outcome(), await outcome(), await outcome()]).toEqual([
+            'alreadyRecorded',
+            'alreadyRecorded',
+            'alreadyRecorded',
+        ]);
+        expect(graph.reads).toHaveLength(readsOfFirst);
+
+        nowMs += 60_000;
+        expect(await outcome()).toBe('alreadyRecorded');
+        expect(graph.reads.length).toBeGreaterThan(readsOfFirst);
+        expect(records()).toHaveLength(1);
+    });
+
+    it('does not remember a copy that was not a cancellation: its next change is read', async () => {
+        const { graph, deps } = setup();
+        const remembering = { ...deps, recentlyRecorded: new RecentlyRecordedCopies(deps.clock) };
+        const alice: FeedChangeMessage = {
+            schemaVersion: 1,
+            kind: 'event',
+            tenantId,
+            mailbox: users.alice.id,
+            eventId: organizerCopy.id,
+            changeType: 'updated',
+            observedAt: '2026-12-04T09:30:00.000Z',
+        };
+        expect((await handleFeedChanges(alice, remembering))[0]?.result.outcome).toBe('notACancellation');
+        cancelInOutlook(graph);
+        expect((await handleFeedChanges(alice, remembering))[0]?.result.outcome).toBe('recorded');
+    });
+
+    it('tries every item of an events message before failing it, so a retry of the whole message records once', async () => {
+        const { graph, deps, records } = setup();
+        cancelInOutlook(graph);
+        const readEvent = graph.readEvent.bind(graph);
+        let graphDown = true;
+        graph.readEvent = (mailbox, id) =>
+            graphDown && mailbox === users.bob.id ? Promise.reject(new Error('Graph 503')) : readEvent(mailbox, id);
+        const message: FeedChangeMessage = {
+            schemaVersion: 1,
+            kind: 'events',
+            tenantId,
+            items: [
+                { mailbox: users.bob.id, eventId: attendeeCopyId(users.bob), changeType: 'updated' },
+                { mailbox: users.carol.id, eventId: attendeeCopyId(users.carol), changeType: 'updated' },
+            ],
+            observedAt: '2026-12-04T09:30:00.000Z',
+        };
+
+        await expect(handleFeedChanges(message, deps)).rejects.toThrow('Graph 503');
+        expect(records()).toHaveLength(1);
+
+        graphDown = false;
+        const retried = await handleFeedChanges(message, deps);
+        expect(retried.map(({ result }) => result.outcome)).toEqual(['alreadyRecorded', 'alreadyRecorded']);
+        expect(records()).toHaveLength(1);
+    });
 });
 
 const unused = () => Promise.reject(new Error('not used'));
@@ -356,7 +461,10 @@ describe('the feed worker: appointments that disappeared from Bookings', () => {
         end: '2026-12-12T13:00:00.000Z',
         customers: [{ name: 'Erin', address: 'erin@example.test', phone: '+1 555 0100', type: 'customer' as const }],
     };
-    const bookingMessage = (observedAt = '2026-12-04T09:30:00.000Z', appointment = snapshot): FeedChangeMessage => ({
+    const bookingMessage = (
+        observedAt = '2026-12-04T09:30:00.000Z',
+        appointment = snapshot,
+    ): Extract<FeedChangeMessage, { kind: 'bookingAppointment' }> => ({
         schemaVersion: 1,
         kind: 'bookingAppointment',
         tenantId,

@@ -1,6 +1,6 @@
 import { HttpRequest, InvocationContext } from '@azure/functions';
 import type { TokenValidator } from '../../src/auth/tokenValidator';
-import type { FeedChangeMessage } from '../../src/domain/feed/changeMessage';
+import { type FeedChangeMessage, feedChangeMessageSchema } from '../../src/domain/feed/changeMessage';
 import type { IntakeDeps } from '../../src/domain/feed/intake';
 import type { LifecycleMessage } from '../../src/domain/feed/lifecycleMessage';
 import { graphNotificationsHandler } from '../../src/http/handlers/graphNotifications';
@@ -99,7 +99,7 @@ describe('POST /api/graph/notifications and /api/graph/lifecycle (Graph callback
         expect([...h.changes, ...h.lifecycle]).toEqual([]);
     });
 
-    it('queues one graph-changes message per authentic item and answers 202 with no body', async () => {
+    it('queues the authentic items of one POST as one graph-changes message and answers 202 with no body', async () => {
         const h = await harness();
         const body = JSON.stringify({
             value: [item(), item({ changeType: 'deleted', resourceData: { id: 'AAkALgImm-2' } })],
@@ -110,16 +110,49 @@ describe('POST /api/graph/notifications and /api/graph/lifecycle (Graph callback
         expect(h.changes).toEqual([
             {
                 schemaVersion: 1,
-                kind: 'event',
+                kind: 'events',
                 tenantId,
-                mailbox: alice,
-                eventId: 'AAkALgImm-1',
-                changeType: 'updated',
-                subscriptionId: 'sub-1',
+                items: [
+                    { mailbox: alice, eventId: 'AAkALgImm-1', changeType: 'updated', subscriptionId: 'sub-1' },
+                    { mailbox: alice, eventId: 'AAkALgImm-2', changeType: 'deleted', subscriptionId: 'sub-1' },
+                ],
                 observedAt: '2026-12-04T10:00:00.000Z',
             },
-            expect.objectContaining({ eventId: 'AAkALgImm-2', changeType: 'deleted' }),
         ]);
+    });
+
+    it('collapses duplicates of a 100-item POST into one message of the distinct items; forged items are left out', async () => {
+        const h = await harness();
+        const value = Array.from({ length: 100 }, (_, i) =>
+            i === 99
+                ? item({ clientState: 'forged', resourceData: { id: 'AAkALgForged' } })
+                : item({ changeType: i % 2 ? 'deleted' : 'updated', resourceData: { id: `AAkALgImm-${i % 10}` } }),
+        );
+        const response = await h.post('graphNotifications', { body: JSON.stringify({ value }) });
+        expect(response.status).toBe(202);
+        expect(h.changes).toHaveLength(1);
+        const [message] = h.changes;
+        const items = message?.kind === 'events' ? message.items : [];
+        // Ten events, each only ever 'updated' (even i) or 'deleted' (odd i): ten distinct (event, change type) pairs.
+        expect(items.map((i) => `${i.eventId} ${i.changeType}`).sort()).toEqual(
+            Array.from({ length: 10 }, (_, k) => `AAkALgImm-${k} ${k % 2 ? 'deleted' : 'updated'}`),
+        );
+        expect(items.map((i) => i.eventId)).not.toContain('AAkALgForged');
+    });
+
+    it('splits a batch whose message would pass the queue’s 64 KiB into messages that each fit', async () => {
+        const h = await harness();
+        const value = Array.from({ length: 100 }, (_, i) =>
+            item({ resourceData: { id: `AAkALg${String(i).padStart(3, '0')}${'x'.repeat(390)}` } }),
+        );
+        expect((await h.post('graphNotifications', { body: JSON.stringify({ value }) })).status).toBe(202);
+        expect(h.changes.length).toBeGreaterThan(1);
+        for (const message of h.changes) {
+            expect(Buffer.from(JSON.stringify(message)).toString('base64').length).toBeLessThan(64 * 1024);
+            expect(feedChangeMessageSchema.safeParse(message).success).toBe(true);
+        }
+        const ids = h.changes.flatMap((message) => (message.kind === 'events' ? message.items : []));
+        expect(ids).toHaveLength(100);
     });
 
     it('drops a forged clientState, an unknown subscription and another tenant: 202, nothing queued, no secret logged', async () => {

@@ -8,6 +8,7 @@ import type { FeedChangeMessage } from './changeMessage';
 import { classifyEventChange } from './classifyEvent';
 import { meetingKey } from './meetingKey';
 import { observedActor, outsideRecord } from './outsideRecord';
+import type { RecentlyRecordedCopies } from './recentlyRecordedCopies';
 import type { FeedEvent, FeedGraph } from './feedGraph';
 
 export interface FeedWorkerDeps extends OutboxDeps {
@@ -15,11 +16,13 @@ export interface FeedWorkerDeps extends OutboxDeps {
     /** Resolves an attendee copy's organizer address to the tenant user who owns the record. */
     readonly directory: Pick<Directory, 'findUser'>;
     readonly newId: () => string;
+    /** Copies whose meeting this process recorded lately: their duplicates skip the Graph reads. */
+    readonly recentlyRecorded?: RecentlyRecordedCopies | undefined;
 }
 
 /** What one message came to: a record (with its id), a duplicate of a recorded meeting, or nothing and why. */
 export type FeedChangeOutcome =
-    | { readonly outcome: 'recorded'; readonly recordId: string }
+    | { readonly outcome: 'recorded'; readonly recordId: string; readonly resourceKey: string }
     | { readonly outcome: 'alreadyRecorded'; readonly key: string }
     | { readonly outcome: 'notACancellation'; readonly reason: string };
 
@@ -28,14 +31,63 @@ export type FeedChangeOutcome =
  * outside cancellation once per meeting, with its `event.cancelled` / `bookingAppointment.cancelled` notification
  * through the outbox. Safe to run twice for one message: the meeting's pointer row makes the second a duplicate.
  */
-export async function handleFeedChange(message: FeedChangeMessage, deps: FeedWorkerDeps): Promise<FeedChangeOutcome> {
+export async function handleFeedChange(message: SingleChangeMessage, deps: FeedWorkerDeps): Promise<FeedChangeOutcome> {
     return message.kind === 'event' ? handleEventChange(message, deps) : handleBookingChange(message, deps);
 }
 
+/** What one item of a message came to. */
+export interface FeedItemOutcome {
+    /** The event or appointment id. */
+    readonly item: string;
+    readonly result: FeedChangeOutcome;
+}
+
+/**
+ * Every item of a message: an `events` message's items one after another, each as its own `event` message. Each
+ * item is tried even when an earlier one failed; then the first failure is thrown, so the host retries the whole
+ * message, which is safe: items already recorded find their meeting's pointer and do nothing.
+ */
+export async function handleFeedChanges(message: FeedChangeMessage, deps: FeedWorkerDeps): Promise<FeedItemOutcome[]> {
+    if (message.kind !== 'events') {
+        const item = message.kind === 'event' ? message.eventId : message.appointmentId;
+        return [{ item, result: await handleFeedChange(message, deps) }];
+    }
+    const outcomes: FeedItemOutcome[] = [];
+    const failures: unknown[] = [];
+    for (const item of message.items) {
+        const single: EventMessage = {
+            schemaVersion: 1,
+            kind: 'event',
+            tenantId: message.tenantId,
+            ...item,
+            observedAt: message.observedAt,
+        };
+        try {
+            outcomes.push({ item: item.eventId, result: await handleEventChange(single, deps) });
+        } catch (error) {
+            failures.push(error);
+        }
+    }
+    if (failures.length > 0) throw failures[0];
+    return outcomes;
+}
+
+type SingleChangeMessage = Exclude<FeedChangeMessage, { kind: 'events' }>;
 type EventMessage = Extract<FeedChangeMessage, { kind: 'event' }>;
 type BookingMessage = Extract<FeedChangeMessage, { kind: 'bookingAppointment' }>;
 
 async function handleEventChange(message: EventMessage, deps: FeedWorkerDeps): Promise<FeedChangeOutcome> {
+    const recent = deps.recentlyRecorded?.find(message.mailbox, message.eventId);
+    if (recent !== undefined) return { outcome: 'alreadyRecorded', key: recent };
+    const outcome = await classifyAndRecordEvent(message, deps);
+    if (outcome.outcome !== 'notACancellation') {
+        const key = outcome.outcome === 'recorded' ? outcome.resourceKey : outcome.key;
+        deps.recentlyRecorded?.remember(message.mailbox, message.eventId, key);
+    }
+    return outcome;
+}
+
+async function classifyAndRecordEvent(message: EventMessage, deps: FeedWorkerDeps): Promise<FeedChangeOutcome> {
     const event = await deps.graph.readEvent(message.mailbox, message.eventId);
     const classification = await classifyEventChange({
         changeType: message.changeType,
@@ -154,5 +206,5 @@ async function record(
         throw error;
     }
     await sendPendingNotification(stored, deps, { nextCheckAt: undefined });
-    return { outcome: 'recorded', recordId: next.id };
+    return { outcome: 'recorded', recordId: next.id, resourceKey: next.resource.resourceKey };
 }

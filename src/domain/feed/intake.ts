@@ -1,4 +1,4 @@
-import type { FeedChangeMessage, FeedChangeQueue } from './changeMessage';
+import { type FeedChangeQueue, type FeedEventItem, eventsMessages } from './changeMessage';
 import type { LifecycleMessage, LifecycleQueue } from './lifecycleMessage';
 import type { SubscriptionSecret } from './ports';
 import { sameClientState } from './secret';
@@ -47,21 +47,23 @@ function dropped(kind: string, item: NotificationItem, why: string, deps: Intake
 }
 
 /**
- * Graph's change notifications: each item whose subscription is known and whose `clientState` matches becomes one
- * message on `graph-changes`; anything else is dropped (logged, without the secret) and changes nothing. No Graph
- * call: Graph wants its answer within 3 seconds.
+ * Graph's change notifications: each item whose subscription is known and whose `clientState` matches is accepted;
+ * anything else is dropped (logged, without the secret) and changes nothing. Duplicates within the batch (same
+ * mailbox, event and change type) collapse to one, and the accepted items go to `graph-changes` as ONE `events`
+ * message (split only past the queue's message size), so the answer costs one queue write. The caller answers only
+ * after this resolves: nothing accepted is lost. No Graph call: Graph wants its answer within 3 seconds.
  */
 export async function acceptChangeNotifications(
     items: readonly NotificationItem[],
     deps: IntakeDeps,
 ): Promise<IntakeSummary> {
     const observedAt = deps.now().toISOString();
-    const results = await Promise.all(
-        items.map(async (item): Promise<boolean> => {
+    const verified = await Promise.all(
+        items.map(async (item): Promise<FeedEventItem | undefined> => {
             const verdict = await verify(item, deps);
             if (!verdict.ok) {
                 dropped('change notification', item, verdict.why, deps);
-                return false;
+                return undefined;
             }
             const changeType =
                 item.changeType === 'deleted' ? 'deleted' : item.changeType === 'updated' ? 'updated' : undefined;
@@ -73,23 +75,21 @@ export async function acceptChangeNotifications(
                     `changeType ${String(item.changeType)} or no resourceData.id`,
                     deps,
                 );
-                return false;
+                return undefined;
             }
-            const message: FeedChangeMessage = {
-                schemaVersion: 1,
-                kind: 'event',
-                tenantId: deps.tenantId,
-                mailbox: verdict.mailbox,
-                eventId,
-                changeType,
-                subscriptionId: item.subscriptionId,
-                observedAt,
-            };
-            await deps.changes.enqueue(message);
-            return true;
+            return { mailbox: verdict.mailbox, eventId, changeType, subscriptionId: item.subscriptionId };
         }),
     );
-    return summary(results);
+    const distinct = new Map<string, FeedEventItem>();
+    for (const item of verified) {
+        if (item === undefined) continue;
+        const key = JSON.stringify([item.mailbox.toLowerCase(), item.eventId, item.changeType]);
+        if (!distinct.has(key)) distinct.set(key, item);
+    }
+    const messages = eventsMessages([...distinct.values()], { tenantId: deps.tenantId, observedAt });
+    await Promise.all(messages.map((message) => deps.changes.enqueue(message)));
+    const accepted = verified.filter((item) => item !== undefined).length;
+    return { accepted, dropped: items.length - accepted };
 }
 
 const lifecycleEvents = new Set(['reauthorizationRequired', 'subscriptionRemoved', 'missed']);
