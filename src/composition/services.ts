@@ -38,7 +38,7 @@ import type { BulkJobStore, JobQueue } from '../domain/bulk/job';
 import { storedPacer } from '../domain/bulk/pacing';
 import type { BulkCalendarGraph } from '../domain/bulk/ports';
 import type { JobEventDeps } from '../domain/bulk/jobEvents';
-import type { RunJobDeps } from '../domain/bulk/runJob';
+import { type RunJobDeps, writesInFlightPerJob } from '../domain/bulk/runJob';
 import { cachedBookingStaffDirectory, cachedDirectory } from '../domain/access/cachedPorts';
 import { CancellationService } from '../domain/cancellation/cancellationService';
 import { NotificationRelay } from '../domain/cancellation/notificationRelay';
@@ -53,7 +53,11 @@ import type { FanOutDeps } from '../domain/webhooks/fanOut';
 import type { PoisonDeps } from '../domain/webhooks/poison';
 import type { SubscriptionStore } from '../domain/webhooks/subscription';
 import { SubscriptionService } from '../domain/webhooks/subscriptionService';
-import { defaultMaxBatchesInFlight, lookupMany } from '../domain/reconciliation/graphLookups';
+import {
+    defaultMaxBatchesInFlight,
+    graphItemsInFlightPerMailbox,
+    lookupMany,
+} from '../domain/reconciliation/graphLookups';
 import type { ReconcileDeps } from '../domain/reconciliation/reconciler';
 import type { TokenCredential } from '@azure/identity';
 import type { TableClient } from '@azure/data-tables';
@@ -65,11 +69,14 @@ import { log } from '../observability/logger';
 import { appConfig } from './appConfig';
 
 /**
- * How reconciliation batches its Graph lookups: `$batch` of 20, one batch per mailbox in flight (so at most 4 requests
- * per mailbox), and at most `RECONCILE_MAX_BATCHES_IN_FLIGHT` batches over all mailboxes (the default here).
+ * How reconciliation batches its Graph lookups: one batch per mailbox in flight, at most
+ * `RECONCILE_MAX_BATCHES_IN_FLIGHT` batches over all mailboxes (the default here), and at most 3 requests per
+ * mailbox: Outlook's 4 less the write a bulk job may have in flight on the same mailbox (issue 17: bench:bulk saw a
+ * job's cancel overlap a batch running 4 items, 5 in flight). Below 4, `lookupMany` cuts each batch to 3 items, since
+ * Graph runs up to 4 items of a batch at once. The bound is per batch, so it holds whichever instance sends it.
  */
 export const reconcileLookupOptions = {
-    maxPerMailbox: 4,
+    maxPerMailbox: graphItemsInFlightPerMailbox - writesInFlightPerJob,
     maxBatchesInFlight: defaultMaxBatchesInFlight,
     batchSize: 20,
 } as const;
