@@ -12,6 +12,8 @@ export interface BenchArgs {
     readonly mailboxes: number;
     /** Cancels per side before the measured runs of each latency, to warm connections, JIT and caches. */
     readonly warmup: number;
+    /** Also run the cancels through the handler in a process without the development host (its CPU apart). */
+    readonly inProcess: boolean;
     /** Where the host's CPU profiles go; undefined: no profiling. */
     readonly cpuProfDir: string | undefined;
     /** Folder with the build the host runs (`dist/`, host.json, package.json): another build for a before/after. */
@@ -29,6 +31,8 @@ export const usage = `Usage: node dist/bench/gateway/main.js [options]
                             the first latency (default 10000; 0 skips it)
   --mailboxes M             mailboxes (users) the events are spread over (default 64)
   --warmup N                unmeasured cancels per side before each latency's runs (default 300)
+  --no-in-process           skip the in-process run (the handler without the development host, after each
+                            gateway run, to print the host's share of the CPU)
   --cpu-prof                start the host with --cpu-prof; profiles go to --cpu-prof-dir
   --cpu-prof-dir DIR        (default: <tmp>/cancel-gateway-cpu-prof-<time>)
   --app-root DIR            run the host and app from the build in DIR (its dist/, host.json, package.json,
@@ -63,6 +67,7 @@ export function parseBenchArgs(argv: readonly string[], defaultProfileDir: strin
             mailboxes: { type: 'string', default: '64' },
             warmup: { type: 'string', default: '300' },
             'cpu-prof': { type: 'boolean', default: false },
+            'no-in-process': { type: 'boolean', default: false },
             'cpu-prof-dir': { type: 'string' },
             'app-root': { type: 'string' },
             help: { type: 'boolean', short: 'h', default: false },
@@ -76,6 +81,7 @@ export function parseBenchArgs(argv: readonly string[], defaultProfileDir: strin
         memoryRequests: integer('memory-requests', values['memory-requests'], 0, 1_000_000),
         mailboxes: integer('mailboxes', values.mailboxes, 1, 10_000),
         warmup: integer('warmup', values.warmup, 0, 100_000),
+        inProcess: !values['no-in-process'],
         cpuProfDir: values['cpu-prof'] ? (values['cpu-prof-dir'] ?? defaultProfileDir) : undefined,
         appRoot: values['app-root'],
     };

@@ -31,3 +31,9 @@ export function describeRun(result: LoadResult): string {
         `p99 ${ms(quantile(result.latenciesMs, 0.99))} (${result.latenciesMs.length} timed)`
     );
 }
+
+/** One goal line: `goal …: goal ≤ 1.25, measured 1.19, met`. */
+export function goalLine(name: string, goal: number, measured: number, unit = ''): string {
+    const met = measured <= goal;
+    return `goal ${name}: goal <= ${goal}${unit}, measured ${measured.toFixed(2)}${unit}, ${met ? 'met' : 'not met'}`;
+}

@@ -12,6 +12,11 @@
  * tables slow down as they fill, which production storage does not. The memory-flat check: the host's RSS at the
  * start, middle and end of 10,000 cancels after the warm-up, in chunks of 1,000 with the tables emptied in between.
  *
+ * After each gateway run, unless `--no-in-process`: the same number of cancels through the gateway's handler called
+ * in a process of its own without the development host (`inProcess.ts`), so the host's share of the CPU is printed
+ * apart. The host reaches Storage through counting proxies: the round trips per cancel are printed by purpose.
+ * The goals of issue 19 are printed with the measured value and met / not met.
+ *
  * Prints the machine first and the figures as the last lines. Loopback only; starts and stops its own processes.
  * Run: `npm run bench:gateway -- [--requests N] [--concurrency 1,8,32] [--graph-latency-ms 0,50] [--cpu-prof]`.
  */
@@ -21,16 +26,23 @@ import { describeMachine } from '../reconcile/machine';
 import { type BenchArgs, parseBenchArgs, usage } from './args';
 import { cpuProfilesIn, summarizeCpuProfile } from './cpuProfile';
 import { graphAppToken, resetEmulator, setGraphLatency } from './emulator';
-import { describeRun, mib, ms, overhead, quantile, cancelsPerSecond } from './figures';
+import { describeRun, goalLine, mib, ms, overhead, quantile, cancelsPerSecond } from './figures';
+import { runInProcess } from './inProcess';
 import { type LoadResult, type LoadTarget, runLoad, type Side } from './load';
 import { benchUsers, type Phase, phaseFixture } from './mailboxes';
 import { probeGraphCalls } from './probe';
-import { cpuMeter } from './processCpu';
+import { cpuMeter, describeCpu } from './processCpu';
 import { processMemory } from './processMemory';
 import { emptyGrowingTables } from './storageReset';
 import { type BenchStack, startBenchStack } from './stack';
+import { roundTripsPerCancel } from './storageRoundTrips';
 
 const log = (line: string): void => console.log(line);
+/** Issue 19's goals: the gateway's p50 at most this many times a direct cancel's, at every concurrency. */
+const p50OverheadGoal = 1.25;
+/** … and the host's CPU per cancel at this concurrency at most `hostCpuGoalMs`. */
+const hostCpuGoalConcurrency = 8;
+const hostCpuGoalMs = 8;
 const memorySampleMs = 250;
 
 interface MemoryCheck {
@@ -106,6 +118,27 @@ function comparisonLine(latencyMs: number, direct: LoadResult, gateway: LoadResu
         `${overhead(p(gateway, 0.5), p(direct, 0.5))}, p99 ${overhead(p(gateway, 0.99), p(direct, 0.99))}, ` +
         `throughput ${(cancelsPerSecond(gateway) / cancelsPerSecond(direct)).toFixed(2)}`
     );
+}
+
+/** Quiet time after which the fan-out of the cancels' notifications counts as done. */
+const storageQuietMs = 1_000;
+const storageSettleLimitMs = 30_000;
+
+/**
+ * The host's Storage requests once the cancels' after-the-answer work (relay, fan-out) has run: the counts no longer
+ * change except by queue polling for `storageQuietMs`, or after `storageSettleLimitMs`.
+ */
+async function settledStorageRequests(stack: BenchStack): Promise<ReadonlyMap<string, number>> {
+    const work = (counts: ReadonlyMap<string, number>): number =>
+        [...counts].filter(([purpose]) => !/^queue GET /.test(purpose)).reduce((sum, [, n]) => sum + n, 0);
+    const deadline = Date.now() + storageSettleLimitMs;
+    let counts = stack.storageRequests();
+    for (;;) {
+        await new Promise((resolve) => setTimeout(resolve, storageQuietMs));
+        const next = stack.storageRequests();
+        if (work(next) === work(counts) || Date.now() > deadline) return next;
+        counts = next;
+    }
 }
 
 /** A fresh stack with its users and tokens. */
@@ -189,6 +222,9 @@ async function main(): Promise<void> {
     const comparisons: string[] = [];
     const cpuFigures: string[] = [];
     const verdicts: string[] = [];
+    const roundTrips: string[] = [];
+    const inProcessFigures: string[] = [];
+    const goals: string[] = [];
     let memory: MemoryCheck | undefined;
     for (const latencyMs of args.graphLatenciesMs) {
         log(`--- graph latency ${latencyMs} ms on every Graph request ---`);
@@ -219,18 +255,74 @@ async function main(): Promise<void> {
                     direct: newPhase(args.requests, concurrency),
                     gateway: newPhase(args.requests, concurrency),
                 };
-                await resetEmulator(stack.emulatorUrl, phaseFixture(target.users, [run.direct, run.gateway]));
+                const inProcess = {
+                    warmup: newPhase(Math.max(args.warmup, concurrency), concurrency),
+                    run: newPhase(args.requests, concurrency),
+                };
+                await resetEmulator(
+                    stack.emulatorUrl,
+                    phaseFixture(target.users, [run.direct, run.gateway, inProcess.warmup, inProcess.run]),
+                );
                 await setGraphLatency(stack.emulatorUrl, latencyMs);
                 const direct = checked(await runLoad('direct', target, run.direct, concurrency));
                 // Queue work left from the direct run's set-up is done by now; the gateway run is charged its own.
                 const cpu = cpuMeter(stack.processes);
+                const storageBefore = stack.storageRequests();
                 const gateway = checked(await runLoad('gateway', target, run.gateway, concurrency));
-                const cpuLine = `CPU ms per gateway cancel (user+system), c=${concurrency}: ${cpu.perCancel(run.gateway.count)}`;
+                const cpuMs = cpu.perCancel(run.gateway.count);
+                // Work the cancels queued (the notification's fan-out) is charged to them: wait for it to finish.
+                const storageAfter = await settledStorageRequests(stack);
+                const cpuLine = `CPU ms per gateway cancel (user+system), c=${concurrency}: ${describeCpu(cpuMs)}`;
                 log(cpuLine);
                 cpuFigures.push(`graph latency ${latencyMs} ms, ${cpuLine}`);
                 comparisons.push(comparisonLine(latencyMs, direct, gateway));
+                const trips = roundTripsPerCancel(storageBefore, storageAfter, run.gateway.count);
+                roundTrips.push(
+                    `graph latency ${latencyMs} ms, c=${concurrency}: Storage requests per cancel ` +
+                        `${trips.reduce((sum, [, n]) => sum + n, 0).toFixed(2)}, counted by purpose: ` +
+                        trips.map(([purpose, n]) => `${purpose} ${n.toFixed(2)}`).join('; '),
+                );
+                if (args.inProcess) {
+                    // The same cancels with no development host: the handler in a process of its own.
+                    const handlerOnly = await runInProcess(
+                        { appRoot: stack.appRoot, users: target.users, ...inProcess, concurrency },
+                        stack.appEnv,
+                    );
+                    if (handlerOnly.failures.length > 0) {
+                        throw new Error(
+                            `in-process c=${concurrency}: ${handlerOnly.failures.slice(0, 5).join('\n  ')}`,
+                        );
+                    }
+                    const latencies = Float64Array.from(handlerOnly.latenciesMs);
+                    const hostMs = cpuMs.host ?? Number.NaN;
+                    const line =
+                        `graph latency ${latencyMs} ms, c=${concurrency}: in process (the handler without the ` +
+                        `development host) p50 ${ms(quantile(latencies, 0.5))}, p50/direct ` +
+                        `${overhead(quantile(latencies, 0.5), quantile(direct.latenciesMs, 0.5))}; CPU ms per cancel ` +
+                        `${handlerOnly.cpuMsPerCancel.toFixed(1)} in process vs host ${hostMs.toFixed(1)}: the host's share ` +
+                        `${(hostMs - handlerOnly.cpuMsPerCancel).toFixed(1)} (with the notification fan-out it runs)`;
+                    log(line);
+                    inProcessFigures.push(line);
+                }
                 const ratio = quantile(gateway.latenciesMs, 0.5) / quantile(direct.latenciesMs, 0.5);
-                (ratio < 1.25 ? met : missed).push(concurrency);
+                (ratio <= p50OverheadGoal ? met : missed).push(concurrency);
+                goals.push(
+                    goalLine(
+                        `p50 gateway/direct, graph latency ${latencyMs} ms, c=${concurrency}`,
+                        p50OverheadGoal,
+                        ratio,
+                    ),
+                );
+                if (concurrency === hostCpuGoalConcurrency) {
+                    goals.push(
+                        goalLine(
+                            `host CPU per cancel, graph latency ${latencyMs} ms, c=${concurrency}`,
+                            hostCpuGoalMs,
+                            cpuMs.host ?? Number.NaN,
+                            ' ms',
+                        ),
+                    );
+                }
             });
         }
         verdicts.push(
@@ -248,7 +340,7 @@ async function main(): Promise<void> {
             return memoryCheck(session.stack, target, args.memoryRequests, concurrency, latencyMs);
         });
     }
-    figures.push(...comparisons, ...cpuFigures);
+    figures.push(...comparisons, ...cpuFigures, ...inProcessFigures, ...roundTrips);
     if (memory) {
         const growth = memory.endMiB - memory.startMiB;
         figures.push(
@@ -260,14 +352,17 @@ async function main(): Promise<void> {
         );
     }
     figures.push(`host peak RSS (VmHWM, highest of the run's hosts): ${mib(peakRssMiB)}`);
-    figures.push(...verdicts.map((verdict) => `target gateway/direct p50 < 1.25: ${verdict}`));
+    figures.push(...verdicts.map((verdict) => `target gateway/direct p50 <= ${p50OverheadGoal}: ${verdict}`));
     if (args.cpuProfDir !== undefined) {
         const profiles = cpuProfilesIn(args.cpuProfDir);
         log(`host CPU profiles in ${args.cpuProfDir}: ${profiles.length === 0 ? 'none written' : profiles.join(', ')}`);
         for (const file of profiles) for (const line of summarizeCpuProfile(file)) log(line);
     }
+    if (!args.concurrencies.includes(hostCpuGoalConcurrency)) {
+        goals.push(`goal host CPU per cancel: measured at c=${hostCpuGoalConcurrency} only, not run`);
+    }
     log('--- figures ---');
-    for (const line of figures) log(line);
+    for (const line of [...figures, ...goals]) log(line);
 }
 
 main().catch((error: unknown) => {

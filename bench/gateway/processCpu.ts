@@ -17,12 +17,22 @@ export function processCpuMs(pid: number): number {
 export type StackProcesses = Readonly<Record<string, number>>;
 
 /** CPU ms per cancel each role used between `cpuMeter(…)` and `perCancel(cancels)`. */
-export function cpuMeter(processes: StackProcesses): { perCancel(cancels: number): string } {
+export function cpuMeter(processes: StackProcesses): { perCancel(cancels: number): Record<string, number> } {
     const before = Object.fromEntries(Object.entries(processes).map(([role, pid]) => [role, processCpuMs(pid)]));
     return {
         perCancel: (cancels) =>
-            Object.entries(processes)
-                .map(([role, pid]) => `${role} ${((processCpuMs(pid) - (before[role] ?? 0)) / cancels).toFixed(1)}`)
-                .join(', '),
+            Object.fromEntries(
+                Object.entries(processes).map(([role, pid]) => [
+                    role,
+                    (processCpuMs(pid) - (before[role] ?? 0)) / cancels,
+                ]),
+            ),
     };
+}
+
+/** `host 14.7, azurite 12.0, …`. */
+export function describeCpu(perCancelMs: Readonly<Record<string, number>>): string {
+    return Object.entries(perCancelMs)
+        .map(([role, value]) => `${role} ${value.toFixed(1)}`)
+        .join(', ');
 }

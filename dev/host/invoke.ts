@@ -86,22 +86,37 @@ export class Invoker {
         return this.#running.size;
     }
 
-    invoke(fn: RegisteredFunction, input: InvocationInput, reason: string): Promise<InvocationResult> {
-        const promise = this.#invoke(fn, input, reason);
+    /**
+     * `accessLogged`: the caller writes its own line for this invocation (the HTTP server's one access line per
+     * request), so a success is logged only at debug level; a failure is always logged with its error.
+     */
+    invoke(
+        fn: RegisteredFunction,
+        input: InvocationInput,
+        reason: string,
+        options: { readonly accessLogged?: boolean } = {},
+    ): Promise<InvocationResult> {
+        const promise = this.#invoke(fn, input, reason, options.accessLogged === true);
         this.#running.add(promise);
         const remove = (): void => void this.#running.delete(promise);
         promise.then(remove, remove);
         return promise;
     }
 
-    async #invoke(fn: RegisteredFunction, input: InvocationInput, reason: string): Promise<InvocationResult> {
+    async #invoke(
+        fn: RegisteredFunction,
+        input: InvocationInput,
+        reason: string,
+        accessLogged: boolean,
+    ): Promise<InvocationResult> {
         const model = this.state.programmingModel;
         if (!model) throw new Error('The app did not set a programming model (is @azure/functions v4 loaded?)');
         const invocationId = crypto.randomUUID();
         const name = fn.metadata.name;
         const started = Date.now();
         const logger = this.logger;
-        this.logger.info(`Executing 'Functions.${name}' (Reason='${reason}', Id=${invocationId})`);
+        const announce = (message: string): void => (accessLogged ? logger.debug(message) : logger.info(message));
+        announce(`Executing 'Functions.${name}' (Reason='${reason}', Id=${invocationId})`);
 
         const coreCtx: CoreInvocationContext = {
             invocationId,
@@ -173,7 +188,7 @@ export class Invoker {
             if (postContext.error !== null && postContext.error !== undefined) throw postContext.error;
             const response = await invocationModel.getResponse(context, postContext.result);
             const durationMs = Date.now() - started;
-            this.logger.info(`Executed 'Functions.${name}' (Succeeded, Id=${invocationId}, Duration=${durationMs}ms)`);
+            announce(`Executed 'Functions.${name}' (Succeeded, Id=${invocationId}, Duration=${durationMs}ms)`);
             return { invocationId, response, durationMs };
         } catch (error) {
             const durationMs = Date.now() - started;

@@ -1,6 +1,11 @@
+import { LineBuffer } from './lineBuffer';
 import type { RpcLogLevel } from './rpc';
 
-/** Host log lines, `func start`-like: `[timestamp] message`. Warnings and errors go to stderr. */
+/**
+ * Host log lines, `func start`-like: `[timestamp] message`. Warnings and errors go to stderr. Without a `sink`, lines
+ * are buffered briefly ({@link LineBuffer}) and written in batches: process.stdout/stderr writes to a pipe are
+ * synchronous on Linux.
+ */
 export interface HostLogger {
     info(message: string): void;
     warn(message: string): void;
@@ -21,9 +26,7 @@ const levelRank: Record<RpcLogLevel, number> = {
 export function createLogger(
     options: { verbose?: boolean; sink?: (line: string, isError: boolean) => void } = {},
 ): HostLogger {
-    const sink =
-        options.sink ??
-        ((line: string, isError: boolean) => (isError ? process.stderr : process.stdout).write(line + '\n'));
+    const sink = options.sink ?? bufferedStandardStreams();
     const stamp = (): string => `[${new Date().toISOString()}]`;
     return {
         info: (m) => sink(`${stamp()} ${m}`, false),
@@ -42,4 +45,10 @@ export function logAtLevel(logger: HostLogger, level: RpcLogLevel, message: stri
     else if (level === 'warning') logger.warn(message);
     else if (level === 'debug' || level === 'trace') logger.debug(message);
     else logger.info(message);
+}
+
+function bufferedStandardStreams(): (line: string, isError: boolean) => void {
+    const out = new LineBuffer((text) => process.stdout.write(text));
+    const err = new LineBuffer((text) => process.stderr.write(text));
+    return (line, isError) => (isError ? err : out).push(line);
 }

@@ -7,12 +7,12 @@ import type { GraphClient } from '../adapters/graph/graphClient';
 import { StorageFeedChangeQueue } from '../adapters/queues/feedChangeQueue';
 import { JsonQueue } from '../adapters/queues/jsonQueue';
 import { StorageLifecycleQueue } from '../adapters/queues/lifecycleQueue';
-import { TableGraphSubscriptionStore } from '../adapters/tables/graphSubscriptionStore';
+import { graphSubscriptionsTable, TableGraphSubscriptionStore } from '../adapters/tables/graphSubscriptionStore';
 import type { GatewayConfig } from '../config/config';
 import { createTtlCache } from '../domain/access/ttlCache';
 import type { IntakeDeps } from '../domain/feed/intake';
 import type { LifecycleDeps } from '../domain/feed/lifecycle';
-import type { SubscriptionSecret } from '../domain/feed/ports';
+import type { FeedSubscriptionStore, SubscriptionSecret } from '../domain/feed/ports';
 import type { RenewalDeps } from '../domain/feed/renewal';
 import { systemClock } from '../domain/ports/clock';
 
@@ -49,13 +49,20 @@ export function feedEndpoints(baseUrl: string | undefined) {
           };
 }
 
+/** The table of watched mailboxes and their Graph subscriptions (bench/feed reads it through here). */
+export { graphSubscriptionsTable };
+
+export function feedSubscriptionStoreOn(table: TableClient): FeedSubscriptionStore {
+    return new TableGraphSubscriptionStore(table);
+}
+
 export function createFeedServices(
     config: GatewayConfig,
     graph: GraphClient,
     storage: FeedStorage,
     log: (message: string) => void,
 ): FeedServices {
-    const store = new TableGraphSubscriptionStore(storage.subscriptions);
+    const store = feedSubscriptionStoreOn(storage.subscriptions);
     const changes = new StorageFeedChangeQueue(new JsonQueue(storage.changes));
     const feedGraph = new GraphFeed(graph);
     const cached = createTtlCache<SubscriptionSecret | null>({ clock: systemClock, ttlMs: subscriptionLookupCacheMs });

@@ -84,6 +84,8 @@ export const reconcileLookupOptions = {
 export const bulkSliceMs = 120_000;
 /** How long a job waits when Graph throttles a write beyond the client's own retries. */
 export const bulkThrottledDelayMs = 60_000;
+/** How often a job held back by the tenant's running-job limit looks again for a free slot. */
+export const bulkTenantLimitRecheckMs = 30_000;
 /** Due records reconciliation reads per page. */
 export const reconcilePageSize = 500;
 
@@ -226,6 +228,7 @@ export function createServices(config: GatewayConfig, log: (message: string) => 
         pacer: storedPacer(jobStore, config.bulk),
         sliceMs: bulkSliceMs,
         throttledDelayMs: bulkThrottledDelayMs,
+        tenantLimit: { maxRunningJobs: config.bulk.maxRunningJobs, recheckMs: bulkTenantLimitRecheckMs },
         log,
     };
     return {

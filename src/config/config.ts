@@ -69,6 +69,8 @@ export interface GatewayConfig {
     readonly bulk: {
         readonly messagesPerMinute: number;
         readonly recipientsPerDay: number;
+        /** At most this many of a tenant's jobs make Graph writes at once. */
+        readonly maxRunningJobs: number;
     };
 }
 
@@ -167,6 +169,7 @@ export function parseConfig(env: Record<string, string | undefined>): GatewayCon
         bulk: {
             messagesPerMinute: s.BULK_MESSAGES_PER_MINUTE,
             recipientsPerDay: s.BULK_RECIPIENTS_PER_DAY,
+            maxRunningJobs: s.BULK_MAX_RUNNING_JOBS,
         },
     });
 }

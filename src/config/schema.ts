@@ -279,6 +279,15 @@ export const settingsSchema = z
             .describe(
                 "Bulk cancellation jobs send to at most this many recipients per mailbox in any 24 hours (Exchange Online's recipient rate limit); a job that spends it is paused until the budget allows more.",
             ),
+        BULK_MAX_RUNNING_JOBS: z.coerce
+            .number()
+            .int()
+            .min(1)
+            .max(1000)
+            .default(40)
+            .describe(
+                "At most this many of a tenant's bulk cancellation jobs make Graph writes at once (oldest first); a job beyond it stays `running` with `pausedReason` `tenantLimit` and starts by itself when a slot frees. Keeps the tenant's table partitions under ~60 % of their target in an offboarding wave (docs/scale.md).",
+            ),
         // Feed of outside cancellations (issue 18): Graph subscriptions, their renewal and delta catch-up.
         FEED_NOTIFICATION_BASE_URL: z
             .string()

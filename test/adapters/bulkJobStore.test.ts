@@ -77,6 +77,16 @@ describe('TableBulkJobStore on Azurite', () => {
         expect((await store.listJobs(tenantId, 10)).map((j) => j.id)).toEqual(['newer', 'older']);
     });
 
+    it('lists a tenant’s unfinished jobs (planning, running, paused), and no ended or other tenant’s job', async () => {
+        const tenantId = randomUUID();
+        for (const state of ['planning', 'running', 'paused', 'completed', 'stopped', 'failed'] as const) {
+            await store.createJob(job(tenantId, { id: state, state }));
+        }
+        await store.createJob(job(randomUUID(), { state: 'running' }));
+        const unfinished = await store.listUnfinishedJobs(tenantId);
+        expect(unfinished.map((j) => j.id).sort()).toEqual(['paused', 'planning', 'running']);
+    });
+
     it('finds the jobs whose notifications are still owed, and no longer once they are cleared', async () => {
         const tenantId = randomUUID();
         const owed = { type: 'cancellationJob.completed' as const, occurredAt: '2026-11-30T09:00:00.000Z' };

@@ -2,7 +2,8 @@ import { ServiceUnavailableError } from '../../src/errors/appError';
 import { UpstreamError } from '../../src/errors/upstreamError';
 import type { SeriesMaster } from '../../src/domain/bulk/ports';
 import { bob } from '../auth/fakes';
-import { jobHarness, meeting, tenantId } from '../support/bulkJobHarness';
+import { jobView } from '../../src/http/handlers/cancellationJobs';
+import { jobHarness, meeting, startMs, tenantId } from '../support/bulkJobHarness';
 
 const seriesMaster: SeriesMaster = {
     ...meeting('S', { type: 'seriesMaster', start: '2026-01-07T09:00:00.000Z', end: '2026-01-07T09:30:00.000Z' }),
@@ -193,5 +194,53 @@ describe('a bulk cancellation job, worked from its queue', () => {
         const results = await h.runToEnd();
         expect(results).toEqual(['waiting', 'finished']);
         expect(await h.current()).toMatchObject({ state: 'completed' });
+    });
+
+    it('waits for a tenant slot when the tenant already runs its limit of jobs, then starts by itself', async () => {
+        const h = jobHarness([meeting('ORG'), meeting('INV', { isOrganizer: false })], { maxRunningJobs: 2 });
+        // Two older jobs of the tenant hold both slots (their own workers are not run here).
+        const older = await Promise.all(
+            ['old1', 'old2'].map((id, i) =>
+                h.jobs.createJob({
+                    ...h.job,
+                    id,
+                    state: 'running',
+                    createdAt: new Date(startMs - (2 - i) * 60_000).toISOString(),
+                }),
+            ),
+        );
+        await h.create();
+        await h.runToEnd(5);
+
+        expect(h.graph.writes).toEqual([]);
+        const waiting = await h.current();
+        expect(waiting).toMatchObject({ state: 'running', pausedReason: 'tenantLimit' });
+        expect(jobView(waiting)).toMatchObject({ state: 'running', pausedReason: 'tenantLimit' });
+        // First in the line of waiting jobs: it looks again after the recheck delay.
+        expect(h.queued.map((q) => q.visibleAtMs - h.now())).toEqual([30_000]);
+
+        const [first] = older;
+        await h.jobs.updateJob({ ...first!.value, state: 'completed' }, first!.etag);
+        await h.runQueued();
+
+        expect(h.graph.writes.sort()).toEqual([
+            'cancel ORG Bob has left.',
+            `decline ${h.job.userId} INV Bob has left.`,
+        ]);
+        const done = await h.current();
+        expect(done.state).toBe('completed');
+        expect(done.pausedReason).toBeUndefined();
+    });
+
+    it('a job further back in the line looks again less often', async () => {
+        const h = jobHarness([meeting('ORG')], { maxRunningJobs: 1 });
+        for (const [i, id] of ['old1', 'old2', 'old3'].entries()) {
+            await h.jobs.createJob({ ...h.job, id, createdAt: new Date(startMs - (3 - i) * 60_000).toISOString() });
+        }
+        await h.create();
+        await h.runToEnd(1);
+        // One job holds the slot, two wait ahead of this one: three recheck delays.
+        expect(h.queued.map((q) => q.visibleAtMs - h.now())).toEqual([90_000]);
+        expect(h.graph.writes).toEqual([]);
     });
 });

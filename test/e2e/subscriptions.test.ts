@@ -35,6 +35,8 @@ describe('webhook subscriptions API through the gateway', () => {
             eventTypes: ['event.cancelled', 'bookingAppointment.cancelled'],
             // A user without the Cancellations.Admin app role: the subscription receives her own cancellations.
             scope: 'owner',
+            // No origin filter: every origin (gateway, outlook, bookings).
+            origins: null,
             clientState: 'flow-42',
             description: 'Ops flow',
             enabled: true,
@@ -54,6 +56,7 @@ describe('webhook subscriptions API through the gateway', () => {
             id,
             notificationUrl: receiver,
             eventTypes: ['event.cancelled', 'bookingAppointment.cancelled'],
+            origins: null,
             scope: 'owner',
             clientState: 'flow-42',
             description: 'Ops flow',

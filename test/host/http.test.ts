@@ -264,10 +264,19 @@ describe('local host: HTTP triggers (http-app fixture)', () => {
 
     it('prints context.log / warn / error with the function name and invocation id, one line per request', async () => {
         const { body } = await getJson<{ invocationId: string }>(`${api}/logs`);
-        await host.waitFor(() => host.lines.some((l) => l.includes('HTTP GET /api/logs 200')), 5000, 'request log');
-        for (const marker of ['info-marker', 'warn-marker', 'error-marker']) {
-            expect(host.lines.some((l) => l.includes(`logs (Id=${body.invocationId}): ${marker}`))).toBe(true);
-        }
+        // stdout and stderr are buffered and flushed apart: wait for every line rather than for the access line alone.
+        const expected = [
+            'HTTP GET /api/logs 200',
+            ...['info-marker', 'warn-marker', 'error-marker'].map(
+                (marker) => `logs (Id=${body.invocationId}): ${marker}`,
+            ),
+        ];
+        await host.waitFor(
+            () => expected.every((text) => host.lines.some((l) => l.includes(text))),
+            30_000,
+            'request log and function log lines',
+        );
+        expect(expected.filter((text) => !host.lines.some((l) => l.includes(text)))).toEqual([]);
     });
 
     it('runs appStart, preInvocation and postInvocation hooks', async () => {

@@ -85,6 +85,15 @@ describe('redact', () => {
         expect(redact(cyclic)).toEqual({ name: 'loop', self: '[circular]' });
     });
 
+    it('finds secrets whatever the letter case of their marker (the patterns ignore case, so must the quick check)', () => {
+        expect(redact('BEARER abc.def')).toBe('Bearer [redacted]');
+        expect(redact('AUTHORIZATION=Basic x')).toBe('AUTHORIZATION=[redacted]');
+        expect(redact('ClientSecret: s3cr3t')).toBe('ClientSecret: [redacted]');
+        expect(redact('x;accountkey=abc;y')).toBe('x;[redacted-account-key];y');
+        expect(redact('x;sharedaccesssignature=abc')).toBe('x;[redacted-sas]');
+        expect(redact('/c?SIG=abc')).toBe('/c?SIG=[redacted]');
+    });
+
     it('leaves ordinary values alone', () => {
         expect(redact('GET /v1.0/users/alice@contoso.test/events/AAMk 202')).toBe(
             'GET /v1.0/users/alice@contoso.test/events/AAMk 202',

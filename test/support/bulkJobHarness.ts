@@ -60,6 +60,8 @@ export function jobHarness(
     options: {
         masters?: SeriesMaster[];
         limits?: Partial<PacingLimits>;
+        /** The tenant's running-job limit (BULK_MAX_RUNNING_JOBS). */
+        maxRunningJobs?: number;
         request?: Partial<BulkRequest>;
         /** How long each Graph write takes on the test's clock (0: answered at once). */
         writeMs?: number;
@@ -118,6 +120,7 @@ export function jobHarness(
         pacer: storedPacer(jobs, limits),
         sliceMs: 60_000,
         throttledDelayMs: 30_000,
+        tenantLimit: { maxRunningJobs: options.maxRunningJobs ?? 40, recheckMs: 30_000 },
         log: () => undefined,
     };
     const job: BulkJob = {
@@ -134,8 +137,13 @@ export function jobHarness(
 
     /** Runs the job's messages as the queue would deliver them, moving the clock to each one's visibility. */
     async function runToEnd(maxSlices = 1000): Promise<SliceResult[]> {
-        const results: SliceResult[] = [];
         queued.push({ message: { tenantId, jobId: job.id }, visibleAtMs: nowMs });
+        return runQueued(maxSlices);
+    }
+
+    /** Delivers the messages already queued (and those they send) until none is left or `maxSlices` ran. */
+    async function runQueued(maxSlices = 1000): Promise<SliceResult[]> {
+        const results: SliceResult[] = [];
         while (queued.length > 0 && results.length < maxSlices) {
             queued.sort((a, b) => a.visibleAtMs - b.visibleAtMs);
             const next = queued.shift()!;
@@ -156,6 +164,7 @@ export function jobHarness(
         job,
         create: () => jobs.createJob(job),
         runToEnd,
+        runQueued,
         advance: (ms: number) => {
             nowMs += ms;
         },

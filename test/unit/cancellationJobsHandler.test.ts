@@ -154,6 +154,7 @@ function gateway() {
             pacer: storedPacer(jobs, deps.pacing),
             sliceMs: 60_000,
             throttledDelayMs: 1,
+            tenantLimit: { maxRunningJobs: 40, recheckMs: 30_000 },
             log: () => undefined,
         };
         while (queued.length > 0) await runJobSlice(run, queued.shift()!);

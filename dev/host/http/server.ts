@@ -207,8 +207,12 @@ export async function startHttpServers(options: HttpServerOptions): Promise<Runn
         } catch {
             url = new URL(req.url ?? '/', `${scheme}://${options.host}:${port}`);
         }
-        const done = (status: number): void =>
-            logger.info(`HTTP ${method} ${url.pathname} ${status} ${Date.now() - started}ms`);
+        // The one access line of a request (the invoker logs a successful invocation only at debug level).
+        const done = (status: number, invocationId?: string): void =>
+            logger.info(
+                `HTTP ${method} ${url.pathname} ${status} ${Date.now() - started}ms` +
+                    (invocationId === undefined ? '' : ` (Id=${invocationId})`),
+            );
 
         const found = table.lookup(method, url.pathname);
         if (found.kind === 'notFound') return done(sendStatus(res, 404));
@@ -238,8 +242,9 @@ export async function startHttpServers(options: HttpServerOptions): Promise<Runn
                 fn,
                 { inputData: [{ name: triggerBindingName(fn), data: { http: httpData } }] },
                 'This function was programmatically called via the host APIs.',
+                { accessLogged: true },
             );
-            done(writeResponse(res, method, httpOutput(fn, result.response)));
+            done(writeResponse(res, method, httpOutput(fn, result.response)), result.invocationId);
         } catch {
             done(sendStatus(res, 500));
         }

@@ -67,6 +67,16 @@ export class TableBulkJobStore implements BulkJobStore, PacingStore {
             .slice(0, max);
     }
 
+    async listUnfinishedJobs(tenantId: string): Promise<readonly BulkJob[]> {
+        const client = await this.table.get();
+        const filter =
+            `PartitionKey eq ${odataString(tenantPartition(tenantId))}` +
+            ` and RowKey ge 'job_' and RowKey le ${odataString(`job_${high}`)}` +
+            ` and (state eq 'planning' or state eq 'running' or state eq 'paused')`;
+        const rows = await readRange(client, filter, maxListedJobs);
+        return rows.map((row) => parseJson<BulkJob>(row, 'job'));
+    }
+
     async listJobsOwingEvents(tenantId: string): Promise<readonly Stored<BulkJob>[]> {
         const client = await this.table.get();
         const filter = `PartitionKey eq ${odataString(tenantPartition(tenantId))} and eventsOwed eq true`;

@@ -36,7 +36,8 @@ export interface BulkJob {
     readonly finishedAt?: string | undefined;
     /** While `paused` (or waiting out the minute's message budget): when the job goes on by itself. */
     readonly resumeAt?: string | undefined;
-    readonly pausedReason?: 'messagesPerMinute' | 'recipientsPerDay' | 'throttled' | undefined;
+    /** `tenantLimit`: the job is `running` but waits for one of the tenant's running-job slots (see tenantLimit.ts). */
+    readonly pausedReason?: 'messagesPerMinute' | 'recipientsPerDay' | 'throttled' | 'tenantLimit' | undefined;
     readonly error?: JobError | undefined;
     /**
      * Notifications the job owes (an outbox): saved in the same write as the state change that announces them,
@@ -110,6 +111,8 @@ export interface BulkJobStore {
     updateJob(job: BulkJob, etag: string): Promise<Stored<BulkJob>>;
     /** The tenant's jobs, newest first. */
     listJobs(tenantId: string, max: number): Promise<readonly BulkJob[]>;
+    /** The tenant's jobs not yet ended (`planning`, `running`, `paused`), in no particular order. */
+    listUnfinishedJobs(tenantId: string): Promise<readonly BulkJob[]>;
     /** The tenant's jobs that owe notifications (`eventsOwed` not empty). */
     listJobsOwingEvents(tenantId: string): Promise<readonly Stored<BulkJob>[]>;
     /** Inserts each item not stored yet (an item is known by its job and event id): a repeat changes nothing. */

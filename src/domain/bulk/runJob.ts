@@ -17,6 +17,7 @@ import {
 import { owing, sendOwedJobEvents } from './jobEvents';
 import type { MailboxPacer } from './pacing';
 import type { BulkCalendarGraph } from './ports';
+import { type TenantLimit, tenantSlotWaitMs } from './tenantLimit';
 
 export interface RunJobDeps {
     readonly store: BulkJobStore;
@@ -34,6 +35,8 @@ export interface RunJobDeps {
     readonly sliceMs: number;
     /** How long to wait when Graph throttles a write beyond the client's own retries. */
     readonly throttledDelayMs: number;
+    /** The tenant-wide brake: how many of a tenant's jobs write at once (BULK_MAX_RUNNING_JOBS). */
+    readonly tenantLimit: TenantLimit;
     readonly log: (message: string) => void;
 }
 
@@ -63,6 +66,9 @@ export async function runJobSlice(deps: RunJobDeps, message: JobMessage): Promis
         if (planned === 'waiting') return 'waiting';
         stored = planned;
     }
+    const admitted = await admit(deps, stored, message);
+    if (admitted === 'gone' || admitted === 'waiting') return admitted;
+    stored = admitted;
     for (;;) {
         const job = stored.value;
         if (isFinal(job.state)) return 'gone';
@@ -118,6 +124,42 @@ export async function runJobSlice(deps: RunJobDeps, message: JobMessage): Promis
             stored = resumed;
         }
     }
+}
+
+/**
+ * The tenant's brake, checked once a slice: a job outside the tenant's running-job slots stays `running`, says it
+ * waits (`pausedReason: tenantLimit`, `resumeAt`: when it looks again); one that got a slot says so no more.
+ */
+async function admit(
+    deps: RunJobDeps,
+    stored: Stored<BulkJob>,
+    message: JobMessage,
+): Promise<Stored<BulkJob> | 'gone' | 'waiting'> {
+    const now = deps.clock.now();
+    const job = stored.value;
+    // A job waiting out its mailbox's budget is not writing: the loop sends it on at `resumeAt`.
+    if (job.resumeAt !== undefined && Date.parse(job.resumeAt) > now.getTime()) return stored;
+    const waitMs = await tenantSlotWaitMs(deps.store, deps.tenantLimit, job);
+    if (waitMs === undefined) {
+        if (job.pausedReason !== 'tenantLimit') return stored;
+        const started = await saveJob(deps, stored, (current) => ({
+            ...current,
+            state: 'running',
+            resumeAt: undefined,
+            pausedReason: undefined,
+        }));
+        return started && !isFinal(started.value.state) ? started : 'gone';
+    }
+    const resumeAt = new Date(now.getTime() + waitMs).toISOString();
+    const waiting = await saveJob(deps, stored, (current) => ({
+        ...current,
+        state: 'running',
+        resumeAt,
+        pausedReason: 'tenantLimit',
+    }));
+    if (!waiting || isFinal(waiting.value.state)) return 'gone';
+    await deps.queue.send(message, waitMs);
+    return 'waiting';
 }
 
 /** Plans the job and stores one item per meeting (a repeat after a crash adds nothing), then marks it running. */

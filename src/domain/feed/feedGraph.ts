@@ -1,20 +1,9 @@
-import type { Recipient } from '../cancellation/record';
+import type { EventSnapshot } from '../cancellation/graphPorts';
 
-/** A copy of an event as the feed reads it (app-only, by immutable id). */
-export interface FeedEvent {
+/** A copy of an event as the feed reads it (app-only, by immutable id): what a cancel reads of it, plus its folder. */
+export interface FeedEvent extends Omit<EventSnapshot, 'immutableId'> {
     /** Graph's immutable id. */
     readonly id: string;
-    readonly isOrganizer: boolean;
-    readonly isCancelled: boolean;
-    readonly organizer?: { readonly name?: string | undefined; readonly address?: string | undefined } | undefined;
-    readonly type?: string | undefined;
-    readonly seriesMasterId?: string | undefined;
-    readonly iCalUId?: string | undefined;
-    readonly subject?: string | undefined;
-    /** ISO 8601 UTC. */
-    readonly start?: string | undefined;
-    readonly end?: string | undefined;
-    readonly attendees: readonly Recipient[];
     /** The folder the item is in (a calendar, or Deleted Items), when Graph says. */
     readonly parentFolderId?: string | undefined;
 }

@@ -177,10 +177,10 @@ export const cancellationJobViewSchema = z
         finishedDateTime: z.string().optional(),
         resumeDateTime: z.string().optional().describe('When a paused or waiting job goes on by itself.'),
         pausedReason: z
-            .enum(['messagesPerMinute', 'recipientsPerDay', 'throttled'])
+            .enum(['messagesPerMinute', 'recipientsPerDay', 'throttled', 'tenantLimit'])
             .optional()
             .describe(
-                "Which budget the mailbox spent: Exchange's message rate, its daily recipients, or Graph's throttling.",
+                "Which budget the mailbox spent: Exchange's message rate, its daily recipients, or Graph's throttling; or `tenantLimit`: the job waits for one of the tenant's running-job slots (BULK_MAX_RUNNING_JOBS).",
             ),
         estimatedFinishDateTime: z
             .string()

@@ -2,6 +2,7 @@ import {
     type BulkJob,
     type BulkJobStore,
     countItems,
+    isFinal,
     type JobCounts,
     type JobItem,
     type JobItemPage,
@@ -47,6 +48,14 @@ export class MemoryBulkJobStore implements BulkJobStore, PacingStore {
                 .filter((job) => job.tenantId === tenantId)
                 .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
                 .slice(0, max),
+        );
+    }
+
+    listUnfinishedJobs(tenantId: string) {
+        return Promise.resolve(
+            [...this.jobs.values()]
+                .map((stored) => structuredClone(stored.value))
+                .filter((job) => job.tenantId === tenantId && !isFinal(job.state)),
         );
     }
 
