@@ -38,7 +38,7 @@ import type { BulkJobStore, JobQueue } from '../domain/bulk/job';
 import { storedPacer } from '../domain/bulk/pacing';
 import type { BulkCalendarGraph } from '../domain/bulk/ports';
 import type { JobEventDeps } from '../domain/bulk/jobEvents';
-import { type RunJobDeps, writesInFlightPerJob } from '../domain/bulk/runJob';
+import type { RunJobDeps } from '../domain/bulk/runJob';
 import { cachedBookingStaffDirectory, cachedDirectory } from '../domain/access/cachedPorts';
 import { CancellationService } from '../domain/cancellation/cancellationService';
 import { NotificationRelay } from '../domain/cancellation/notificationRelay';
@@ -70,13 +70,13 @@ import { appConfig } from './appConfig';
 
 /**
  * How reconciliation batches its Graph lookups: one batch per mailbox in flight, at most
- * `RECONCILE_MAX_BATCHES_IN_FLIGHT` batches over all mailboxes (the default here), and at most 3 requests per
- * mailbox: Outlook's 4 less the write a bulk job may have in flight on the same mailbox (issue 17: bench:bulk saw a
- * job's cancel overlap a batch running 4 items, 5 in flight). Below 4, `lookupMany` cuts each batch to 3 items, since
- * Graph runs up to 4 items of a batch at once. The bound is per batch, so it holds whichever instance sends it.
+ * `RECONCILE_MAX_BATCHES_IN_FLIGHT` batches over all mailboxes (the default here), and Outlook's 4 requests per
+ * mailbox (20-item batches, Graph runs 4 at once). A mailbox with an unfinished bulk job gets 3 (the reconciler passes
+ * `maxPerMailboxFor`, src/domain/reconciliation/bulkJobHeadroom.ts): `lookupMany` cuts its batches to 3 items, leaving
+ * the job's write room (issue 17). The bound is per batch, so it holds whichever instance sends it.
  */
 export const reconcileLookupOptions = {
-    maxPerMailbox: graphItemsInFlightPerMailbox - writesInFlightPerJob,
+    maxPerMailbox: graphItemsInFlightPerMailbox,
     maxBatchesInFlight: defaultMaxBatchesInFlight,
     batchSize: 20,
 } as const;
@@ -103,10 +103,10 @@ export function reconcileLookups(
 ): ReconcileDeps['lookups'] {
     const batches = new GraphBatchClient(new GraphClient({ ...graph, retryDeadlineMs: 0 }));
     const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-    return (items, { deadline }) =>
+    return (items, { deadline, maxPerMailboxFor }) =>
         lookupMany(
             items,
-            { deadline, ...reconcileLookupOptions, maxBatchesInFlight },
+            { deadline, maxPerMailboxFor, ...reconcileLookupOptions, maxBatchesInFlight },
             { graph: batches, clock: systemClock, sleep },
         );
 }
@@ -313,6 +313,7 @@ export function createServices(config: GatewayConfig, log: (message: string) => 
         },
         reconcile: {
             store: cancellationStore,
+            jobs: jobStore,
             notifications,
             log,
             lookups: reconcileLookups(
