@@ -92,6 +92,24 @@ export function maxInFlight(requests: readonly LoggedRequest[], endMs: number): 
     return most;
 }
 
+/**
+ * The calls in flight together at the first instant the most were ({@link maxInFlight}): what made the peak, as
+ * `METHOD path (status)` lines, to tell a job's write from reconciliation's `$batch` items or discovery.
+ */
+export function peakInFlight(requests: readonly LoggedRequest[], endMs: number): string[] {
+    const most = maxInFlight(requests, endMs);
+    if (most === 0) return [];
+    // The peak starts when a call starts: the latest start among some `most` calls that overlap there.
+    for (const candidate of [...requests].sort((a, b) => a.startedAtMs - b.startedAtMs)) {
+        const at = candidate.startedAtMs;
+        const open = requests.filter((r) => r.startedAtMs <= at && (r.finishedAtMs ?? endMs) > at);
+        if (open.length === most) {
+            return open.map((r) => `${r.method} ${r.path} (${r.status ?? 'no answer'}, +${at - r.startedAtMs} ms)`);
+        }
+    }
+    return [];
+}
+
 /** The log's calls grouped by the mailbox they touch (lower-cased), calls touching none left out. */
 export function byMailbox(requests: readonly LoggedRequest[]): Map<string, LoggedRequest[]> {
     const groups = new Map<string, LoggedRequest[]>();

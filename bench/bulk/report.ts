@@ -90,6 +90,20 @@ export function goalLines(figures: BulkBenchFigures): GoalLine[] {
     ];
 }
 
+/** What overlapped at the most requests in flight of any mailbox (issue 17: tells which paths add up). */
+function peakLines(figures: BulkBenchFigures): string[] {
+    const all = [figures.one, figures.parallel, figures.throttled].flatMap((phase) => phase.mailboxes);
+    const peak = all.reduce<MailboxFigures | undefined>(
+        (best, m) => (best === undefined || m.maxInFlight > best.maxInFlight ? m : best),
+        undefined,
+    );
+    if (!peak || peak.maxInFlight === 0) return [];
+    return [
+        `  peak in flight (${peak.maxInFlight}, ${peak.mailbox}), started this long before the peak:`,
+        ...peak.peakInFlight.map((line) => `    ${line}`),
+    ];
+}
+
 export function reportLines(figures: BulkBenchFigures): string[] {
     const lines = goalLines(figures);
     return [
@@ -98,6 +112,7 @@ export function reportLines(figures: BulkBenchFigures): string[] {
             `${figures.args.parallelMeetings} in parallel, ` +
             `emulator sendingLimit ${figures.args.emulatorLimit}/min for ${figures.args.throttledMeetings} meetings`,
         ...lines.map((line) => `${line.met ? 'MET    ' : 'NOT MET'}  ${line.goal}: ${line.measured}`),
+        ...peakLines(figures),
         `${lines.filter((line) => line.met).length}/${lines.length} goals met. Host log: ${figures.hostLog}`,
     ];
 }

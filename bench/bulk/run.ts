@@ -12,6 +12,7 @@ import {
     type LoggedRequest,
     maxInAnyMinute,
     maxInFlight,
+    peakInFlight,
     sustainedPerMinute,
 } from './figures';
 
@@ -36,6 +37,8 @@ export interface MailboxFigures {
     readonly maxWritesInAnyMinute: number;
     readonly sustainedPerMinute: number | undefined;
     readonly maxInFlight: number;
+    /** The calls in flight together at the peak ({@link maxInFlight}), one line each. */
+    readonly peakInFlight: readonly string[];
     /** When Graph received each accepted write (epoch ms), in order. */
     readonly writeTimes: readonly number[];
 }
@@ -182,6 +185,7 @@ async function mailboxFigures(
         maxWritesInAnyMinute: maxInAnyMinute(writeTimes),
         sustainedPerMinute: sustainedPerMinute(writeTimes),
         maxInFlight: maxInFlight(own, endMs),
+        peakInFlight: peakInFlight(own, endMs),
         writeTimes,
     };
 }

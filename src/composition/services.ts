@@ -54,7 +54,11 @@ import type { FanOutDeps } from '../domain/webhooks/fanOut';
 import type { PoisonDeps } from '../domain/webhooks/poison';
 import type { SubscriptionStore } from '../domain/webhooks/subscription';
 import { SubscriptionService } from '../domain/webhooks/subscriptionService';
-import { defaultMaxBatchesInFlight, lookupMany } from '../domain/reconciliation/graphLookups';
+import {
+    defaultMaxBatchesInFlight,
+    graphItemsInFlightPerMailbox,
+    lookupMany,
+} from '../domain/reconciliation/graphLookups';
 import type { ReconcileDeps } from '../domain/reconciliation/reconciler';
 import type { TokenCredential } from '@azure/identity';
 import type { TableClient } from '@azure/data-tables';
@@ -66,11 +70,14 @@ import { log } from '../observability/logger';
 import { appConfig } from './appConfig';
 
 /**
- * How reconciliation batches its Graph lookups: `$batch` of 20, one batch per mailbox in flight (so at most 4 requests
- * per mailbox), and at most `RECONCILE_MAX_BATCHES_IN_FLIGHT` batches over all mailboxes (the default here).
+ * How reconciliation batches its Graph lookups: one batch per mailbox in flight, at most
+ * `RECONCILE_MAX_BATCHES_IN_FLIGHT` batches over all mailboxes (the default here), and Outlook's 4 requests per
+ * mailbox (20-item batches, Graph runs 4 at once). A mailbox with an unfinished bulk job gets 3 (the reconciler passes
+ * `maxPerMailboxFor`, src/domain/reconciliation/bulkJobHeadroom.ts): `lookupMany` cuts its batches to 3 items, leaving
+ * the job's write room (issue 17). The bound is per batch, so it holds whichever instance sends it.
  */
 export const reconcileLookupOptions = {
-    maxPerMailbox: 4,
+    maxPerMailbox: graphItemsInFlightPerMailbox,
     maxBatchesInFlight: defaultMaxBatchesInFlight,
     batchSize: 20,
 } as const;
@@ -97,10 +104,10 @@ export function reconcileLookups(
 ): ReconcileDeps['lookups'] {
     const batches = new GraphBatchClient(new GraphClient({ ...graph, retryDeadlineMs: 0 }));
     const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-    return (items, { deadline }) =>
+    return (items, { deadline, maxPerMailboxFor }) =>
         lookupMany(
             items,
-            { deadline, ...reconcileLookupOptions, maxBatchesInFlight },
+            { deadline, maxPerMailboxFor, ...reconcileLookupOptions, maxBatchesInFlight },
             { graph: batches, clock: systemClock, sleep },
         );
 }
@@ -307,6 +314,7 @@ export function createServices(config: GatewayConfig, log: (message: string) => 
         },
         reconcile: {
             store: cancellationStore,
+            jobs: jobStore,
             notifications,
             log,
             lookups: reconcileLookups(

@@ -22,6 +22,7 @@ import {
     type ReconcileSummary,
 } from '../../src/domain/reconciliation/reconciler';
 import { UpstreamError } from '../../src/errors/upstreamError';
+import { MemoryBulkJobStore } from '../support/fakes/memoryBulkJobStore';
 import { MemoryCancellationStore } from '../support/fakes/memoryCancellationStore';
 import type { Stored } from '../../src/domain/shared/stored';
 
@@ -187,6 +188,7 @@ function setup(settings: Partial<ReconcileSettings> = {}) {
         },
         log: (message) => void logs.push(message),
         lookups: lookups.fn,
+        jobs: new MemoryBulkJobStore(),
         calendar: graph,
         bookings: graph,
         clock: { now: () => new Date(nowMs) },

@@ -40,6 +40,12 @@ export interface RunJobDeps {
     readonly log: (message: string) => void;
 }
 
+/**
+ * Graph writes a job has in flight for its mailbox at once: its worker writes one item at a time (claim, write,
+ * record), and a job has one worker message. Reconciliation leaves this much of the mailbox's concurrency free.
+ */
+export const writesInFlightPerJob = 1;
+
 export type SliceResult = 'gone' | 'finished' | 'continued' | 'waiting' | 'contended';
 
 /**

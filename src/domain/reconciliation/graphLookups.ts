@@ -8,8 +8,8 @@
  * requests per app and mailbox (docs/graph.md §5), and Graph runs the items of one `$batch` that address the
  * same mailbox at most 4 at a time, queueing the rest. So a single batch never has more than
  * min(size, 4) of its items running against its mailbox, and with no second batch for that mailbox in flight
- * nothing else adds to it. When `maxPerMailbox` is below 4 the batch is cut to `maxPerMailbox` items, so even a
- * fully parallel run of it stays within the bound. Several batches per mailbox would only be safe with ≤ 4 items in
+ * nothing else adds to it. When a mailbox's limit (`maxPerMailbox`, or its entry in `maxPerMailboxFor`) is below 4
+ * its batches are cut to that many items, so even a fully parallel run of one stays within the bound. Several batches per mailbox would only be safe with ≤ 4 items in
  * all of them together (or `dependsOn` chains, which turn a 404 into 424 for every later item): no gain.
  */
 
@@ -67,6 +67,11 @@ export interface LookupOptions {
     /** Concurrent requests allowed per mailbox (Outlook: 4). */
     readonly maxPerMailbox: number;
     /**
+     * Lower limits for some mailboxes, keyed by mailbox in lower case (e.g. 3 where a bulk job has a write in flight):
+     * their batches are cut to that many items, every other mailbox keeps `maxPerMailbox`.
+     */
+    readonly maxPerMailboxFor?: ReadonlyMap<string, number> | undefined;
+    /**
      * Batches in flight over all mailboxes. Only a tenant-wide brake: each mailbox has at most one batch in flight
      * anyway, so a cap below the number of mailboxes leaves mailboxes idle (see {@link defaultMaxBatchesInFlight}).
      */
@@ -112,6 +117,8 @@ const retriableStatuses = new Set([429, 503, 424]);
 interface MailboxQueue {
     /** Items still to ask about, oldest first (items put back go to the front). */
     queue: ItemLookup[];
+    /** Items per `$batch` for this mailbox. */
+    readonly batchSize: number;
     /** Epoch ms before which nothing is sent for this mailbox: the largest `Retry-After` end seen. */
     notBefore: number;
 }
@@ -149,15 +156,17 @@ export async function lookupMany(
     options: LookupOptions,
     deps: LookupDeps,
 ): Promise<LookupReport> {
-    const batchSize = Math.max(
-        1,
-        Math.min(
-            Math.floor(options.batchSize),
-            maxBatchSize,
-            // Below Graph's own per-mailbox concurrency the batch itself must be small enough (see the header).
-            options.maxPerMailbox < graphItemsInFlightPerMailbox ? Math.floor(options.maxPerMailbox) : maxBatchSize,
-        ),
-    );
+    /** Items per batch for a mailbox with this many requests allowed at once. */
+    const batchSizeFor = (maxPerMailbox: number): number =>
+        Math.max(
+            1,
+            Math.min(
+                Math.floor(options.batchSize),
+                maxBatchSize,
+                // Below Graph's own per-mailbox concurrency the batch itself must be small enough (see the header).
+                maxPerMailbox < graphItemsInFlightPerMailbox ? Math.floor(maxPerMailbox) : maxBatchSize,
+            ),
+        );
     const now = (): number => deps.clock.now().getTime();
     const answers = new Map<string, LookupAnswer>();
     const attempts = new Map<string, number>();
@@ -171,7 +180,8 @@ export async function lookupMany(
         const key = item.mailbox.toLowerCase();
         let mailbox = mailboxes.get(key);
         if (!mailbox) {
-            mailbox = { queue: [], notBefore: 0 };
+            const limit = Math.min(options.maxPerMailbox, options.maxPerMailboxFor?.get(key) ?? Infinity);
+            mailbox = { queue: [], notBefore: 0, batchSize: batchSizeFor(limit) };
             mailboxes.set(key, mailbox);
         }
         mailbox.queue.push(item);
@@ -190,13 +200,13 @@ export async function lookupMany(
         attempts.set(id, n);
         return fallbackBackoffMs[Math.min(n, fallbackBackoffMs.length) - 1]!;
     };
-    /** Takes the next batch: the oldest item's version, up to `batchSize` items of that version, in order. */
+    /** Takes the next batch: the oldest item's version, up to the mailbox's batch size of that version, in order. */
     const take = (mailbox: MailboxQueue): ItemLookup[] => {
         const version = mailbox.queue[0]!.version;
         const batch: ItemLookup[] = [];
         const rest: ItemLookup[] = [];
         for (const item of mailbox.queue) {
-            if (batch.length < batchSize && item.version === version) batch.push(item);
+            if (batch.length < mailbox.batchSize && item.version === version) batch.push(item);
             else rest.push(item);
         }
         mailbox.queue = rest;

@@ -9,6 +9,8 @@ import type { Clock } from '../ports/clock';
 import type { ItemLookup, LookupAnswer, LookupOptions, LookupReport } from './graphLookups';
 import { ConcurrencyConflict, type Stored } from '../shared/stored';
 import { cancelRetryDelaysMs } from './cancelRetryDelays';
+import { bulkJobMailboxLimits } from './bulkJobHeadroom';
+import type { BulkJobStore } from '../bulk/job';
 
 export interface ReconcileSettings {
     /** A pass starts nothing after this long; what is left stays due for the next tick. */
@@ -26,7 +28,12 @@ export interface ReconcileSettings {
 }
 
 export interface ReconcileDeps extends OutboxDeps {
-    readonly lookups: (items: readonly ItemLookup[], options: Pick<LookupOptions, 'deadline'>) => Promise<LookupReport>;
+    readonly lookups: (
+        items: readonly ItemLookup[],
+        options: Pick<LookupOptions, 'deadline' | 'maxPerMailboxFor'>,
+    ) => Promise<LookupReport>;
+    /** Unfinished bulk jobs: their mailboxes get smaller batches, leaving room for the job's write (issue 17). */
+    readonly jobs: Pick<BulkJobStore, 'listUnfinishedJobs'>;
     readonly calendar: CalendarGraph;
     readonly bookings: BookingsGraph;
     readonly clock: Clock;
@@ -187,6 +194,8 @@ export async function reconcile(tenantId: string, deps: ReconcileDeps): Promise<
     const settleDeadline = deadline + deps.settings.budgetMs / 4;
     const summary = emptySummary();
     const seen = new Set<string>();
+    /** Read once per pass, when there is something to look up: jobs starting meanwhile wait for the next pass. */
+    let maxPerMailboxFor: ReadonlyMap<string, number> | undefined;
     for (;;) {
         if (deps.clock.now().getTime() >= deadline) {
             summary.stoppedForBudget = true;
@@ -199,7 +208,8 @@ export async function reconcile(tenantId: string, deps: ReconcileDeps): Promise<
         if (due.length === 0) break;
         for (const record of due) seen.add(record.value.id);
 
-        const report = await deps.lookups(lookupsFor(due.map((r) => r.value)), { deadline });
+        maxPerMailboxFor ??= await bulkJobMailboxLimits(tenantId, deps.jobs);
+        const report = await deps.lookups(lookupsFor(due.map((r) => r.value)), { deadline, maxPerMailboxFor });
         summary.graphCalls += report.graphCalls;
         summary.throttled += report.throttled;
         const unfinished = new Set(report.unfinished);
