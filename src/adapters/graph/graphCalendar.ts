@@ -15,7 +15,7 @@ import {
 } from './graphAddress';
 import type { GraphClient } from './graphClient';
 import { parsedResult } from './graphResult';
-import { eventWire } from './wireShapes';
+import { eventFields, eventWire } from './wireShapes';
 
 /** Graph's event read and `event: cancel`. */
 export class GraphCalendar implements CalendarGraph {
@@ -40,18 +40,8 @@ export class GraphCalendar implements CalendarGraph {
         });
         const wire = parsedResult(result, (body) => eventWire.parse(body));
         return {
-            id: wire.id,
+            ...eventFields(wire),
             immutableId: answeredImmutableIds(result.preferenceApplied) ? wire.id : undefined,
-            isOrganizer: wire.isOrganizer ?? false,
-            isCancelled: wire.isCancelled ?? false,
-            organizer: wire.organizer?.emailAddress,
-            type: wire.type ?? undefined,
-            seriesMasterId: wire.seriesMasterId ?? undefined,
-            iCalUId: wire.iCalUId ?? undefined,
-            subject: wire.subject ?? undefined,
-            start: wire.start ?? undefined,
-            end: wire.end ?? undefined,
-            attendees: wire.attendees ?? [],
             requestId: result.requestId,
         };
     }

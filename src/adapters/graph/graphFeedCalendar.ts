@@ -4,7 +4,7 @@ import { UpstreamError } from '../../errors/upstreamError';
 import { appointmentPath, calendarsQuery, feedEventSelect, preferImmutableIds, userEventPath } from './graphAddress';
 import type { GraphClient } from './graphClient';
 import { parsedResult } from './graphResult';
-import { eventWire } from './wireShapes';
+import { eventFields, eventWire } from './wireShapes';
 
 const feedEventWire = eventWire.extend({ parentFolderId: z.string().nullish() });
 const calendarsWire = z.object({ value: z.array(z.object({ id: z.string() })) });
@@ -29,17 +29,7 @@ export class GraphFeedCalendar implements FeedGraph {
         }
         const wire = parsedResult(result, (body) => feedEventWire.parse(body));
         return {
-            id: wire.id,
-            isOrganizer: wire.isOrganizer ?? false,
-            isCancelled: wire.isCancelled ?? false,
-            organizer: wire.organizer?.emailAddress,
-            type: wire.type ?? undefined,
-            seriesMasterId: wire.seriesMasterId ?? undefined,
-            iCalUId: wire.iCalUId ?? undefined,
-            subject: wire.subject ?? undefined,
-            start: wire.start ?? undefined,
-            end: wire.end ?? undefined,
-            attendees: wire.attendees ?? [],
+            ...eventFields(wire),
             parentFolderId: wire.parentFolderId ?? undefined,
         };
     }

@@ -43,6 +43,23 @@ export const eventWire = z.object({
     organizer: z.object({ emailAddress }).nullish(),
 });
 
+/** What the domain keeps of an event read (`EventSnapshot` without what the answer's headers say). */
+export function eventFields(wire: z.infer<typeof eventWire>) {
+    return {
+        id: wire.id,
+        isOrganizer: wire.isOrganizer ?? false,
+        isCancelled: wire.isCancelled ?? false,
+        organizer: wire.organizer?.emailAddress,
+        type: wire.type ?? undefined,
+        seriesMasterId: wire.seriesMasterId ?? undefined,
+        iCalUId: wire.iCalUId ?? undefined,
+        subject: wire.subject ?? undefined,
+        start: wire.start ?? undefined,
+        end: wire.end ?? undefined,
+        attendees: wire.attendees ?? [],
+    };
+}
+
 const customer = z
     .object({
         name: z.string().nullish(),
