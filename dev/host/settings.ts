@@ -181,6 +181,15 @@ export function getSetting(name: string, env: NodeJS.ProcessEnv = process.env): 
 }
 
 /**
+ * Whether the app setting `AzureWebJobs.<name>.Disabled` turns the function off, as the Functions host does: its
+ * trigger is not listened to (an HTTP route answers 404). Linux app settings cannot hold dots, so `__` works too.
+ */
+export function isFunctionDisabled(name: string, env: NodeJS.ProcessEnv = process.env): boolean {
+    const value = env[`AzureWebJobs.${name}.Disabled`] ?? env[`AzureWebJobs__${name}__Disabled`];
+    return value !== undefined && /^(true|1)$/i.test(value.trim());
+}
+
+/**
  * Resolves `%NAME%` references in a binding property from app settings, as the host's name resolver
  * does (`%%` is not special). A reference to a missing setting is an error naming it.
  */

@@ -9,7 +9,14 @@ import { loadApp } from './loadApp';
 import { createLogger, type HostLogger, logAtLevel } from './log';
 import { QueueListener } from './queues/queueListener';
 import type { RpcBindingInfo } from './rpc';
-import { applyValuesToEnv, getSetting, HostConfigError, loadSettings, resolveSettingReferences } from './settings';
+import {
+    applyValuesToEnv,
+    getSetting,
+    HostConfigError,
+    isFunctionDisabled,
+    loadSettings,
+    resolveSettingReferences,
+} from './settings';
 import { resolveStorageConnection } from './storage';
 import { TableScheduleMonitor } from './timers/monitor';
 import { defaultUseMonitor, parseSchedule } from './timers/schedule';
@@ -121,6 +128,10 @@ export async function startHost(options: StartHostOptions = {}): Promise<Running
         infos.push(info);
         if (!trigger) {
             info.error = 'no trigger binding';
+            continue;
+        }
+        if (isFunctionDisabled(name)) {
+            info.detail = `disabled (AzureWebJobs.${name}.Disabled)`;
             continue;
         }
         const [triggerName, binding] = trigger;

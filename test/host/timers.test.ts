@@ -94,3 +94,29 @@ describe('local host: timer triggers (timer-app fixture)', () => {
         expect(second!.timer!.isPastDue).toBe(false);
     }, 40_000);
 });
+
+describe('local host: a function turned off by AzureWebJobs.<name>.Disabled', () => {
+    let host: HostProcess | undefined;
+    afterAll(async () => {
+        await host?.stop();
+    });
+
+    it('lists it as disabled and never runs it, in the dotted and the Linux (__) spelling', async () => {
+        host = await startHostProcess('timer-app', {
+            env: {
+                AzureFunctionsWebHost__hostid: `timer-disabled-${Date.now()}`,
+                'AzureWebJobs.everySecond.Disabled': 'true',
+                AzureWebJobs__slow__Disabled: 'True',
+            },
+        });
+        expect(host.lines.some((l) => l.includes('everySecond: timerTrigger disabled'))).toBe(true);
+        expect(host.lines.some((l) => l.includes('slow: timerTrigger disabled'))).toBe(true);
+        // Three runs of the two-second timer span several seconds in which both would have fired.
+        await host.waitFor(
+            () => (host!.results().filter((r) => r.fn === 'monitored').length >= 3 ? true : undefined),
+            20_000,
+            'three monitored runs',
+        );
+        expect(host.results().filter((r) => r.fn === 'everySecond' || r.fn === 'slow')).toEqual([]);
+    }, 30_000);
+});

@@ -123,6 +123,9 @@ export async function startLocalStack(
                 AUTH_AUTHORITY_HOST: emulator.tlsUrl,
                 AUTH_V1_ISSUER_HOST: emulator.tlsUrl,
                 GRAPH_BASE_URL: emulator.tlsUrl,
+                // Tests run passes on demand (postReconcile); a timer pass on the wall clock's five minutes would
+                // race them for the same records (a CI run saw it take both of a test's records first).
+                'AzureWebJobs.reconcileTimer.Disabled': 'true',
                 ...extraEnv,
             },
             stdio: ['ignore', 'pipe', 'pipe'],
