@@ -1,5 +1,6 @@
 import '../src/observability/telemetryBootstrap';
 import { app } from '@azure/functions';
+import { cancellationJobsQueueName } from '../src/adapters/queues/cancellationJobQueue';
 import { deliveryQueueNames } from '../src/adapters/queues/deliveryQueue';
 import { notificationsQueueName } from '../src/adapters/queues/notificationsQueueName';
 import { checkSettingsAtLoad } from '../src/composition/appConfig';
@@ -25,4 +26,10 @@ app.storageQueue('notificationFanOutPoison', {
     queueName: `${notificationsQueueName}-poison`,
     connection: 'AzureWebJobsStorage',
     handler: handlerOnFirstUse(() => firstUseCode().notificationPoisonHandler()),
+});
+
+app.storageQueue('cancellationJobPoison', {
+    queueName: `${cancellationJobsQueueName}-poison`,
+    connection: 'AzureWebJobsStorage',
+    handler: handlerOnFirstUse(() => firstUseCode().cancellationJobPoisonHandler()),
 });

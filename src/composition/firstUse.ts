@@ -58,6 +58,13 @@ export function cancellationJobWorkerHandler() {
     );
 }
 
+export function cancellationJobPoisonHandler() {
+    const { cancellationJobs } = services();
+    return (require('../triggers/cancellationJobWorker') as typeof CancellationJobWorker).cancellationJobPoisonHandler(
+        cancellationJobs.run,
+    );
+}
+
 export function notificationFanOutHandler() {
     const { fanOut, poison } = services();
     return (require('../triggers/notificationFanOut') as typeof NotificationFanOut).notificationFanOutHandler(

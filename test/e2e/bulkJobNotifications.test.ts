@@ -1,3 +1,4 @@
+import { QueueClient } from '@azure/storage-queue';
 import { Webhook } from 'standardwebhooks';
 import { departingUser, offboardingWindowDays } from '../../dev/graph-emulator/departingUser';
 import { devTenant } from '../../dev/identity/devTenant';
@@ -174,5 +175,26 @@ describe('bulk cancellation job notifications (cancellationJob.completed, cancel
             return found.length > 0 ? found : undefined;
         });
         expect(stopped!.payload.data).toMatchObject({ jobId, state: 'stopped', finishedDateTime: expect.any(String) });
+    }, 90_000);
+    it('a job whose message the host poisoned too often in a row: it ends failed and says so (cancellationJob.completed)', async () => {
+        const admin = await subscribe('tenant');
+        const jobId = await startJob({});
+        await until('the job to pause for the day', () => {
+            const found = received(admin.receiver, admin.secret, jobId, 'cancellationJob.paused');
+            return found.length > 0 ? found : undefined;
+        });
+
+        // What the host leaves on the poison queue after every try of a slice failed, the redrives used up.
+        await new QueueClient(local.stack.storageConnectionString, 'cancellation-jobs-poison').sendMessage(
+            Buffer.from(JSON.stringify({ tenantId: devTenant.tenantId, jobId, redrives: 4 })).toString('base64'),
+        );
+
+        const [failed] = await until('the completed notification of the failure', () => {
+            const found = received(admin.receiver, admin.secret, jobId, 'cancellationJob.completed');
+            return found.length > 0 ? found : undefined;
+        });
+        expect(failed!.payload.data).toMatchObject({ jobId, state: 'failed', finishedDateTime: expect.any(String) });
+        const job = await fetch(`${local.stack.gatewayUrl}/api/cancellationJobs/${jobId}`, { headers: adminHeaders() });
+        expect(await job.json()).toMatchObject({ state: 'failed' });
     }, 90_000);
 });

@@ -22,6 +22,7 @@ const tierEntries = {
         'test/emulator/',
         'test/adapters/bookingSnapshotStore.test.ts',
         'test/adapters/bulkJobStore.test.ts',
+        'test/adapters/cancellationJobQueue.test.ts',
         'test/adapters/cancellationStore.test.ts',
         'test/adapters/cancellationStore.due.test.ts',
         'test/adapters/cancellationStore.meeting.test.ts',

@@ -11,6 +11,7 @@ export class StorageJobQueue implements JobQueue {
 
     send(message: JobMessage, delayMs: number): Promise<void> {
         const seconds = Math.ceil(Math.min(Math.max(delayMs, 0), maxVisibilityMs) / 1000);
-        return this.queue.send({ tenantId: message.tenantId, jobId: message.jobId }, seconds);
+        const { tenantId, jobId, redrives } = message;
+        return this.queue.send(redrives === undefined ? { tenantId, jobId } : { tenantId, jobId, redrives }, seconds);
     }
 }

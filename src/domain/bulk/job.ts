@@ -129,6 +129,8 @@ export interface BulkJobStore {
 export interface JobMessage {
     readonly tenantId: string;
     readonly jobId: string;
+    /** Times in a row the message was poisoned (every try of the host failed) and sent again; absent = 0. */
+    readonly redrives?: number | undefined;
 }
 
 export interface JobQueue {

@@ -14,7 +14,7 @@ import {
     type JobMessage,
     type JobQueue,
 } from './job';
-import { owing, sendOwedJobEvents } from './jobEvents';
+import { type JobEventDeps, owing, sendOwedJobEvents } from './jobEvents';
 import type { MailboxPacer } from './pacing';
 import type { BulkCalendarGraph } from './ports';
 import { type TenantLimit, tenantSlotWaitMs } from './tenantLimit';
@@ -55,7 +55,9 @@ export type SliceResult = 'gone' | 'finished' | 'continued' | 'waiting' | 'conte
  * message of the job (a redelivered one, a crash's); an item a crash left claimed is not written again (see
  * {@link resolveInterrupted}).
  */
-export async function runJobSlice(deps: RunJobDeps, message: JobMessage): Promise<SliceResult> {
+export async function runJobSlice(deps: RunJobDeps, received: JobMessage): Promise<SliceResult> {
+    // A slice that runs hands on a message without the redrive count: the count is of poisonings in a row.
+    const message: JobMessage = { tenantId: received.tenantId, jobId: received.jobId };
     const startedMs = deps.clock.now().getTime();
     let stored = await deps.store.getJob(message.tenantId, message.jobId);
     if (!stored || isFinal(stored.value.state)) return 'gone';
@@ -350,7 +352,7 @@ async function resolveInterrupted(
 }
 
 /** Sends what the job's last save owes; what cannot be sent now stays owed for reconciliation's timer. */
-async function sendOwed(deps: RunJobDeps, stored: Stored<BulkJob> | undefined): Promise<void> {
+export async function sendOwed(deps: JobEventDeps, stored: Stored<BulkJob> | undefined): Promise<void> {
     if (stored) await sendOwedJobEvents(stored, deps);
 }
 
@@ -364,8 +366,8 @@ async function tryUpdate(deps: RunJobDeps, item: JobItem, etag: string): Promise
 }
 
 /** Applies `change` to the job, reading it again on a conflict; a job that ended meanwhile is left as it is. */
-async function saveJob(
-    deps: RunJobDeps,
+export async function saveJob(
+    deps: Pick<RunJobDeps, 'store' | 'clock'>,
     stored: Stored<BulkJob>,
     change: (job: BulkJob) => BulkJob,
 ): Promise<Stored<BulkJob> | undefined> {
