@@ -2,7 +2,7 @@ import { reconcileLookupOptions } from '../../src/composition/services';
 import type { BulkJob, JobState } from '../../src/domain/bulk/job';
 import { writesInFlightPerJob } from '../../src/domain/bulk/runJob';
 import type { CancellationRecord } from '../../src/domain/cancellation/record';
-import { maxPerMailboxBesideBulkJob } from '../../src/domain/reconciliation/bulkJobHeadroom';
+import { maxPerMailboxBesideBulkJobs } from '../../src/domain/reconciliation/bulkJobHeadroom';
 import {
     type BatchAnswer,
     type GraphBatchPort,
@@ -20,10 +20,11 @@ const outlookLimitPerMailbox = 4;
 const tenantId = 'dc0ffee0-7e4a-4c6b-9d2f-000000000017';
 const t0 = Date.parse('2026-11-22T09:00:00.000Z');
 const iso = (ms: number) => new Date(ms).toISOString();
-/** The directory object ids of three users; records name their mailboxes `user:<id>`, jobs by `userId`. */
+/** The directory object ids of four users; records name their mailboxes `user:<id>`, jobs by `userId`. */
 const leaver = { id: '1eaf0000-0000-4000-8000-00000000b0b0', upn: 'leaver@contoso.test' };
 const stayer = { id: '57a40000-0000-4000-8000-00000000ca01', upn: 'stayer@contoso.test' };
 const done = { id: 'd04e0000-0000-4000-8000-00000000da7e', upn: 'done@contoso.test' };
+const second = { id: '5ec0d000-0000-4000-8000-0000000000f2', upn: 'second@contoso.test' };
 
 function lookups(count: number, mailbox: string): ItemLookup[] {
     return Array.from({ length: count }, (_, n) => ({
@@ -130,7 +131,7 @@ describe('reconciliation beside a bulk job on the same mailbox (issue 17)', () =
             {
                 deadline: 2_000_000,
                 ...reconcileLookupOptions,
-                maxPerMailboxFor: new Map([[mailbox, maxPerMailboxBesideBulkJob]]),
+                maxPerMailboxFor: new Map([[mailbox, maxPerMailboxBesideBulkJobs(1)]]),
             },
             { graph: fake.graph, clock, sleep },
         );
@@ -150,12 +151,15 @@ describe('reconciliation beside a bulk job on the same mailbox (issue 17)', () =
         expect(most).toBe(outlookLimitPerMailbox);
     });
 
-    it('cuts batches to 3 only for mailboxes with an unfinished job; the others keep batches of 20', async () => {
+    it('cuts batches to 3 only for mailboxes with an unfinished job (2 with two jobs); the others keep batches of 20', async () => {
         const store = new MemoryCancellationStore();
         const jobs = new MemoryBulkJobStore();
         await jobs.createJob(job('running', leaver, 'running'));
         await jobs.createJob(job('ended', done, 'completed'));
-        const users = [leaver, stayer, done];
+        // Two jobs on one mailbox: each has its write in flight, so the batches leave room for both.
+        await jobs.createJob(job('first', second, 'running'));
+        await jobs.createJob(job('again', second, 'paused'));
+        const users = [leaver, stayer, done, second];
         for (const user of users) {
             for (let n = 0; n < 25; n++) await store.create(acceptedRecord(`${user.upn}-${n}`, user.id));
         }
@@ -188,8 +192,9 @@ describe('reconciliation beside a bulk job on the same mailbox (issue 17)', () =
 
         const summary = await reconcile(tenantId, deps);
 
-        expect(summary).toMatchObject({ checked: 75, verified: 75, stoppedForBudget: false });
+        expect(summary).toMatchObject({ checked: 100, verified: 100, stoppedForBudget: false });
         expect(fake.sizesFor(`user:${leaver.id}`)).toEqual([3, 3, 3, 3, 3, 3, 3, 3, 1]);
+        expect(fake.sizesFor(`user:${second.id}`)).toEqual(Array.from({ length: 13 }, (_, n) => (n < 12 ? 2 : 1)));
         expect(fake.sizesFor(`user:${stayer.id}`)).toEqual([20, 5]);
         expect(fake.sizesFor(`user:${done.id}`)).toEqual([20, 5]);
     });
