@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { wholeNumberArg } from '../wholeNumberArg';
 
 export interface BulkBenchArgs {
     /** The host's `BULK_MESSAGES_PER_MINUTE` (production default 30); the goals are read against it. */
@@ -32,15 +33,6 @@ export const usage = `Usage: npm run bench:bulk -- [options]
   --verbose               echo the host's output
   -h, --help              this text`;
 
-function integer(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
-    if (raw === undefined) return fallback;
-    const text = raw.trim().replace(/_/g, '');
-    if (!/^\d+$/.test(text)) throw new Error(`--${name} must be a whole number, not "${raw}"`);
-    const value = Number(text);
-    if (value < min || value > max) throw new Error(`--${name} must be between ${min} and ${max}, not ${value}`);
-    return value;
-}
-
 /** Parses the command line; throws with a readable message on anything unknown or out of range. */
 export function parseBulkBenchArgs(argv: readonly string[]): BulkBenchArgs | 'help' {
     const { values } = parseArgs({
@@ -59,22 +51,22 @@ export function parseBulkBenchArgs(argv: readonly string[]): BulkBenchArgs | 'he
         },
     });
     if (values.help) return 'help';
-    const messagesPerMinute = integer('rate', values.rate, 30, 2, 6_000);
-    const emulatorLimit = integer(
+    const messagesPerMinute = wholeNumberArg('rate', values.rate, 30, 2, 6_000);
+    const emulatorLimit = wholeNumberArg(
         'emulator-limit',
         values['emulator-limit'],
         Math.max(1, Math.floor(messagesPerMinute / 4)),
         1,
         messagesPerMinute - 1,
     );
-    const parallelMeetings = integer(
+    const parallelMeetings = wholeNumberArg(
         'parallel-meetings',
         values['parallel-meetings'],
         messagesPerMinute + Math.ceil(messagesPerMinute / 6),
         1,
         2_000,
     );
-    const meetings = integer(
+    const meetings = wholeNumberArg(
         'meetings',
         values.meetings,
         Math.max(parallelMeetings, 2 * messagesPerMinute + Math.ceil(messagesPerMinute / 6)),
@@ -86,9 +78,9 @@ export function parseBulkBenchArgs(argv: readonly string[]): BulkBenchArgs | 'he
         messagesPerMinute,
         meetings,
         parallelMeetings,
-        mailboxes: integer('mailboxes', values.mailboxes, 10, 2, 50),
+        mailboxes: wholeNumberArg('mailboxes', values.mailboxes, 10, 2, 50),
         emulatorLimit,
-        throttledMeetings: integer(
+        throttledMeetings: wholeNumberArg(
             'throttled-meetings',
             values['throttled-meetings'],
             Math.ceil(1.5 * emulatorLimit),

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Behaviour } from './receivers';
+import { wholeNumberArg } from '../wholeNumberArg';
 
 export interface WebhookBenchArgs {
     /** Measured cancels per run (A: healthy endpoint alone; B: healthy + hanging + 503). */
@@ -26,15 +27,6 @@ export const usage = `Usage: npm run bench:webhooks -- [options]
   --others LIST       endpoints beside the healthy one in run B: hanging,unavailable (default both; one of them
                       alone separates their effects)
   -h, --help          this text`;
-
-function integer(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
-    if (raw === undefined) return fallback;
-    const text = raw.trim().replace(/_/g, '');
-    if (!/^\d+$/.test(text)) throw new Error(`--${name} must be a whole number, not "${raw}"`);
-    const value = Number(text);
-    if (value < min || value > max) throw new Error(`--${name} must be between ${min} and ${max}, not ${value}`);
-    return value;
-}
 
 function otherEndpoints(raw: string | undefined): Behaviour[] {
     const names = (raw ?? 'hanging,unavailable').split(',').map((name) => name.trim());
@@ -63,11 +55,11 @@ export function parseWebhookBenchArgs(argv: readonly string[]): WebhookBenchArgs
     });
     if (values.help === true) return 'help';
     return {
-        cancellations: integer('cancellations', values.cancellations, 200, 1, 100_000),
-        ratePerSecond: integer('rate', values.rate, 5, 1, 1_000),
-        webhookTimeoutMs: integer('timeout-ms', values['timeout-ms'], 2_000, 100, 60_000),
-        warmup: integer('warmup', values.warmup, 20, 0, 10_000),
-        mailboxes: integer('mailboxes', values.mailboxes, 16, 1, 1_000),
+        cancellations: wholeNumberArg('cancellations', values.cancellations, 200, 1, 100_000),
+        ratePerSecond: wholeNumberArg('rate', values.rate, 5, 1, 1_000),
+        webhookTimeoutMs: wholeNumberArg('timeout-ms', values['timeout-ms'], 2_000, 100, 60_000),
+        warmup: wholeNumberArg('warmup', values.warmup, 20, 0, 10_000),
+        mailboxes: wholeNumberArg('mailboxes', values.mailboxes, 16, 1, 1_000),
         others: otherEndpoints(values.others),
     };
 }
