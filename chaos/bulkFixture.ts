@@ -26,6 +26,32 @@ export interface BulkChaosTenant {
 }
 
 /**
+ * The demo tenant's users plus `leavers` (each user's mail its UPN), the gateway's Graph app and `events`: the tenant
+ * of a bulk run, for the chaos run and bench:bulk alike.
+ */
+export function tenantWithLeavers(
+    leavers: readonly { readonly id: string; readonly userPrincipalName: string; readonly displayName: string }[],
+    events: FixtureEvent[],
+): Fixture {
+    return {
+        tenantId: devTenant.tenantId,
+        domain: devTenant.domain,
+        users: [
+            ...devTenant.users.map((u) => ({
+                id: u.id,
+                userPrincipalName: u.userPrincipalName,
+                displayName: u.displayName,
+            })),
+            ...leavers,
+        ].map((u) => ({ ...u, mail: u.userPrincipalName })),
+        groups: [],
+        applications: [gatewayGraphApp],
+        events,
+        bookingBusinesses: [],
+    };
+}
+
+/**
  * A tenant whose one leaver organizes `meetings` single meetings in the window, each with one or two demo users
  * (whose copies the cancel marks cancelled) and sometimes an outside guest: every meeting is planned `cancel`.
  */
@@ -48,22 +74,7 @@ export function bulkChaosTenant(meetings: number, random: Random): BulkChaosTena
             attendees,
         });
     }
-    const fixture = {
-        tenantId: devTenant.tenantId,
-        domain: devTenant.domain,
-        users: [
-            ...devTenant.users.map((u) => ({
-                id: u.id,
-                userPrincipalName: u.userPrincipalName,
-                displayName: u.displayName,
-            })),
-            leaver,
-        ].map((u) => ({ ...u, mail: u.userPrincipalName })),
-        groups: [],
-        applications: [gatewayGraphApp],
-        events,
-        bookingBusinesses: [],
-    } as Fixture;
+    const fixture = tenantWithLeavers([leaver], events);
     return {
         fixture,
         mailbox: leaver.userPrincipalName,

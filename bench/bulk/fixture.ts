@@ -1,6 +1,6 @@
 import type { Fixture } from '../../dev/graph-emulator/fixture';
 import { devTenant } from '../../dev/identity/devTenant';
-import { gatewayGraphApp } from '../../chaos/fixture';
+import { tenantWithLeavers } from '../../chaos/bulkFixture';
 
 type FixtureEvent = NonNullable<Fixture['events']>[number];
 
@@ -50,23 +50,10 @@ export function bulkBenchTenant(meetingsPerLeaver: readonly number[]): BulkBench
             });
         }
     }
-    const users = [
-        ...devTenant.users.map((u) => ({
-            id: u.id,
-            userPrincipalName: u.userPrincipalName,
-            displayName: u.displayName,
-        })),
-        ...leavers.map((l) => ({ ...l, displayName: l.userPrincipalName })),
-    ].map((u) => ({ ...u, mail: u.userPrincipalName }));
-    const fixture = {
-        tenantId: devTenant.tenantId,
-        domain: devTenant.domain,
-        users,
-        groups: [],
-        applications: [gatewayGraphApp],
+    const fixture = tenantWithLeavers(
+        leavers.map((l) => ({ ...l, displayName: l.userPrincipalName })),
         events,
-        bookingBusinesses: [],
-    } as Fixture;
+    );
     return {
         fixture,
         leavers,
