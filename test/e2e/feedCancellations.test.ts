@@ -5,6 +5,7 @@ import { demoFixture, demoIds, utcMidnight } from '../../dev/graph-emulator/demo
 import type { Fixture } from '../../dev/graph-emulator/fixture';
 import { devTenant } from '../../dev/identity/devTenant';
 import { statusOf } from '../../src/adapters/tables/tableClients';
+import { feedStackEnv } from '../support/feedStack';
 import { type LocalStack, startLocalStack } from '../support/stack';
 import { until } from '../support/until';
 import { type WebhookReceiver, webhookReceiver } from '../support/webhookReceiver';
@@ -122,18 +123,14 @@ describe('the feed of outside cancellations (local host, Graph emulator)', () =>
     beforeAll(async () => {
         const httpsPort = await freePort();
         stack = await startLocalStack(
-            {
-                FUNCTIONS_HTTPS_PORT: String(httpsPort),
-                FEED_NOTIFICATION_BASE_URL: `https://localhost:${httpsPort}`,
-                FEED_RENEWAL_SCHEDULE: '*/2 * * * * *',
-                FEED_BOOKINGS_SCHEDULE: '*/2 * * * * *',
-                TENANT_POLICY: JSON.stringify({
-                    watch: {
-                        mailboxes: watchedUsers.map((u) => u.userPrincipalName),
-                        bookingBusinesses: [demoIds.businessId],
-                    },
-                }),
-            },
+            feedStackEnv(
+                httpsPort,
+                {
+                    mailboxes: watchedUsers.map((u) => u.userPrincipalName),
+                    bookingBusinesses: [demoIds.businessId],
+                },
+                { FEED_BOOKINGS_SCHEDULE: '*/2 * * * * *' },
+            ),
             { graphFixture: feedFixture() },
         );
         tenantWide = await webhookReceiver();

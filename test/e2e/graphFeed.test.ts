@@ -1,6 +1,7 @@
 import { freePort } from '../../dev/azurite';
 import { demoIds } from '../../dev/graph-emulator/demoTenant';
 import { devTenant } from '../../dev/identity/devTenant';
+import { feedStackEnv, outlookRecords } from '../support/feedStack';
 import { type LocalStack, startLocalStack } from '../support/stack';
 import { until } from '../support/until';
 
@@ -25,12 +26,7 @@ describe('the feed intake (local host, Graph emulator)', () => {
 
     beforeAll(async () => {
         httpsPort = await freePort();
-        stack = await startLocalStack({
-            FUNCTIONS_HTTPS_PORT: String(httpsPort),
-            FEED_NOTIFICATION_BASE_URL: `https://localhost:${httpsPort}`,
-            FEED_RENEWAL_SCHEDULE: '*/2 * * * * *',
-            TENANT_POLICY: JSON.stringify({ watch: { mailboxes: [alice.userPrincipalName] } }),
-        });
+        stack = await startLocalStack(feedStackEnv(httpsPort, { mailboxes: [alice.userPrincipalName] }));
     }, 60_000);
     afterAll(() => stack?.stop());
 
@@ -40,15 +36,6 @@ describe('the feed intake (local host, Graph emulator)', () => {
     };
     const aliceSubscription = async () =>
         (await subscriptions()).find((s) => s.resource.toLowerCase().includes(alice.id));
-    // The queue worker takes graph-changes messages as they come, so the test looks at what they became: records.
-    const outlookRecords = async () => {
-        const token = stack.token({ app: devTenant.callerApp.clientId, roles: ['Cancellations.Admin'] });
-        const response = await fetch(`${stack.gatewayUrl}/api/cancellations?origin=outlook`, {
-            headers: { Authorization: `Bearer ${token}` },
-        });
-        if (response.status !== 200) throw new Error(`GET /api/cancellations: ${response.status}`);
-        return ((await response.json()) as { value: Record<string, unknown>[] }).value;
-    };
 
     it('answers the validation handshake with the decoded token as text/plain', async () => {
         const token = 'Validation: Testing client application reachability for subscription Request-Id: 3b2c';
@@ -94,7 +81,8 @@ describe('the feed intake (local host, Graph emulator)', () => {
         );
         expect(cancelled.status).toBe(200);
         const records = await until('an outlook record of the cancelled meeting', async () => {
-            const found = await outlookRecords();
+            // The queue worker takes graph-changes messages as they come: the test looks at what they became.
+            const found = await outlookRecords(stack);
             return found.length > 0 ? found : undefined;
         });
         // One record, the meeting Outlook cancelled; the forged item made none.

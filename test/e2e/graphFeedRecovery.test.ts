@@ -4,6 +4,7 @@ import { demoIds } from '../../dev/graph-emulator/demoTenant';
 import { devTenant } from '../../dev/identity/devTenant';
 import { graphSubscriptionsTable, TableGraphSubscriptionStore } from '../../src/adapters/tables/graphSubscriptionStore';
 import { ConcurrencyConflict } from '../../src/domain/shared/stored';
+import { feedStackEnv, outlookRecords } from '../support/feedStack';
 import { type LocalStack, startLocalStack } from '../support/stack';
 import { until } from '../support/until';
 
@@ -26,12 +27,7 @@ describe('the feed intake recovers lost notifications and expired subscriptions 
 
     beforeAll(async () => {
         const httpsPort = await freePort();
-        stack = await startLocalStack({
-            FUNCTIONS_HTTPS_PORT: String(httpsPort),
-            FEED_NOTIFICATION_BASE_URL: `https://localhost:${httpsPort}`,
-            FEED_RENEWAL_SCHEDULE: '*/2 * * * * *',
-            TENANT_POLICY: JSON.stringify({ watch: { mailboxes: [alice.userPrincipalName] } }),
-        });
+        stack = await startLocalStack(feedStackEnv(httpsPort, { mailboxes: [alice.userPrincipalName] }));
     }, 60_000);
     afterAll(() => stack?.stop());
 
@@ -54,15 +50,6 @@ describe('the feed intake recovers lost notifications and expired subscriptions 
                 allowInsecureConnection: true,
             }),
         );
-    const outlookRecords = async () => {
-        const token = stack.token({ app: devTenant.callerApp.clientId, roles: ['Cancellations.Admin'] });
-        const response = await fetch(`${stack.gatewayUrl}/api/cancellations?origin=outlook`, {
-            headers: { Authorization: `Bearer ${token}` },
-        });
-        if (response.status !== 200) throw new Error(`GET /api/cancellations: ${response.status}`);
-        return ((await response.json()) as { value: Record<string, unknown>[] }).value;
-    };
-
     it('takes a delta baseline right after subscribing', async () => {
         await until('the timer to subscribe to alice', aliceSubscription, 30_000);
         const row = await until('a delta link on alice’s row', async () => {
@@ -85,14 +72,14 @@ describe('the feed intake recovers lost notifications and expired subscriptions 
         };
         expect(log.value.filter((b) => b.kind === 'change').every((b) => b.outcome === 'dropped')).toBe(true);
         await emulator('faults', { method: 'DELETE' });
-        expect(await outlookRecords()).toEqual([]);
+        expect(await outlookRecords(stack)).toEqual([]);
 
         await emulator(`subscriptions/${subscription.id}/lifecycle`, {
             method: 'POST',
             body: { lifecycleEvent: 'missed' },
         });
         const records = await until('a record of the cancel found by delta', async () => {
-            const found = await outlookRecords();
+            const found = await outlookRecords(stack);
             return found.length > 0 ? found : undefined;
         });
         expect(records).toEqual([
