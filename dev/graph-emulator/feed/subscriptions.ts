@@ -13,37 +13,30 @@ export const maxClientStateChars = 128;
 export type ChangeType = 'created' | 'updated' | 'deleted';
 const changeTypes: readonly ChangeType[] = ['created', 'updated', 'deleted'];
 
+/** Parsed body of `POST /subscriptions`, before the mailbox is resolved and the handshake made. */
+export interface SubscriptionRequest {
+    /** `resource` as the client sent it. */
+    resource: string;
+    changeType: string;
+    changeTypes: ReadonlySet<ChangeType>;
+    notificationUrl: string;
+    lifecycleNotificationUrl: string | null;
+    clientState: string | null;
+    expirationMs: number;
+}
+
 /** One Graph subscription on a mailbox's events, owned by the app that created it. */
-export interface Subscription {
+export interface Subscription extends SubscriptionRequest {
     id: string;
     /** The app (token `appid`/`azp`) that created it: only it sees and manages it. */
     appId: string;
     /** Delegated creator's object id, else the app's service principal stand-in (the app id). */
     creatorId: string;
-    /** `resource` as the client sent it. */
-    resource: string;
     /** The watched mailbox's object id. */
     mailboxId: string;
-    changeType: string;
-    changeTypes: ReadonlySet<ChangeType>;
-    notificationUrl: string;
-    lifecycleNotificationUrl: string | null;
-    clientState: string | null;
-    expirationMs: number;
     /** Created with `Prefer: IdType="ImmutableId"`: notifications carry immutable ids. */
     immutableIds: boolean;
     tenantId: string;
-}
-
-/** Parsed body of `POST /subscriptions`, before the mailbox is resolved and the handshake made. */
-export interface SubscriptionRequest {
-    resource: string;
-    changeType: string;
-    changeTypes: ReadonlySet<ChangeType>;
-    notificationUrl: string;
-    lifecycleNotificationUrl: string | null;
-    clientState: string | null;
-    expirationMs: number;
 }
 
 const invalidRequest = (message: string): GraphError => new GraphError(400, 'InvalidRequest', message);
