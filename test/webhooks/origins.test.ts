@@ -12,6 +12,23 @@ import { MemoryDeliveryStore, RecordingDeliveryQueue } from '../support/fakes/me
 import { adminApp, creator as alice, subscriptionFixture, tenantId, validBody } from './subscriptionFixture';
 
 /** A record of Alice's meeting; outside ones are `verified` with the organizer as actor, basis observed. */
+/** The fan-out on memory stores, with the subscriptions of `f`. */
+function fanOutDeps(
+    f: ReturnType<typeof subscriptionFixture>,
+    cancellations: MemoryCancellationStore,
+    deliveries: MemoryDeliveryStore,
+) {
+    return {
+        cancellations,
+        subscriptions: f.store,
+        jobs: new MemoryBulkJobStore(),
+        deliveries,
+        queue: new RecordingDeliveryQueue(),
+        clock: f.clock,
+        log: () => undefined,
+    };
+}
+
 function record(id: string, origin: CancellationOrigin | undefined, createdAt = '2026-03-01T10:00:00.000Z') {
     const made: CancellationRecord = {
         id,
@@ -104,15 +121,10 @@ describe('origin on records, lists and payloads', () => {
         const cancellations = new MemoryCancellationStore();
         await cancellations.create(record('o1', 'outlook'));
         const deliveries = new MemoryDeliveryStore();
-        await fanOut(notificationMessage('event.cancelled', tenantId, 'o1', '2026-03-01T10:00:00.000Z'), {
-            cancellations,
-            subscriptions: f.store,
-            jobs: new MemoryBulkJobStore(),
-            deliveries,
-            queue: new RecordingDeliveryQueue(),
-            clock: f.clock,
-            log: () => undefined,
-        });
+        await fanOut(
+            notificationMessage('event.cancelled', tenantId, 'o1', '2026-03-01T10:00:00.000Z'),
+            fanOutDeps(f, cancellations, deliveries),
+        );
 
         const [delivery] = [...deliveries.rows.values()];
         const payload = webhookPayloadSchema.parse(JSON.parse(delivery?.value.body ?? '{}'));
@@ -131,15 +143,10 @@ describe('subscription origins filter', () => {
         const cancellations = new MemoryCancellationStore();
         await cancellations.create(made);
         const deliveries = new MemoryDeliveryStore();
-        await fanOut(notificationMessage('event.cancelled', tenantId, made.id, made.updatedAt), {
-            cancellations,
-            subscriptions: f.store,
-            jobs: new MemoryBulkJobStore(),
-            deliveries,
-            queue: new RecordingDeliveryQueue(),
-            clock: f.clock,
-            log: () => undefined,
-        });
+        await fanOut(
+            notificationMessage('event.cancelled', tenantId, made.id, made.updatedAt),
+            fanOutDeps(f, cancellations, deliveries),
+        );
         return [...deliveries.rows.values()].map((row) => row.value.subscriptionId).sort();
     }
 
