@@ -325,9 +325,9 @@ async function main(): Promise<void> {
                 }
             });
         }
-        verdicts.push(
-            `graph latency ${latencyMs} ms: met at c=${met.join(',') || 'none'}, not met at c=${missed.join(',') || 'none'}`,
-        );
+        const at = (list: readonly number[], verdict: string) =>
+            list.length > 0 ? [`${verdict} at c=${list.join(',')}`] : [];
+        verdicts.push(`graph latency ${latencyMs} ms: ${[...at(met, 'met'), ...at(missed, 'not met')].join(', ')}`);
     }
     if (args.memoryRequests > 0 && eventSelect !== undefined) {
         const concurrency = Math.max(...args.concurrencies);

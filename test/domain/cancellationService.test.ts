@@ -395,8 +395,12 @@ describe('CancellationService: integrity of records', () => {
         });
         await expect(service.cancelEvent(command)).rejects.toMatchObject({ status: 403 });
         const second = await service.cancelEvent(command);
-        expect(second.record).toMatchObject({ id: 'c2', state: 'accepted' });
-        expect((await store.findByResource(tenantId, second.record.resource.resourceKey))?.value.id).toBe('c2');
+        expect(second.record).toMatchObject({ state: 'accepted' });
+        expect(second.record.id).not.toBe('c1');
+        expect((await store.findByResource(tenantId, second.record.resource.resourceKey))?.value.id).toBe(
+            second.record.id,
+        );
+        expect((await store.get(tenantId, 'c1'))?.value.state).toBe('failed');
     });
 
     it('records who performed a retried cancel, with their comment, and keeps the earlier attempt', async () => {

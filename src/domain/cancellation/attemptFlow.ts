@@ -19,8 +19,8 @@ const isNotFound = (error: unknown) => error instanceof UpstreamError && error.s
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * Reads what the gateway already did for the item while Graph is asked for the item itself, then decides. A record
- * another request is working on is waited for and its result replayed. Otherwise Graph's answer decides, and only
+ * Asks Graph for the item, reads what the gateway already did for it, then decides. A record another request is
+ * working on is waited for and its result replayed. Otherwise Graph's answer decides, and only
  * an answer about the record's own item: gone or cancelled finishes a `pending` record and replays a finished one;
  * active means cancel (again): a `pending` or `drifted` record gets a new attempt, a finished one has drifted (as
  * reconciliation would find) and is re-cancelled as `drifted` → `repaired`. Failed ones are history only.
@@ -30,22 +30,27 @@ export async function runAttempt<S extends GraphReceipt>(
     request: ItemRequest<S>,
 ): Promise<CancelOutcome> {
     const { deps } = context;
-    const fromGraph: Promise<GraphRead<S>> = request.read().then(
+    const read: GraphRead<S> = await request.read().then(
         (value) => ({ ok: true, value }),
         (error: unknown) => ({ ok: false, error }),
     );
-    let found = await deps.store.findByResource(request.tenantId, request.resourceKey);
-    for (let round = 1; ; round++) {
+    const find = () => deps.store.findByResource(request.tenantId, request.resourceKey);
+    // Graph shows the item active: almost always the item's first cancel, so the record is created without reading
+    // the store first (one Storage round trip less). The create inserts the item's pointer only if none exists; if a
+    // record holds it, the create writes nothing and the record is read and decided on below, as if read first.
+    const assumeFirst = read.ok && !request.isCancelled(read.value);
+    let found = assumeFirst ? null : await find();
+    for (let round = assumeFirst ? 0 : 1; ; round++) {
         if (found && isBusy(found.value, deps.clock.now(), inFlightLockMs(context))) {
             return replayOther(context, found);
         }
         try {
-            return await decide(context, request, found, await fromGraph);
+            return await decide(context, request, found, read);
         } catch (error) {
             // Another request created the item's record or changed this one first (before any Graph call of
             // this request): decide again on the record as it is now, waiting for its attempt if one runs.
             if (!(error instanceof AnotherWriterFirst) || round >= maxRounds) throw unwrap(error);
-            found = await deps.store.findByResource(request.tenantId, request.resourceKey);
+            found = await find();
         }
     }
 }
