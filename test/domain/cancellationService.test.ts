@@ -388,6 +388,28 @@ describe('CancellationService: integrity of records', () => {
         expect(graph.calls.filter((c) => c.startsWith('POST'))).toHaveLength(1);
     });
 
+    it('reads the earlier record only when it can matter: not for a first cancel of an active item', async () => {
+        const { service, graph, store, command, relayed } = setup();
+        const reads = jest.spyOn(store, 'findByResource');
+        const first = await service.cancelEvent(command);
+        expect(first).toMatchObject({ replayed: false, record: { state: 'accepted' } });
+        expect(reads).not.toHaveBeenCalled();
+        await relayed();
+        // Graph shows it cancelled: the earlier record is read and replayed, and Graph is not asked to cancel again.
+        graph.gets.push(() => ({ ...meeting, isCancelled: true }));
+        await expect(service.cancelEvent(command)).resolves.toMatchObject({
+            replayed: true,
+            record: { id: first.record.id },
+        });
+        expect(reads).toHaveBeenCalledTimes(1);
+        // Active again (drift): the create finds the pointer taken, so the record is read and re-cancelled on it.
+        const drift = await service.cancelEvent(command);
+        expect(drift).toMatchObject({ replayed: false, record: { id: first.record.id, state: 'repaired' } });
+        expect(reads).toHaveBeenCalledTimes(2);
+        expect(store.pointers.size).toBe(1);
+        expect(graph.calls.filter((call) => call.startsWith('POST'))).toHaveLength(2);
+    });
+
     it('supersedes a failed record with a new one, conditionally on the pointer', async () => {
         const { service, graph, store, command } = setup();
         graph.cancels.push(() => {
