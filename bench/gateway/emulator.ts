@@ -1,6 +1,4 @@
 import type { Fixture } from '../../dev/graph-emulator/fixture';
-import { devTenant } from '../../dev/identity/devTenant';
-import { graphClientSecret } from './mailboxes';
 
 const adminTimeoutMs = 60_000;
 
@@ -48,24 +46,4 @@ export async function requestLog(emulatorUrl: string): Promise<LoggedCall[]> {
 
 export async function clearRequestLog(emulatorUrl: string): Promise<void> {
     await admin(emulatorUrl, 'DELETE', '/requests');
-}
-
-/** An app-only Graph token for the gateway's own app registration, from the emulator's token endpoint. */
-export async function graphAppToken(emulatorUrl: string): Promise<string> {
-    const response = await fetch(`${emulatorUrl}/${devTenant.tenantId}/oauth2/v2.0/token`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({
-            grant_type: 'client_credentials',
-            client_id: devTenant.gatewayGraphClient.clientId,
-            client_secret: graphClientSecret,
-            scope: 'https://graph.microsoft.com/.default',
-        }),
-        signal: AbortSignal.timeout(adminTimeoutMs),
-    });
-    const body = (await response.json()) as { access_token?: string };
-    if (!response.ok || typeof body.access_token !== 'string') {
-        throw new Error(`emulator token endpoint: HTTP ${response.status} ${JSON.stringify(body).slice(0, 300)}`);
-    }
-    return body.access_token;
 }

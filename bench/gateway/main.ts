@@ -22,10 +22,11 @@
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { gatewayGraphToken } from '../../dev/graph-emulator/gatewayGraphToken';
 import { describeMachine } from '../reconcile/machine';
 import { type BenchArgs, parseBenchArgs, usage } from './args';
 import { cpuProfilesIn, summarizeCpuProfile } from './cpuProfile';
-import { graphAppToken, resetEmulator, setGraphLatency } from './emulator';
+import { resetEmulator, setGraphLatency } from './emulator';
 import { describeRun, goalLine, mib, ms, overhead, quantile, cancelsPerSecond } from './figures';
 import { runInProcess } from './inProcess';
 import { type LoadResult, type LoadTarget, runLoad, type Side } from './load';
@@ -164,7 +165,7 @@ async function withSession<T>(args: BenchArgs, work: (session: Session) => Promi
         const target = {
             gatewayUrl: stack.gatewayUrl,
             emulatorTlsUrl: stack.emulatorTlsUrl,
-            graphAuthorization: `Bearer ${await graphAppToken(stack.emulatorUrl)}`,
+            graphAuthorization: `Bearer ${await gatewayGraphToken(stack.emulatorUrl)}`,
             users,
         };
         const result = await work({ stack, target });

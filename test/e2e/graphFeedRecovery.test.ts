@@ -1,10 +1,11 @@
 import { TableClient } from '@azure/data-tables';
 import { freePort } from '../../dev/azurite';
-import { demoClientSecret, demoIds } from '../../dev/graph-emulator/demoTenant';
+import { demoIds } from '../../dev/graph-emulator/demoTenant';
 import { devTenant } from '../../dev/identity/devTenant';
 import { graphSubscriptionsTable, TableGraphSubscriptionStore } from '../../src/adapters/tables/graphSubscriptionStore';
 import { ConcurrencyConflict } from '../../src/domain/shared/stored';
 import { feedStackEnv, outlookRecords } from '../support/feedStack';
+import { gatewayGraphToken } from '../../dev/graph-emulator/gatewayGraphToken';
 import { type LocalStack, startLocalStack } from '../support/stack';
 import { until } from '../support/until';
 
@@ -43,21 +44,6 @@ describe('the feed intake recovers lost notifications and expired subscriptions 
     const aliceSubscription = async () => {
         const { value } = (await emulator('subscriptions')) as { value: EmulatorSubscription[] };
         return value.find((s) => s.resource.toLowerCase().includes(alice.id));
-    };
-    /** The gateway's own app-only Graph token (client credentials), as the host gets it. */
-    const gatewayGraphToken = async () => {
-        const response = await fetch(`${stack.emulatorTlsUrl}/${devTenant.tenantId}/oauth2/v2.0/token`, {
-            method: 'POST',
-            headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-            body: new URLSearchParams({
-                grant_type: 'client_credentials',
-                client_id: devTenant.gatewayGraphClient.clientId,
-                client_secret: demoClientSecret,
-                scope: 'https://graph.microsoft.com/.default',
-            }),
-        });
-        if (!response.ok) throw new Error(`token endpoint answered ${response.status}`);
-        return ((await response.json()) as { access_token: string }).access_token;
     };
     const store = () =>
         new TableGraphSubscriptionStore(
@@ -113,7 +99,7 @@ describe('the feed intake recovers lost notifications and expired subscriptions 
         // when the old one was young). So the old one is removed as Graph removes it, through Graph's own DELETE ...
         const removed = await fetch(`${stack.emulatorTlsUrl}/v1.0/subscriptions/${old.id}`, {
             method: 'DELETE',
-            headers: { Authorization: `Bearer ${await gatewayGraphToken()}` },
+            headers: { Authorization: `Bearer ${await gatewayGraphToken(stack.emulatorTlsUrl)}` },
         });
         expect(removed.status).toBe(204);
         expect(await aliceSubscription()).toBeUndefined();

@@ -2,11 +2,12 @@ import { createPrivateKey, createPublicKey, sign } from 'node:crypto';
 import * as http from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { CompactSign, importJWK, type JWK } from 'jose';
-import { demoClientSecret, demoIds } from '../../dev/graph-emulator/demoTenant';
+import { demoIds } from '../../dev/graph-emulator/demoTenant';
 import { devTenant, graphAudience } from '../../dev/identity/devTenant';
 import { issuerFor } from '../../dev/identity/mintToken';
 import { type DevSigningKey, loadSigningKeys, newSigningKey } from '../../dev/identity/signingKeys';
 import { routeTable } from '../../src/http/routes/routeTable';
+import { gatewayGraphToken } from '../../dev/graph-emulator/gatewayGraphToken';
 import { envelopeProblems, nonEmptyTables, type RawRequest, type RawResponse, send } from '../support/rawHttp';
 import { useLocalStack } from '../support/stack';
 
@@ -456,18 +457,7 @@ describe('token attacks (issue 7 item 3): every forged or misdirected token is r
         const attackerUrl = `http://127.0.0.1:${(attackerServer.address() as AddressInfo).port}`;
 
         const { stack } = fixture;
-        const tokenResponse = await fetch(`${stack.emulatorTlsUrl}/${devTenant.tenantId}/oauth2/v2.0/token`, {
-            method: 'POST',
-            headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-            body: new URLSearchParams({
-                grant_type: 'client_credentials',
-                client_id: devTenant.gatewayGraphClient.clientId,
-                client_secret: demoClientSecret,
-                scope: `${graphAudience}/.default`,
-            }),
-        });
-        if (!tokenResponse.ok) throw new Error(`token endpoint answered ${tokenResponse.status}`);
-        const { access_token: graphAppToken } = (await tokenResponse.json()) as { access_token: string };
+        const graphAppToken = await gatewayGraphToken(stack.emulatorTlsUrl);
 
         const realKey = loadSigningKeys()[0];
         if (!realKey) throw new Error('no development signing key');
