@@ -80,6 +80,15 @@ describe('poison queues are drained into visible, recoverable state', () => {
         );
         expect(cancelled.status).toBe(202);
         const cancellationId = decodeURIComponent(cancelled.headers.get('location')!.split('/').pop()!);
+        // Its notification is queued after the answer: the subscriber comes only once that one went to nobody, or it
+        // would receive it (as it should) and the check below could not tell a parked notification from it.
+        await until('the cancel’s own notification to fan out to nobody', () =>
+            local.stack.hostOutput.some((line) =>
+                line.includes(`notification ${cancellationId}.event.cancelled: 0 webhook deliveries queued`),
+            )
+                ? true
+                : undefined,
+        );
         const hook = await receiver();
         receivers.push(hook);
         await subscribe(hook.url);
