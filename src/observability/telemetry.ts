@@ -33,7 +33,7 @@ export function telemetrySettings(env: NodeJS.ProcessEnv = process.env): Telemet
 let started: TelemetrySettings | undefined;
 
 /**
- * Exports dependency telemetry (Graph and webhook calls through `fetch`/undici, Storage through `node:http` and the
+ * Exports dependency telemetry (webhook calls through `fetch`/undici, Graph and Storage through `node:http(s)` and the
  * Azure SDK's own spans) to Application Insights with the Azure Monitor OpenTelemetry distro. It must run before the
  * modules it instruments are loaded, so every function entry imports `telemetryBootstrap` first. Without a connection
  * string it does nothing and the OpenTelemetry packages are never loaded (local runs, tests).

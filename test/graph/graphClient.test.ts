@@ -199,6 +199,38 @@ describe('GraphClient (the Graph SDK with the gateway middleware)', () => {
         }
     });
 
+    it('does not follow a redirect, so the token never reaches another host: 504, outcome unknown', async () => {
+        const elsewhere = await scriptedGraph([{ status: 200, body: { id: 'E1' } }]);
+        const graph = await scriptedGraph([{ status: 302, headers: { Location: `${elsewhere.baseUrl}/v1.0/x` } }]);
+        try {
+            const { graph: http } = client(graph.baseUrl);
+            await expect(
+                http.send({ method: 'GET', version: 'v1.0', path: '/users/u/events/E1' }),
+            ).rejects.toMatchObject({ status: 504, outcome: 'unknown' });
+            expect(graph.received).toHaveLength(1);
+            expect(elsewhere.received).toEqual([]);
+        } finally {
+            await graph.close();
+            await elsewhere.close();
+        }
+    });
+
+    it("takes Graph's 204 (no body) and keeps its request-id", async () => {
+        const graph = await scriptedGraph([{ status: 204 }]);
+        try {
+            const { graph: http } = client(graph.baseUrl);
+            const result = await http.send({
+                method: 'POST',
+                version: 'v1.0',
+                path: '/solutions/bookingBusinesses/b/appointments/A1/cancel',
+                body: { cancellationMessage: 'Closed' },
+            });
+            expect(result).toEqual({ status: 204, body: undefined, requestId: 'rid-1' });
+        } finally {
+            await graph.close();
+        }
+    });
+
     it('reads Retry-After as seconds or as an HTTP date', () => {
         expect(retryAfterMs('5', 0)).toBe(5_000);
         expect(retryAfterMs('0.5', 0)).toBe(500);

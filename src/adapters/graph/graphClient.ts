@@ -3,7 +3,6 @@ import {
     AuthenticationHandler,
     Client,
     GraphError,
-    HTTPMessageHandler,
     ResponseType,
     TelemetryHandler,
 } from '@microsoft/microsoft-graph-client';
@@ -12,6 +11,7 @@ import { ServiceUnavailableError } from '../../errors/appError';
 import { UpstreamError } from '../../errors/upstreamError';
 import { graphScope } from './credential';
 import { carriedAppError, carry, DeadlineRetryHandler, type DeadlineRetryOptions } from './deadlineRetryHandler';
+import { NodeHttpMessageHandler } from './nodeHttpMessageHandler';
 
 export interface GraphClientOptions extends DeadlineRetryOptions {
     /** Graph's origin (`https://graph.microsoft.com`, a national cloud's, or the emulator's); versions are appended. */
@@ -86,7 +86,7 @@ function appErrorOf(error: unknown): unknown {
 /**
  * Graph through the official SDK: `Client.initWithMiddleware` with the gateway's app-only credential
  * (`TokenCredentialAuthenticationProvider`), {@link DeadlineRetryHandler} for throttling and timeouts, the SDK's
- * telemetry (`client-request-id`, `SdkVersion`) and its fetch. Answers come back raw so Graph's `request-id` and
+ * telemetry (`client-request-id`, `SdkVersion`), and {@link NodeHttpMessageHandler} in place of the SDK's `fetch`. Answers come back raw so Graph's `request-id` and
  * status are kept; Graph's error envelope becomes an {@link UpstreamError}.
  */
 export class GraphClient {
@@ -101,8 +101,7 @@ export class GraphClient {
             baseUrl: options.baseUrl,
             // The SDK sends the token and telemetry headers only to Graph's public hosts and these.
             customHosts: new Set([hostOf(options.baseUrl)]),
-            middleware: [new AuthenticationHandler(auth), retry, new TelemetryHandler(), new HTTPMessageHandler()],
-            fetchOptions: { redirect: 'error' },
+            middleware: [new AuthenticationHandler(auth), retry, new TelemetryHandler(), new NodeHttpMessageHandler()],
         });
     }
 
