@@ -3,8 +3,8 @@
  * same request through a bare `node:http(s)` request on a keep-alive agent (issue 19, goal 2: where a cancel's host CPU
  * goes). Storage: the Tables SDK (point read, insert, entity-group transactions of 1 and 7 inserts, as a cancel's
  * writes are) on an in-memory Azurite. Graph: a cancel-shaped `POST` with a bearer token over TLS, through Node's
- * global `fetch` (undici, what the Graph SDK's `HTTPMessageHandler` calls) and through `https.request`, to a local
- * server with the development certificate.
+ * global `fetch` (undici, what the Graph SDK's own `HTTPMessageHandler` calls) and through `https.request` (what the
+ * gateway's `NodeHttpMessageHandler` calls instead), to a local server with the development certificate.
  *
  * The requests run one at a time in a child process (trusting the development CA), so its CPU time (user + system,
  * kernel loopback work included) is the client's alone; Azurite and the TLS server run elsewhere.
@@ -95,11 +95,11 @@ async function measure(plan: ChildPlan): Promise<Costs> {
                 Array.from({ length: 7 }, (_, row): TransactionAction => ['create', entity(`tx7-${key(i)}-${row}`)]),
             ),
         ),
-        'global fetch POST over TLS (undici; the Graph SDK)': await cpuPerCall(requests, async () => {
+        'global fetch POST over TLS (undici; the Graph SDK default)': await cpuPerCall(requests, async () => {
             const response = await fetch(plan.graphUrl, { method: 'POST', headers: graphHeaders, body: graphBody });
             await response.text();
         }),
-        'https.request POST over TLS, keep-alive agent': await cpuPerCall(requests, () =>
+        'https.request POST over TLS, keep-alive agent (the gateway)': await cpuPerCall(requests, () =>
             bareRequest(plan.graphUrl, { method: 'POST', headers: graphHeaders, body: graphBody }),
         ),
     };
@@ -153,7 +153,7 @@ async function main(): Promise<void> {
             tls.caPath,
         );
         const bareHttp = costs['bare http.request GET, same URL'] ?? Number.NaN;
-        const bareHttps = costs['https.request POST over TLS, keep-alive agent'] ?? Number.NaN;
+        const bareHttps = costs['https.request POST over TLS, keep-alive agent (the gateway)'] ?? Number.NaN;
         console.log('--- figures (client CPU ms per request, user + system) ---');
         for (const [name, ms] of Object.entries(costs)) {
             const bare = name.includes('TLS') ? bareHttps : bareHttp;
