@@ -86,8 +86,9 @@ function appErrorOf(error: unknown): unknown {
 /**
  * Graph through the official SDK: `Client.initWithMiddleware` with the gateway's app-only credential
  * (`TokenCredentialAuthenticationProvider`), {@link DeadlineRetryHandler} for throttling and timeouts, the SDK's
- * telemetry (`client-request-id`, `SdkVersion`), and {@link NodeHttpMessageHandler} in place of the SDK's `fetch`. Answers come back raw so Graph's `request-id` and
- * status are kept; Graph's error envelope becomes an {@link UpstreamError}.
+ * telemetry (`client-request-id`, `SdkVersion`), and {@link NodeHttpMessageHandler} in place of the SDK's `fetch`.
+ * Answers come back raw so Graph's `request-id` and status are kept; Graph's error envelope becomes an
+ * {@link UpstreamError}.
  */
 export class GraphClient {
     private readonly client: Client;

@@ -20,10 +20,10 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 
 /**
  * Asks Graph for the item, reads what the gateway already did for it, then decides. A record another request is
- * working on is waited for and its result replayed. Otherwise Graph's answer decides, and only
- * an answer about the record's own item: gone or cancelled finishes a `pending` record and replays a finished one;
- * active means cancel (again): a `pending` or `drifted` record gets a new attempt, a finished one has drifted (as
- * reconciliation would find) and is re-cancelled as `drifted` → `repaired`. Failed ones are history only.
+ * working on is waited for and its result replayed. Otherwise Graph's answer decides, and only an answer about the
+ * record's own item: gone or cancelled finishes a `pending` record and replays a finished one; active means cancel
+ * (again): a `pending` or `drifted` record gets a new attempt, a finished one has drifted (as reconciliation would
+ * find) and is re-cancelled as `drifted` → `repaired`. Failed ones are history only.
  */
 export async function runAttempt<S extends GraphReceipt>(
     context: AttemptContext,
