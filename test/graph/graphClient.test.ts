@@ -6,8 +6,11 @@ import { ensureDevTls } from '../../dev/tls/devCa';
 import { retryAfterMs } from '../../src/adapters/graph/deadlineRetryHandler';
 import { GraphClient } from '../../src/adapters/graph/graphClient';
 
-/** `hang`: the request is received but never answered (a Graph that does not answer). */
-type Reply = { status: number; headers?: Record<string, string>; body?: unknown } | 'hang';
+/**
+ * `hang`: the request is received but never answered (a Graph that does not answer); `stall`: the status line, headers
+ * and part of the body are sent, then nothing more.
+ */
+type Reply = { status: number; headers?: Record<string, string>; body?: unknown } | 'hang' | 'stall';
 
 /**
  * A real HTTPS server standing in for Graph (on `localhost`, with the dev CA the tests trust), answering from a script
@@ -23,6 +26,11 @@ async function scriptedGraph(replies: Reply[]) {
             received.push({ method: req.method, url: req.url, headers: req.headers, body });
             const reply = replies.shift() ?? { status: 500 };
             if (reply === 'hang') return;
+            if (reply === 'stall') {
+                res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+                res.write('{"id":');
+                return;
+            }
             res.writeHead(reply.status, { 'request-id': `rid-${received.length}`, ...reply.headers });
             res.end(reply.body === undefined ? undefined : JSON.stringify(reply.body));
         });
@@ -194,6 +202,18 @@ describe('GraphClient (the Graph SDK with the gateway middleware)', () => {
                 http.send({ method: 'POST', version: 'v1.0', path: '/users/u/events/E1/cancel', body: {} }),
             ).rejects.toMatchObject({ status: 504, outcome: 'unknown', headers: { 'Retry-After': '5' } });
             expect(graph.received).toHaveLength(1);
+        } finally {
+            await graph.close();
+        }
+    });
+
+    it('gives up when Graph stops in the middle of its answer: 504, outcome unknown', async () => {
+        const graph = await scriptedGraph(['stall']);
+        try {
+            const { graph: http } = client(graph.baseUrl, 10_000, { timeoutMs: 300 });
+            await expect(
+                http.send({ method: 'GET', version: 'v1.0', path: '/users/u/events/E1' }),
+            ).rejects.toMatchObject({ status: 504, outcome: 'unknown' });
         } finally {
             await graph.close();
         }
