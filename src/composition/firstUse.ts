@@ -60,7 +60,7 @@ export function cancellationJobWorkerHandler() {
 
 export function cancellationJobPoisonHandler() {
     const { cancellationJobs } = services();
-    return (require('../triggers/cancellationJobWorker') as typeof CancellationJobWorker).cancellationJobPoisonHandler(
+    return (require('../triggers/poisonDrains') as typeof PoisonDrains).cancellationJobPoisonHandler(
         cancellationJobs.run,
     );
 }

@@ -1,13 +1,12 @@
 import type { InvocationContext } from '@azure/functions';
 import { z } from 'zod';
 import type { JsonQueue } from '../adapters/queues/jsonQueue';
-import { redrivePoisonedJob } from '../domain/bulk/redrive';
 import { type RunJobDeps, runJobSlice } from '../domain/bulk/runJob';
 import { log } from '../observability/logger';
 import { annotateLogScope, withLogScope } from '../observability/logScope';
 import { parseOrPark, queueMessageId } from './queueMessages';
 
-const jobMessageSchema = z.object({
+export const jobMessageSchema = z.object({
     tenantId: z.string().min(1).max(100),
     jobId: z.string().min(1).max(100),
     redrives: z.number().int().min(0).max(100).optional(),
@@ -25,27 +24,6 @@ export function cancellationJobWorkerHandler(deps: RunJobDeps, poison: JsonQueue
             annotateLogScope({ cancellationJobId: job.jobId });
             const result = await runJobSlice(deps, job);
             log.info(`cancellation job ${job.jobId}: ${result}`);
-        });
-    };
-}
-
-/**
- * Queue function on `cancellation-jobs-poison`, where the host moves a job's message after every try failed (e.g.
- * Storage was down): the message is sent again later, and a job poisoned too often in a row ends `failed`.
- */
-export function cancellationJobPoisonHandler(deps: RunJobDeps) {
-    return function cancellationJobPoison(message: unknown, context: InvocationContext): Promise<void> {
-        return withLogScope(context, { messageId: queueMessageId(context) }, async () => {
-            const job = jobMessageSchema.safeParse(message);
-            if (!job.success) {
-                // Names no job: nothing to move on. The line is what is left of it.
-                const text = typeof message === 'string' ? message : JSON.stringify(message);
-                log.error(`poisoned job message dropped, not a job message: ${text.slice(0, 1000)}`);
-                return;
-            }
-            annotateLogScope({ cancellationJobId: job.data.jobId });
-            const outcome = await redrivePoisonedJob(deps, job.data);
-            log.warn(`poisoned message of cancellation job ${job.data.jobId}: ${outcome}`);
         });
     };
 }

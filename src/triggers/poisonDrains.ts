@@ -1,4 +1,6 @@
 import type { InvocationContext } from '@azure/functions';
+import { redrivePoisonedJob } from '../domain/bulk/redrive';
+import type { RunJobDeps } from '../domain/bulk/runJob';
 import { logFieldsOf, notificationMessageSchema } from '../domain/notifications/notificationMessage';
 import { deliveryJobSchema } from '../domain/webhooks/delivery';
 import {
@@ -9,6 +11,7 @@ import {
 } from '../domain/webhooks/poison';
 import { log } from '../observability/logger';
 import { annotateLogScope, withLogScope } from '../observability/logScope';
+import { jobMessageSchema } from './cancellationJobWorker';
 import { queueMessageId } from './queueMessages';
 
 function asText(message: unknown): string {
@@ -52,6 +55,26 @@ export function notificationPoisonHandler(tenantId: string, deps: Omit<PoisonDep
             const outcome = await parkPoisonedNotification(notification.data, deps);
             const what = outcome === 'parked' ? 'parked for an operator (re-sends used up)' : 'sent again later';
             log.warn(`poisoned notification ${notification.data.messageId}: ${what}`);
+        });
+    };
+}
+
+/**
+ * Queue function on `cancellation-jobs-poison`, where the host moves a job's message after every try failed (e.g.
+ * Storage was down): the message is sent again later, and a job poisoned too often in a row ends `failed`.
+ */
+export function cancellationJobPoisonHandler(deps: RunJobDeps) {
+    return function cancellationJobPoison(message: unknown, context: InvocationContext): Promise<void> {
+        return withLogScope(context, { messageId: queueMessageId(context) }, async () => {
+            const job = jobMessageSchema.safeParse(message);
+            if (!job.success) {
+                // Names no job: nothing to move on. The line is what is left of it.
+                log.error(`poisoned job message dropped, not a job message: ${asText(message).slice(0, 1000)}`);
+                return;
+            }
+            annotateLogScope({ cancellationJobId: job.data.jobId });
+            const outcome = await redrivePoisonedJob(deps, job.data);
+            log.warn(`poisoned message of cancellation job ${job.data.jobId}: ${outcome}`);
         });
     };
 }

@@ -1,4 +1,4 @@
-import * as http from 'node:http';
+import type * as http from 'node:http';
 import * as https from 'node:https';
 import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
 
@@ -17,10 +17,8 @@ const redirectStatuses = new Set([301, 302, 303, 307, 308]);
  * must not follow one elsewhere. The body is read whole: Graph's answers here are small JSON documents.
  */
 export class NodeHttpMessageHandler implements Middleware {
-    private readonly agents = {
-        'https:': new https.Agent({ keepAlive: true }),
-        'http:': new http.Agent({ keepAlive: true }),
-    };
+    // GRAPH_BASE_URL is https only (config schema), so one agent.
+    private readonly agent = new https.Agent({ keepAlive: true });
 
     async execute(context: Context): Promise<void> {
         // `RequestInfo` is a DOM type; the SDK passes the URL string (or a Request, which has `url`).
@@ -30,7 +28,7 @@ export class NodeHttpMessageHandler implements Middleware {
         const answer = await send(url, {
             method: options.method ?? 'GET',
             headers: Object.fromEntries(new Headers(options.headers)),
-            agent: url.protocol === 'http:' ? this.agents['http:'] : this.agents['https:'],
+            agent: this.agent,
             signal: options.signal ?? undefined,
             body: bodyOf(options.body),
         });
@@ -55,9 +53,8 @@ function send(
     options: http.RequestOptions & { readonly body: string | Uint8Array | undefined },
 ): Promise<Answer> {
     const { body, ...requestOptions } = options;
-    const client = url.protocol === 'http:' ? http : https;
     return new Promise<Answer>((resolve, reject) => {
-        const request = client.request(url, requestOptions, (response) => {
+        const request = https.request(url, requestOptions, (response) => {
             const chunks: Buffer[] = [];
             response.on('data', (chunk: Buffer) => chunks.push(chunk));
             response.on('error', reject);

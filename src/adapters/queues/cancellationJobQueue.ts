@@ -11,7 +11,8 @@ export class StorageJobQueue implements JobQueue {
 
     send(message: JobMessage, delayMs: number): Promise<void> {
         const seconds = Math.ceil(Math.min(Math.max(delayMs, 0), maxVisibilityMs) / 1000);
+        // JSON leaves `redrives` out when it is undefined.
         const { tenantId, jobId, redrives } = message;
-        return this.queue.send(redrives === undefined ? { tenantId, jobId } : { tenantId, jobId, redrives }, seconds);
+        return this.queue.send({ tenantId, jobId, redrives }, seconds);
     }
 }
