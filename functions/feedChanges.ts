@@ -3,7 +3,7 @@ import { app } from '@azure/functions';
 import { checkSettingsAtLoad } from '../src/composition/appConfig';
 import { firstUseCode } from '../src/composition/firstUseCode';
 import { handlerOnFirstUse } from '../src/composition/onFirstUse';
-import { graphChangesQueueName } from '../src/domain/feed/changeMessage';
+import { graphChangesQueueName } from '../src/domain/feed/queueNames';
 
 checkSettingsAtLoad();
 

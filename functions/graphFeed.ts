@@ -3,7 +3,7 @@ import { app } from '@azure/functions';
 import { checkSettingsAtLoad } from '../src/composition/appConfig';
 import { firstUseCode } from '../src/composition/firstUseCode';
 import { handlerOnFirstUse } from '../src/composition/onFirstUse';
-import { graphLifecycleQueueName } from '../src/domain/feed/lifecycleMessage';
+import { graphLifecycleQueueName } from '../src/domain/feed/queueNames';
 
 // The feed's HTTP endpoints (graph/notifications, graph/lifecycle) are manifest routes (functions/httpRoutes.ts).
 checkSettingsAtLoad();

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { freePort } from '../../dev/azurite';
 import { devTenant } from '../../dev/identity/devTenant';
 import { feedSubscriptionStoreOn, graphSubscriptionsTable } from '../../src/composition/feedServices';
-import { graphChangesQueueName } from '../../src/domain/feed/changeMessage';
+import { graphChangesQueueName } from '../../src/domain/feed/queueNames';
 import { clearRequestLog, requestLog, resetEmulator, setGraphLatency } from '../gateway/emulator';
 import { quantile } from '../gateway/figures';
 import { benchUsers, eventId, type Phase, phaseFixture } from '../gateway/mailboxes';

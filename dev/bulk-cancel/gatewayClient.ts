@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { BulkCancelOptions } from './args';
 import { errorEnvelope, job, jobItemPage, preview, type Job, type JobItem, type Preview } from './wire';
 

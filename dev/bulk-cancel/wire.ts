@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * What the CLI reads of the jobs API's answers. A client of the public routes only: it parses loosely (unknown

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { mulberry32 } from './seededRandom';
 
 /** One injected fault. A rule without `status` only adds latency. */

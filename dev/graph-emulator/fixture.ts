@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The emulator's seed: one tenant's directory, mailboxes, events, Bookings businesses and app registrations.

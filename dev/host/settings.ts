@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { HostConfigError } from './hostConfigError';
 import { parseTimeSpan } from './timeSpan';
 

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { z } from 'zod';
+import * as z from 'zod/mini';
 import { settingsSchema } from '../../src/config/schema';
 import { maxBodyBytes } from '../../src/http/body';
 import { maxCancellationsPageSize } from '../../src/http/schemas';
@@ -56,7 +56,7 @@ interface ZodInternals {
 }
 
 /** The default a setting takes when it is absent, in its settings form (before any transform); undefined if none. */
-export function settingDefault(schema: z.ZodType): { required: boolean; value: string | undefined } {
+export function settingDefault(schema: z.core.$ZodType): { required: boolean; value: string | undefined } {
     let node = schema as unknown as ZodInternals;
     for (;;) {
         const { def } = node._zod;
@@ -65,6 +65,11 @@ export function settingDefault(schema: z.ZodType): { required: boolean; value: s
         if (def.type === 'pipe' && def.in) node = def.in as ZodInternals;
         else return { required: true, value: undefined };
     }
+}
+
+/** The setting's description (src/config/schema.ts registers it in zod's global registry). */
+export function settingDescription(schema: z.core.$ZodType): string | undefined {
+    return z.globalRegistry.get(schema)?.description;
 }
 
 /** A Markdown table with every column padded to its widest cell, as Prettier writes it. */
@@ -107,13 +112,13 @@ export function renderSettingsReference(): string {
     const parameters = azdParameters();
     const apiBicep = read('infra/app/api.bicep');
     const rows = Object.entries(settingsSchema.shape).map(([name, schema]) => {
-        const fallback = settingDefault(schema as z.ZodType);
+        const fallback = settingDefault(schema);
         const defaultText = fallback.required
             ? 'required'
             : fallback.value === undefined
               ? 'unset'
               : code(fallback.value);
-        const description = (schema as z.ZodType).description ?? '';
+        const description = settingDescription(schema) ?? '';
         return [`\`${name}\``, cell(description), defaultText, inAzure(name, settings, parameters, apiBicep)];
     });
     const limits = [

@@ -1,5 +1,5 @@
 import { createRemoteJWKSet, errors as joseErrors, type JWTVerifyGetKey } from 'jose';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ServiceUnavailableError } from '../errors/appError';
 
 export interface SigningKeySourceOptions {

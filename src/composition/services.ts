@@ -19,7 +19,7 @@ import {
 } from '../adapters/queues/notificationQueue';
 import { storageClients } from '../adapters/storage/storageClients';
 import { StorageFeedChangeQueue } from '../adapters/queues/feedChangeQueue';
-import { graphLifecycleQueueName } from '../adapters/queues/lifecycleQueue';
+import { graphChangesQueueName, graphLifecycleQueueName } from '../domain/feed/queueNames';
 import { createFeedServices, type FeedServices } from './feedServices';
 import { storageProbe } from '../adapters/storage/storageProbe';
 import { TableBookingSnapshotStore } from '../adapters/tables/bookingSnapshotStore';
@@ -44,7 +44,6 @@ import { CancellationService } from '../domain/cancellation/cancellationService'
 import { NotificationRelay } from '../domain/cancellation/notificationRelay';
 import type { CancellationStore } from '../domain/cancellation/store';
 import type { BookingsPollDeps } from '../domain/feed/bookingsPoll';
-import { graphChangesQueueName } from '../domain/feed/changeMessage';
 import type { FeedWorkerDeps } from '../domain/feed/handleFeedChange';
 import { RecentlyRecordedCopies } from '../domain/feed/recentlyRecordedCopies';
 import { systemClock } from '../domain/ports/clock';

@@ -42,40 +42,52 @@ export interface AddressVerdict {
 
 type Range = readonly [network: string, prefix: number];
 
-function blockList(family: 'ipv4' | 'ipv6', ranges: readonly Range[]): BlockList {
-    const list = new BlockList();
-    for (const [network, prefix] of ranges) list.addSubnet(network, prefix, family);
-    return list;
+/** Whether an address of the family is in one of the ranges. */
+type RangeCheck = (address: string) => boolean;
+
+/**
+ * The ranges as a `BlockList`, built on the first check: the app loads this module at start (its settings' hosts are
+ * checked with it), and those hosts are names, which need no list.
+ */
+function rangeCheck(family: 'ipv4' | 'ipv6', ranges: readonly Range[]): RangeCheck {
+    let list: BlockList | undefined;
+    return (address) => {
+        if (list === undefined) {
+            list = new BlockList();
+            for (const [network, prefix] of ranges) list.addSubnet(network, prefix, family);
+        }
+        return list.check(address, family);
+    };
 }
 
 /** Checked in order: the first match wins, so the specific entries (metadata, broadcast) come first. */
-const ipv4Rules: readonly (readonly [AddressCategory, BlockList])[] = [
+const ipv4Rules: readonly (readonly [AddressCategory, RangeCheck])[] = [
     [
         'metadata',
-        blockList('ipv4', [
+        rangeCheck('ipv4', [
             ['169.254.169.254', 32],
             ['168.63.129.16', 32],
             ['100.100.100.200', 32],
         ]),
     ],
-    ['broadcast', blockList('ipv4', [['255.255.255.255', 32]])],
-    ['unspecified', blockList('ipv4', [['0.0.0.0', 8]])],
-    ['loopback', blockList('ipv4', [['127.0.0.0', 8]])],
+    ['broadcast', rangeCheck('ipv4', [['255.255.255.255', 32]])],
+    ['unspecified', rangeCheck('ipv4', [['0.0.0.0', 8]])],
+    ['loopback', rangeCheck('ipv4', [['127.0.0.0', 8]])],
     [
         'private',
-        blockList('ipv4', [
+        rangeCheck('ipv4', [
             ['10.0.0.0', 8],
             ['172.16.0.0', 12],
             ['192.168.0.0', 16],
         ]),
     ],
-    ['link-local', blockList('ipv4', [['169.254.0.0', 16]])],
-    ['cgnat', blockList('ipv4', [['100.64.0.0', 10]])],
-    ['multicast', blockList('ipv4', [['224.0.0.0', 4]])],
-    ['benchmarking', blockList('ipv4', [['198.18.0.0', 15]])],
+    ['link-local', rangeCheck('ipv4', [['169.254.0.0', 16]])],
+    ['cgnat', rangeCheck('ipv4', [['100.64.0.0', 10]])],
+    ['multicast', rangeCheck('ipv4', [['224.0.0.0', 4]])],
+    ['benchmarking', rangeCheck('ipv4', [['198.18.0.0', 15]])],
     [
         'documentation',
-        blockList('ipv4', [
+        rangeCheck('ipv4', [
             ['192.0.2.0', 24],
             ['198.51.100.0', 24],
             ['203.0.113.0', 24],
@@ -83,7 +95,7 @@ const ipv4Rules: readonly (readonly [AddressCategory, BlockList])[] = [
     ],
     [
         'reserved',
-        blockList('ipv4', [
+        rangeCheck('ipv4', [
             ['240.0.0.0', 4],
             // IETF protocol assignments (DS-Lite, NAT64 discovery…) and the deprecated 6to4 relay anycast.
             ['192.0.0.0', 24],
@@ -93,24 +105,24 @@ const ipv4Rules: readonly (readonly [AddressCategory, BlockList])[] = [
 ];
 
 /** IPv6 ranges with no IPv4 inside; the embedding forms are handled before these are consulted. */
-const ipv6Rules: readonly (readonly [AddressCategory, BlockList])[] = [
-    ['metadata', blockList('ipv6', [['fd00:ec2::254', 128]])],
-    ['unique-local', blockList('ipv6', [['fc00::', 7]])],
-    ['link-local', blockList('ipv6', [['fe80::', 10]])],
+const ipv6Rules: readonly (readonly [AddressCategory, RangeCheck])[] = [
+    ['metadata', rangeCheck('ipv6', [['fd00:ec2::254', 128]])],
+    ['unique-local', rangeCheck('ipv6', [['fc00::', 7]])],
+    ['link-local', rangeCheck('ipv6', [['fe80::', 10]])],
     // Deprecated site-local addresses (RFC 3879) are private in all but name.
-    ['private', blockList('ipv6', [['fec0::', 10]])],
-    ['multicast', blockList('ipv6', [['ff00::', 8]])],
+    ['private', rangeCheck('ipv6', [['fec0::', 10]])],
+    ['multicast', rangeCheck('ipv6', [['ff00::', 8]])],
     [
         'documentation',
-        blockList('ipv6', [
+        rangeCheck('ipv6', [
             ['2001:db8::', 32],
             ['3fff::', 20],
         ]),
     ],
-    ['benchmarking', blockList('ipv6', [['2001:2::', 48]])],
+    ['benchmarking', rangeCheck('ipv6', [['2001:2::', 48]])],
     [
         'reserved',
-        blockList('ipv6', [
+        rangeCheck('ipv6', [
             // IETF protocol assignments, Teredo (2001::/32) included: no webhook receiver lives there.
             ['2001::', 23],
             // Discard-only, and the local-use NAT64 prefix (RFC 8215), which leads into a private network.
@@ -121,7 +133,7 @@ const ipv6Rules: readonly (readonly [AddressCategory, BlockList])[] = [
 ];
 
 /** Global unicast (2000::/3); everything outside it is not routable on the internet. */
-const ipv6GlobalUnicast = blockList('ipv6', [['2000::', 3]]);
+const ipv6GlobalUnicast = rangeCheck('ipv6', [['2000::', 3]]);
 
 /** The 16 bytes of an IPv6 address (zone already removed), or undefined when it is not one. */
 export function ipv6Bytes(address: string): Uint8Array | undefined {
@@ -162,7 +174,7 @@ function startsWith(bytes: Uint8Array, prefix: readonly number[]): boolean {
 }
 
 function classifyIpv4(address: string): AddressCategory {
-    for (const [category, list] of ipv4Rules) if (list.check(address, 'ipv4')) return category;
+    for (const [category, inRanges] of ipv4Rules) if (inRanges(address)) return category;
     return 'public';
 }
 
@@ -206,9 +218,8 @@ function classifyIpv6(address: string, bytes: Uint8Array): AddressVerdict {
         return { address, family: 6, category, embeddedIpv4: embedded.ipv4, embedding: embedded.embedding };
     }
     const canonical = hex(bytes);
-    for (const [category, list] of ipv6Rules)
-        if (list.check(canonical, 'ipv6')) return { address, family: 6, category };
-    if (!ipv6GlobalUnicast.check(canonical, 'ipv6')) return { address, family: 6, category: 'reserved' };
+    for (const [category, inRanges] of ipv6Rules) if (inRanges(canonical)) return { address, family: 6, category };
+    if (!ipv6GlobalUnicast(canonical)) return { address, family: 6, category: 'reserved' };
     return { address, family: 6, category: 'public' };
 }
 

@@ -1,5 +1,5 @@
 import type { InvocationContext } from '@azure/functions';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { JsonQueue } from '../adapters/queues/jsonQueue';
 import { type RunJobDeps, runJobSlice } from '../domain/bulk/runJob';
 import { log } from '../observability/logger';

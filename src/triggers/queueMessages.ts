@@ -1,5 +1,5 @@
 import type { InvocationContext } from '@azure/functions';
-import type { z } from 'zod';
+import * as z from 'zod';
 import type { JsonQueue } from '../adapters/queues/jsonQueue';
 import { log } from '../observability/logger';
 
@@ -16,11 +16,11 @@ export function queueMessageId(context: InvocationContext): string | undefined {
  */
 export async function parseOrPark<T>(
     message: unknown,
-    schema: z.ZodType<T>,
+    schema: z.core.$ZodType<T>,
     poison: JsonQueue,
     context: InvocationContext,
 ): Promise<T | undefined> {
-    const parsed = schema.safeParse(message);
+    const parsed = z.safeParse(schema, message);
     if (parsed.success) return parsed.data;
     const reason = parsed.error.issues.map((i) => `${i.path.join('.') || '(message)'}: ${i.message}`).join('; ');
     log.error(`message ${String(context.triggerMetadata?.id)} moved to ${poison.client.name}: ${reason}`);

@@ -1,5 +1,5 @@
 import { TableClient } from '@azure/data-tables';
-import { z } from 'zod';
+import * as z from 'zod';
 import { demoIds } from '../../dev/graph-emulator/demoTenant';
 import { devTenant } from '../../dev/identity/devTenant';
 import { TableParkedNotificationStore } from '../../src/adapters/tables/parkedNotificationStore';

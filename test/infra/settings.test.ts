@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { z } from 'zod';
-import { azdParameters, bicepAppSettings, renderSettingsReference, settingDefault } from '../../dev/settings/reference';
+import {
+    azdParameters,
+    bicepAppSettings,
+    renderSettingsReference,
+    settingDefault,
+    settingDescription,
+} from '../../dev/settings/reference';
 import { settingsSchema } from '../../src/config/schema';
 import { notificationsQueueName } from '../../src/adapters/queues/notificationQueue';
 import { deliveriesQueueName, deliveryRetriesQueueName } from '../../src/adapters/queues/deliveryQueue';
@@ -186,9 +191,7 @@ describe('infra: what can be checked without the Bicep compiler', () => {
             ]),
         );
         for (const [name, parameter] of tuned) {
-            const schemaDefault = settingDefault(
-                settingsSchema.shape[name as keyof typeof settingsSchema.shape] as z.ZodType,
-            );
+            const schemaDefault = settingDefault(settingsSchema.shape[name as keyof typeof settingsSchema.shape]);
             if (schemaDefault.required) continue; // an id the deployment must give (GATEWAY_API_CLIENT_ID…)
             const bicepDefault = new RegExp(`^param ${parameter} string = '([^']*)'$`, 'm').exec(main)?.[1];
             const { variable, fallback } = parameters.get(parameter) ?? {};
@@ -238,7 +241,7 @@ describe('infra: what can be checked without the Bicep compiler', () => {
 describe('docs/settings.md', () => {
     it('every setting has a description', () => {
         const undescribed = Object.entries(settingsSchema.shape)
-            .filter(([, schema]) => !(schema as z.ZodType).description)
+            .filter(([, schema]) => !settingDescription(schema))
             .map(([name]) => name);
         expect(undescribed).toEqual([]);
     });

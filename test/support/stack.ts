@@ -96,6 +96,8 @@ export async function startLocalStack(
         readonly graphFixture?: Fixture;
         /** The base clock of the emulator's sending limit (default the system clock). */
         readonly emulatorClock?: Clock;
+        /** The app the host runs: the repository's tsc output by default, or e.g. a deployment bundle's folder. */
+        readonly scriptRoot?: string;
     } = {},
 ): Promise<LocalStack> {
     const azurite = await startAzurite({
@@ -113,7 +115,7 @@ export async function startLocalStack(
     const hostOutput: string[] = [];
     const child: ChildProcess = spawn(
         process.execPath,
-        [path.join(repoRoot, 'dist/dev/host/main.js'), '--script-root', repoRoot],
+        [path.join(repoRoot, 'dist/dev/host/main.js'), '--script-root', options.scriptRoot ?? repoRoot],
         {
             env: {
                 ...process.env,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ServiceUnavailableError } from '../../errors/appError';
 import { UpstreamError } from '../../errors/upstreamError';
 import {

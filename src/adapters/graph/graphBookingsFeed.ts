@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { BookingSnapshot } from '../../domain/feed/bookingSnapshot';
 import type { BookingsFeedGraph } from '../../domain/feed/bookingsPoll';
 import { UpstreamError } from '../../errors/upstreamError';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { BulkWindow } from '../../domain/bulk/bulkJob';
 import type { BulkCalendarGraph, CalendarViewItem, SeriesMaster } from '../../domain/bulk/ports';
 import { BadRequestError } from '../../errors/appError';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { BookingStaffDirectory, BookingStaffMember, Directory, DirectoryUser } from '../../domain/access/ports';
 import { UpstreamError } from '../../errors/upstreamError';
 import type { WatchDirectory } from '../../domain/feed/ports';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { FeedEvent, FeedGraph } from '../../domain/feed/feedGraph';
 import { UpstreamError } from '../../errors/upstreamError';
 import { appointmentPath, calendarsQuery, feedEventSelect, preferImmutableIds, userEventPath } from './graphAddress';

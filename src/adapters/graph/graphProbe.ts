@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { UpstreamError } from '../../errors/upstreamError';
 import type { HealthProbe, ProbeFinding } from '../../health/checkHealth';
 import { bookingBusinessesPath, defaultCalendarPath, groupsPath, usersPath } from './graphAddress';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Recipient } from '../../domain/cancellation/record';
 
 /** `{dateTime: "2019-04-16T20:30:00.0000000", timeZone: "UTC"}` → ISO 8601 (UTC when Graph says UTC). */

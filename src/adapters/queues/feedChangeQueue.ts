@@ -1,12 +1,5 @@
-import {
-    type FeedChangeMessage,
-    type FeedChangeQueue,
-    feedChangeMessageSchema,
-    graphChangesQueueName,
-} from '../../domain/feed/changeMessage';
+import { type FeedChangeMessage, type FeedChangeQueue, feedChangeMessageSchema } from '../../domain/feed/changeMessage';
 import type { JsonQueue } from './jsonQueue';
-
-export { graphChangesQueueName };
 
 /** {@link FeedChangeQueue} on the `graph-changes` storage queue; a message is checked against its schema first. */
 export class StorageFeedChangeQueue implements FeedChangeQueue {

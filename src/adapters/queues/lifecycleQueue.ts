@@ -1,12 +1,5 @@
-import {
-    graphLifecycleQueueName,
-    type LifecycleMessage,
-    type LifecycleQueue,
-    lifecycleMessageSchema,
-} from '../../domain/feed/lifecycleMessage';
+import { type LifecycleMessage, type LifecycleQueue, lifecycleMessageSchema } from '../../domain/feed/lifecycleMessage';
 import type { JsonQueue } from './jsonQueue';
-
-export { graphLifecycleQueueName };
 
 /** {@link LifecycleQueue} on the `graph-lifecycle` storage queue. */
 export class StorageLifecycleQueue implements LifecycleQueue {

@@ -1,6 +1,6 @@
 import { cancellationOrigins } from '../../domain/cancellation/record';
 import type { TableClient, TableEntity } from '@azure/data-tables';
-import { z } from 'zod';
+import * as z from 'zod';
 import { notificationEventTypes, type NotificationEventType } from '../../domain/notifications/notificationMessage';
 import type { Subscription, SubscriptionStore } from '../../domain/webhooks/subscription';
 import { EnsuredTable, statusOf } from './tableClients';

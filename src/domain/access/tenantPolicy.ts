@@ -1,40 +1,44 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../shared/zodMini';
 
 /** Grants every mailbox, group or business of the tenant, in an application entry only. */
 export const ANY = '*';
 
-const principalRef = z.string().trim().min(1, 'must be a user object id or UPN');
-const targetRef = z.string().trim().min(1, 'must be an object id, a UPN or "*"');
-const businessRef = z.string().trim().min(1, 'must be a booking business id or "*"');
+// zod/mini, as for the settings (src/config/schema.ts): the policy is parsed with them when the app loads.
+const trimmedRef = (message: string) => z.string().check(z.trim(), z.minLength(1, message));
+const principalRef = trimmedRef('must be a user object id or UPN');
+const targetRef = trimmedRef('must be an object id, a UPN or "*"');
+const businessRef = trimmedRef('must be a booking business id or "*"');
 
-const noWildcard = (list: readonly string[]) => !list.includes(ANY);
+const noWildcard = (message: string) => z.refine<string[]>((list) => !list.includes(ANY), message);
+const listOr = <T extends z.ZodMiniType>(item: T) => z._default(z.array(item), []);
 
 const delegateSchema = z.strictObject({
     /** The user who may act, by UPN or object id. */
     user: principalRef,
     /** Mailboxes (users, by UPN or object id) where that user may cancel. A delegate must name them. */
-    mailboxes: z.array(principalRef).min(1).refine(noWildcard, '"*" is not allowed for a delegate'),
+    mailboxes: z.array(principalRef).check(z.minLength(1), noWildcard('"*" is not allowed for a delegate')),
 });
 
 const applicationSchema = z.strictObject({
     /** The client application's id (`azp`/`appid` of its app-only tokens). */
     appId: z.guid('must be an application (client) id GUID'),
     /** For the startup log and people only. */
-    displayName: z.string().optional(),
-    mailboxes: z.array(targetRef).default([]),
-    groups: z.array(targetRef).default([]),
-    bookingBusinesses: z.array(businessRef).default([]),
+    displayName: z.optional(z.string()),
+    mailboxes: listOr(targetRef),
+    groups: listOr(targetRef),
+    bookingBusinesses: listOr(businessRef),
     /**
      * Mailboxes (UPN or object id) whose bulk cancellation jobs this application may create, preview, read and stop
      * (issue 17); named one by one, never "*" (that is the administrator role's reach).
      */
-    bulk: z.array(principalRef).refine(noWildcard, '"*" is not allowed for bulk; name the mailboxes').default([]),
+    bulk: z._default(z.array(principalRef).check(noWildcard('"*" is not allowed for bulk; name the mailboxes')), []),
 });
 
 const bookingSchema = z.strictObject({
-    businessId: z.string().trim().min(1, 'must be a booking business id'),
+    businessId: trimmedRef('must be a booking business id'),
     /** Users (UPN or object id) who may cancel in the business without being its staff. */
-    users: z.array(principalRef).min(1).refine(noWildcard, '"*" is not allowed; name the users'),
+    users: z.array(principalRef).check(z.minLength(1), noWildcard('"*" is not allowed; name the users')),
 });
 
 /**
@@ -43,43 +47,50 @@ const bookingSchema = z.strictObject({
  */
 export const tenantPolicySchema = z
     .strictObject({
-        delegates: z.array(delegateSchema).default([]),
-        applications: z.array(applicationSchema).default([]),
-        bookings: z.array(bookingSchema).default([]),
+        delegates: listOr(delegateSchema),
+        applications: listOr(applicationSchema),
+        bookings: listOr(bookingSchema),
         /**
          * What the feed of outside cancellations watches (issue 18): users' mailboxes (UPN or object id, or "*" for
          * every user of the tenant), groups whose members' mailboxes are watched, and booking businesses.
          */
-        watch: z
-            .strictObject({
-                mailboxes: z.array(targetRef).default([]),
-                groups: z.array(targetRef).refine(noWildcard, '"*" is not allowed; use mailboxes: ["*"]').default([]),
-                bookingBusinesses: z.array(businessRef).default([]),
-            })
-            .default({ mailboxes: [], groups: [], bookingBusinesses: [] }),
-        reconciliation: z
-            .strictObject({
+        watch: z._default(
+            z.strictObject({
+                mailboxes: listOr(targetRef),
+                groups: z._default(
+                    z.array(targetRef).check(noWildcard('"*" is not allowed; use mailboxes: ["*"]')),
+                    [],
+                ),
+                bookingBusinesses: listOr(businessRef),
+            }),
+            { mailboxes: [], groups: [], bookingBusinesses: [] },
+        ),
+        reconciliation: z._default(
+            z.strictObject({
                 /** Re-cancel what reconciliation finds un-cancelled, rather than only reporting it. */
-                repairDrift: z.boolean().default(false),
-            })
-            .default({ repairDrift: false }),
+                repairDrift: z._default(z.boolean(), false),
+            }),
+            { repairDrift: false },
+        ),
     })
-    .superRefine((policy, context) => {
-        const seen = new Map<string, number>();
-        policy.applications.forEach((application, index) => {
-            const key = application.appId.toLowerCase();
-            const first = seen.get(key);
-            if (first === undefined) {
-                seen.set(key, index);
-                return;
-            }
-            context.addIssue({
-                code: 'custom',
-                path: ['applications', index, 'appId'],
-                message: `duplicates applications.${first}.appId; merge the two entries`,
+    .check(
+        z.superRefine((policy, context) => {
+            const seen = new Map<string, number>();
+            policy.applications.forEach((application, index) => {
+                const key = application.appId.toLowerCase();
+                const first = seen.get(key);
+                if (first === undefined) {
+                    seen.set(key, index);
+                    return;
+                }
+                context.addIssue({
+                    code: 'custom',
+                    path: ['applications', index, 'appId'],
+                    message: `duplicates applications.${first}.appId; merge the two entries`,
+                });
             });
-        });
-    });
+        }),
+    );
 
 export type TenantPolicy = z.output<typeof tenantPolicySchema>;
 

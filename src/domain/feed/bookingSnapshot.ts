@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 const customerSchema = z.strictObject({
     name: z.string().max(400).optional(),

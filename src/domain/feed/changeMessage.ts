@@ -1,7 +1,4 @@
-import { z } from 'zod';
-
-/** The Storage queue between the feed's intake (HTTP, timers) and its classification worker. */
-export const graphChangesQueueName = 'graph-changes';
+import * as z from 'zod';
 
 /** Event items one `events` message carries at most: Graph batches up to 100 notifications in one POST. */
 export const maxEventsPerMessage = 100;

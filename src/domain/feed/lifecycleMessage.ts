@@ -1,7 +1,4 @@
-import { z } from 'zod';
-
-/** The Storage queue between the lifecycle endpoint and the function that does the work Graph asked for. */
-export const graphLifecycleQueueName = 'graph-lifecycle';
+import * as z from 'zod';
 
 /**
  * One lifecycle notification Graph sent for a feed subscription, with its `clientState` already checked:

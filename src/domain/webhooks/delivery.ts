@@ -1,4 +1,6 @@
-import { z } from 'zod';
+// zod/mini: the settings import this module's retry schedule when the app loads (src/config/schema.ts).
+import * as z from 'zod/mini';
+import '../shared/zodMini';
 import type { NotificationEventType } from '../notifications/notificationMessage';
 import type { Stored } from '../shared/stored';
 
@@ -79,14 +81,12 @@ export interface DeliveryStore {
 }
 
 /** A unit of work on the deliveries queue: make attempt `attempt` of one delivery. */
-export const deliveryJobSchema = z
-    .object({
-        schemaVersion: z.literal(1),
-        tenantId: z.guid(),
-        deliveryId: z.string().min(1).max(100),
-        attempt: z.number().int().min(1).max(100),
-    })
-    .strict();
+export const deliveryJobSchema = z.strictObject({
+    schemaVersion: z.literal(1),
+    tenantId: z.guid(),
+    deliveryId: z.string().check(z.minLength(1), z.maxLength(100)),
+    attempt: z.number().check(z.int(), z.gte(1), z.lte(100)),
+});
 
 export type DeliveryJob = z.infer<typeof deliveryJobSchema>;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { acceptChangeNotifications, acceptLifecycleNotifications, type IntakeDeps } from '../../domain/feed/intake';
 import { BadRequestError } from '../../errors/appError';
 import { readJsonObject } from '../body';

@@ -1,5 +1,5 @@
 import type { OpenAPIV2 } from 'openapi-types';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { ConnectorOperation, HttpRoute } from '../routes/contract';
 import { httpRoutes } from '../routes/manifest';
 import { routePrefix } from '../routes/routePrefix';

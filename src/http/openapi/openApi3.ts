@@ -1,6 +1,6 @@
 import type { OpenAPIV3 } from 'openapi-types';
 import { administratorRole } from '../../domain/access/permissions';
-import { type z } from 'zod';
+import type * as z from 'zod';
 import type { HttpRoute } from '../routes/contract';
 import { graphErrorSchema } from '../schemas';
 import { apiAppIdUri, authorizeUrl, permissionDescriptions, tokenUrl } from './constants';

@@ -1,5 +1,5 @@
 import type { HttpMethod, HttpRequest, HttpResponseInit } from '@azure/functions';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Caller } from '../../domain/access/caller';
 import type { PermissionName } from '../../domain/access/permissions';
 import type { Services } from '../../composition/services';

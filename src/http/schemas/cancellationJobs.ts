@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { bulkActions, skipReasons } from '../../domain/bulk/bulkJob';
 import { itemOutcomes, jobStates } from '../../domain/bulk/job';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { jobStates } from '../../domain/bulk/job';
 import { cancellationOrigins, cancellationStates } from '../../domain/cancellation/record';
 import { jobCountsSchema, jobError } from './cancellationJobs';
