@@ -5,6 +5,7 @@ import { type Caller } from '../domain/access/caller';
 import { callerFromClaims } from './callerFromClaims';
 import { isGraphAudience } from './graphAudiences';
 import { createSigningKeySource } from './signingKeySource';
+import { VerifiedTokens } from './verifiedTokens';
 
 export interface TokenValidatorOptions {
     /** The one tenant whose tokens are accepted (`tid`, and inside the issuer). */
@@ -25,6 +26,13 @@ export interface TokenValidatorOptions {
     readonly jwksCacheMaxAgeMs?: number;
     /** Defaults to 30 s. */
     readonly jwksCooldownMs?: number;
+    /**
+     * How long a token's verification is remembered (its `exp` still applies); defaults to 5 min. A signing key
+     * withdrawn from the JWKS is refused after `jwksCacheMaxAgeMs` plus this at most, so it must be the shorter.
+     */
+    readonly verifiedTokenMaxAgeMs?: number;
+    /** Milliseconds since the epoch; defaults to `Date.now`. */
+    readonly nowMs?: () => number;
 }
 
 export interface TokenValidator {
@@ -43,6 +51,9 @@ const MAX_TOKEN_CHARS = 16_384;
 const DEFAULT_FETCH_TIMEOUT_MS = 5_000;
 const DEFAULT_JWKS_CACHE_MAX_AGE_MS = 10 * 60_000;
 const DEFAULT_JWKS_COOLDOWN_MS = 30_000;
+const DEFAULT_VERIFIED_TOKEN_MAX_AGE_MS = 5 * 60_000;
+/** About 300 bytes each: a few thousand clients' tokens at once. */
+const VERIFIED_TOKENS_MAX_ENTRIES = 5_000;
 /** RFC 6750 §2.1 b64token, split into the three parts of a compact JWS. */
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 
@@ -59,6 +70,10 @@ function validateOptions(options: TokenValidatorOptions): void {
     if (graph !== undefined) throw new Error(`createTokenValidator: ${graph} is Microsoft Graph's audience`);
     if (!Number.isFinite(options.clockSkewSeconds) || options.clockSkewSeconds < 0) {
         throw new Error('createTokenValidator: clockSkewSeconds must be a non-negative number');
+    }
+    const rememberedMs = options.verifiedTokenMaxAgeMs ?? DEFAULT_VERIFIED_TOKEN_MAX_AGE_MS;
+    if (rememberedMs >= (options.jwksCacheMaxAgeMs ?? DEFAULT_JWKS_CACHE_MAX_AGE_MS)) {
+        throw new Error('createTokenValidator: verifiedTokenMaxAgeMs must be less than jwksCacheMaxAgeMs');
     }
 }
 
@@ -83,6 +98,12 @@ export function createTokenValidator(options: TokenValidatorOptions): TokenValid
         fetchTimeoutMs: options.fetchTimeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS,
         jwksCacheMaxAgeMs: options.jwksCacheMaxAgeMs ?? DEFAULT_JWKS_CACHE_MAX_AGE_MS,
         jwksCooldownMs: options.jwksCooldownMs ?? DEFAULT_JWKS_COOLDOWN_MS,
+    });
+    const nowMs = options.nowMs ?? Date.now;
+    const verifiedTokens = new VerifiedTokens({
+        maxEntries: VERIFIED_TOKENS_MAX_ENTRIES,
+        maxAgeMs: options.verifiedTokenMaxAgeMs ?? DEFAULT_VERIFIED_TOKEN_MAX_AGE_MS,
+        nowMs,
     });
 
     /** Never includes the token or any value taken from it. */
@@ -176,6 +197,7 @@ export function createTokenValidator(options: TokenValidatorOptions): TokenValid
                 issuer: issuers,
                 audience: [...options.audiences],
                 clockTolerance: options.clockSkewSeconds,
+                currentDate: new Date(nowMs()),
                 requiredClaims: ['exp', 'iss', 'aud', 'tid', 'oid'],
             });
             return payload;
@@ -187,6 +209,8 @@ export function createTokenValidator(options: TokenValidatorOptions): TokenValid
     return {
         async authenticate(authorizationHeader) {
             const token = bearerTokenFrom(authorizationHeader);
+            const remembered = verifiedTokens.get(token);
+            if (remembered !== undefined) return remembered;
             checkHeader(token);
             const claims = await verify(token);
             // The issuer already pins the tenant; `tid` must agree with it too.
@@ -195,7 +219,10 @@ export function createTokenValidator(options: TokenValidatorOptions): TokenValid
             }
             const result = callerFromClaims(claims);
             if ('missingClaim' in result) throw invalidToken(`The access token has no ${result.missingClaim} claim.`);
-            return result.caller;
+            // Shared by every request that brings the same token.
+            const caller = Object.freeze(result.caller);
+            verifiedTokens.add(token, caller, ((claims.exp ?? 0) + options.clockSkewSeconds) * 1000);
+            return caller;
         },
     };
 }

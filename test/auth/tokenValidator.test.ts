@@ -293,6 +293,40 @@ describe('key rotation', () => {
     });
 });
 
+describe('a token verified before', () => {
+    it('is accepted again until it expires, then refused as expired', async () => {
+        let nowMs = Date.now();
+        const subject = createTokenValidator(validatorOptions({ nowMs: () => nowMs }));
+        const header = bearer(mint({ expiresInSeconds: 120 }));
+        expect((await subject.authenticate(header)).objectId).toBe(alice.id);
+        nowMs += 60_000;
+        expect((await subject.authenticate(header)).objectId).toBe(alice.id);
+        nowMs += 60_000 + CLOCK_SKEW_SECONDS * 1000 + 1_000;
+        await expect(subject.authenticate(header)).rejects.toMatchObject({
+            status: 401,
+            message: expect.stringMatching(/expired/) as unknown,
+        });
+    });
+
+    it('does not vouch for another token with the same claims and a forged signature', async () => {
+        const subject = validator();
+        const genuine = mint();
+        await subject.authenticate(bearer(genuine));
+        const [header, payload] = genuine.split('.');
+        const forged = `${header}.${payload}.${crypto.randomBytes(256).toString('base64url')}`;
+        await expect(subject.authenticate(bearer(forged))).rejects.toMatchObject({
+            status: 401,
+            message: expect.stringMatching(/signature is invalid/) as unknown,
+        });
+    });
+
+    it('is remembered for less time than the signing keys are', () => {
+        expect(() =>
+            createTokenValidator(validatorOptions({ jwksCacheMaxAgeMs: 60_000, verifiedTokenMaxAgeMs: 60_000 })),
+        ).toThrow(/verifiedTokenMaxAgeMs/);
+    });
+});
+
 describe('identity provider unavailable', () => {
     it('503 serviceNotAvailable with Retry-After when the metadata endpoint is unreachable', async () => {
         const down = await unreachableOrigin();
