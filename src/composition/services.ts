@@ -199,12 +199,7 @@ export function createServices(config: GatewayConfig, log: (message: string) => 
     const jobQueue = new StorageJobQueue(new JsonQueue(storage.queue(cancellationJobsQueueName)));
     // The intake's FeedChangeQueue adapter (feed-intake branch) is the shared one; the poll sends through the same queue.
     const feedQueue = new JsonQueue(storage.queue(graphChangesQueueName));
-    const notificationRelay = new NotificationRelay({
-        store: cancellationStore,
-        notifications,
-        clock: systemClock,
-        log,
-    });
+    const notificationRelay = new NotificationRelay({ store: cancellationStore, notifications, log });
     const cancellations = new CancellationService({
         store: cancellationStore,
         calendar,

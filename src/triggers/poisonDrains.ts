@@ -1,7 +1,11 @@
 import type { InvocationContext } from '@azure/functions';
 import { redrivePoisonedJob } from '../domain/bulk/redrive';
 import type { RunJobDeps } from '../domain/bulk/runJob';
-import { logFieldsOf, notificationMessageSchema } from '../domain/notifications/notificationMessage';
+import {
+    logFieldsOf,
+    notificationsIn,
+    notificationsQueueMessageSchema,
+} from '../domain/notifications/notificationMessage';
 import { deliveryJobSchema } from '../domain/webhooks/delivery';
 import {
     parkPoisonedDelivery,
@@ -45,16 +49,18 @@ export function deliveryPoisonHandler(deps: Pick<PoisonDeps, 'deliveries' | 'clo
 export function notificationPoisonHandler(tenantId: string, deps: Omit<PoisonDeps, 'deliveries'>) {
     return function notificationFanOutPoison(message: unknown, context: InvocationContext): Promise<void> {
         return withLogScope(context, { messageId: queueMessageId(context) }, async () => {
-            const notification = notificationMessageSchema.safeParse(message);
-            if (!notification.success) {
+            const parsed = notificationsQueueMessageSchema.safeParse(message);
+            if (!parsed.success) {
                 await parkUnreadableNotification(tenantId, asText(message), deps);
                 log.error('poisoned notification is not a notification message: parked as unreadable');
                 return;
             }
-            annotateLogScope(logFieldsOf(notification.data));
-            const outcome = await parkPoisonedNotification(notification.data, deps);
-            const what = outcome === 'parked' ? 'parked for an operator (re-sends used up)' : 'sent again later';
-            log.warn(`poisoned notification ${notification.data.messageId}: ${what}`);
+            // A batch's notifications are parked (and sent again) one by one.
+            for (const notification of notificationsIn(parsed.data)) {
+                const outcome = await parkPoisonedNotification(notification, deps);
+                const what = outcome === 'parked' ? 'parked for an operator (re-sends used up)' : 'sent again later';
+                log.warn(`poisoned notification ${notification.messageId}: ${what}`, logFieldsOf(notification));
+            }
         });
     };
 }

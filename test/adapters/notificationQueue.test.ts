@@ -6,6 +6,7 @@ import {
     type NotificationMessage,
     notificationMessage,
     notificationMessageSchema,
+    notificationsQueueMessageSchema,
 } from '../../src/domain/notifications/notificationMessage';
 import { testStorageConnectionString } from '../support/storage';
 import { until } from '../support/until';
@@ -38,6 +39,26 @@ describe('StorageNotificationQueue', () => {
         expect(text).toMatch(/^[A-Za-z0-9+/]+=*$/);
         expect(Buffer.from(text, 'base64').toString('utf8')).toBe(JSON.stringify(message));
         expect(notificationMessageSchema.parse(decodeQueueMessage(text))).toEqual(message);
+    });
+
+    test('sends several notifications in one message, and a lone one as itself', async () => {
+        const batched = new StorageNotificationQueue(
+            new QueueClient(testStorageConnectionString(), uniqueName('batched')),
+        );
+        const first = notificationMessage('event.cancelled', tenantId, 'c-1', '2026-03-01T10:00:00.000Z');
+        const second = notificationMessage('bookingAppointment.cancelled', tenantId, 'c-2', '2026-03-01T10:00:01.000Z');
+        try {
+            await batched.enqueueAll([first, second]);
+            await batched.enqueueAll([first]);
+            const received = await batched.client.receiveMessages({ numberOfMessages: 5 });
+            expect(
+                received.receivedMessageItems.map((item) =>
+                    notificationsQueueMessageSchema.parse(decodeQueueMessage(item.messageText)),
+                ),
+            ).toEqual([{ schemaVersion: 1, notifications: [first, second] }, first]);
+        } finally {
+            await batched.client.deleteIfExists();
+        }
     });
 
     test('an invalid message is refused before anything is sent', async () => {

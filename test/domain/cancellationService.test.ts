@@ -10,8 +10,13 @@ import type {
     RecordedEvent,
 } from '../../src/domain/cancellation/graphPorts';
 import { NotificationRelay } from '../../src/domain/cancellation/notificationRelay';
-import type { NotificationMessage, NotificationQueue } from '../../src/domain/notifications/notificationMessage';
+import type {
+    NotificationBatchQueue,
+    NotificationMessage,
+    NotificationQueue,
+} from '../../src/domain/notifications/notificationMessage';
 import { UpstreamError } from '../../src/errors/upstreamError';
+import { until } from '../support/until';
 import { MemoryCancellationStore } from '../support/fakes/memoryCancellationStore';
 
 const tenantId = 'dc0ffee0-7e4a-4c6b-9d2f-000000000001';
@@ -87,19 +92,25 @@ function setup() {
     const store = new MemoryCancellationStore();
     const graph = new ScriptedGraph();
     const sent: NotificationMessage[] = [];
+    /** The queue messages, each with the notifications it carries. */
+    const queueMessages: (readonly NotificationMessage[])[] = [];
     let queueDown = false;
     let held: Promise<void> | undefined;
-    const queue: NotificationQueue = {
-        enqueue: async (message) => {
-            if (queueDown) throw new Error('queue down');
-            await held;
-            sent.push(message);
-        },
+    /** One queue message, with one notification or several. */
+    const send = async (messages: readonly NotificationMessage[]): Promise<void> => {
+        if (queueDown) throw new Error('queue down');
+        await held;
+        sent.push(...messages);
+        queueMessages.push(messages);
+    };
+    const queue: NotificationQueue & NotificationBatchQueue = {
+        enqueue: (message) => send([message]),
+        enqueueAll: send,
     };
     let ids = 0;
     let nowMs = Date.parse('2026-11-22T09:00:00Z');
     const clock = { now: () => new Date(nowMs) };
-    const relay = new NotificationRelay({ store, notifications: queue, clock, log: () => undefined });
+    const relay = new NotificationRelay({ store, notifications: queue, log: () => undefined });
     /** Called each time a request waits for another request's attempt (before the wait). */
     let onWait = (): void => undefined;
     const service = new CancellationService({
@@ -124,6 +135,7 @@ function setup() {
         store,
         graph,
         sent,
+        queueMessages,
         service,
         command,
         /** The notifications sent after the answers so far. */
@@ -164,6 +176,32 @@ describe('CancellationService.cancelEvent', () => {
             notificationPending: false,
             nextCheckAt: '2026-11-22T09:01:00.000Z',
         });
+    });
+
+    it('sends the notifications of cancels answered together in one queue message, and clears every flag', async () => {
+        const { service, graph, store, queueMessages, command, relayed } = setup();
+        graph.gets.push(
+            () => meeting,
+            () => ({ ...meeting, id: 'EV2', iCalUId: 'ical-EV2' }),
+        );
+        const answers = await Promise.all([
+            service.cancelEvent(command),
+            service.cancelEvent({ ...command, eventId: 'EV2' }),
+        ]);
+        expect(await relayed()).toBe(0);
+        expect(queueMessages.map((message) => message.map((notification) => notification.messageId))).toEqual([
+            answers.map(({ record }) => `${record.id}.event.cancelled`),
+        ]);
+        for (const { record } of answers) {
+            expect((await store.get(tenantId, record.id))?.value.notificationPending).toBe(false);
+        }
+    });
+
+    it('sends a notification when the window ends, with no drain', async () => {
+        const { service, queueMessages, command } = setup();
+        const { record } = await service.cancelEvent(command);
+        const message = await until('the queue message', () => queueMessages[0]);
+        expect(message).toEqual([expect.objectContaining({ cancellationId: record.id })]);
     });
 
     it("records the immutable id Graph gave on the read before the cancel, next to the caller's id", async () => {

@@ -50,12 +50,15 @@ function setup() {
     }
     const sent: NotificationMessage[] = [];
     let queueDown = false;
+    /** One queue message, with one notification or several. */
+    const send = (messages: readonly NotificationMessage[]): Promise<void> => {
+        if (queueDown) return Promise.reject(new Error('queue down'));
+        sent.push(...messages);
+        return Promise.resolve();
+    };
     const notifications = {
-        enqueue: (message: NotificationMessage) => {
-            if (queueDown) return Promise.reject(new Error('queue down'));
-            sent.push(message);
-            return Promise.resolve();
-        },
+        enqueue: (message: NotificationMessage) => send([message]),
+        enqueueAll: send,
     };
     const directoryLookups: string[] = [];
     const directory = {

@@ -6,7 +6,11 @@ import type { CalendarViewItem, SeriesMaster } from '../../src/domain/bulk/ports
 import { type RunJobDeps, runJobSlice, type SliceResult } from '../../src/domain/bulk/runJob';
 import { CancellationService } from '../../src/domain/cancellation/cancellationService';
 import { NotificationRelay } from '../../src/domain/cancellation/notificationRelay';
-import type { NotificationMessage, NotificationQueue } from '../../src/domain/notifications/notificationMessage';
+import type {
+    NotificationBatchQueue,
+    NotificationMessage,
+    NotificationQueue,
+} from '../../src/domain/notifications/notificationMessage';
 import { devTenant } from '../../dev/identity/devTenant';
 import { FakeBulkCalendar } from './fakes/fakeBulkCalendar';
 import { MemoryBulkJobStore } from './fakes/memoryBulkJobStore';
@@ -82,16 +86,19 @@ export function jobHarness(
     const notified: NotificationMessage[] = [];
     /** Enqueues to fail before the queue takes messages again (a storage outage). */
     let failingEnqueues = 0;
-    const notifications: NotificationQueue = {
-        enqueue: (message) => {
-            if (failingEnqueues > 0) {
-                failingEnqueues -= 1;
-                return Promise.reject(new Error('queue unavailable'));
-            }
-            return Promise.resolve(void notified.push(message));
-        },
+    /** One queue message, with one notification or several. */
+    const send = (messages: readonly NotificationMessage[]): Promise<void> => {
+        if (failingEnqueues > 0) {
+            failingEnqueues -= 1;
+            return Promise.reject(new Error('queue unavailable'));
+        }
+        return Promise.resolve(void notified.push(...messages));
     };
-    const relay = new NotificationRelay({ store: records, notifications, clock, log: () => undefined });
+    const notifications: NotificationQueue & NotificationBatchQueue = {
+        enqueue: (message) => send([message]),
+        enqueueAll: send,
+    };
+    const relay = new NotificationRelay({ store: records, notifications, log: () => undefined });
     let ids = 0;
     const cancellations = new CancellationService({
         store: records,

@@ -11,7 +11,11 @@ import type {
     RecordedEvent,
 } from '../../src/domain/cancellation/graphPorts';
 import { NotificationRelay } from '../../src/domain/cancellation/notificationRelay';
-import type { NotificationMessage, NotificationQueue } from '../../src/domain/notifications/notificationMessage';
+import type {
+    NotificationBatchQueue,
+    NotificationMessage,
+    NotificationQueue,
+} from '../../src/domain/notifications/notificationMessage';
 import { UnauthorizedError } from '../../src/errors/appError';
 import { UpstreamError } from '../../src/errors/upstreamError';
 import { cancellationView } from '../../src/http/cancellationView';
@@ -98,9 +102,12 @@ function gateway() {
     const store = new MemoryCancellationStore();
     const graph = new FakeGraph();
     const sent: NotificationMessage[] = [];
-    const notifications: NotificationQueue = { enqueue: (message) => Promise.resolve(void sent.push(message)) };
+    const notifications: NotificationQueue & NotificationBatchQueue = {
+        enqueue: (message) => Promise.resolve(void sent.push(message)),
+        enqueueAll: (messages) => Promise.resolve(void sent.push(...messages)),
+    };
     const clock = { now: () => new Date('2026-11-22T09:00:00Z') };
-    const relay = new NotificationRelay({ store, notifications, clock, log: () => undefined });
+    const relay = new NotificationRelay({ store, notifications, log: () => undefined });
     let ids = 0;
     const cancel = cancelEventHandler(usersEventsRoute, {
         access: { directory: new FakeDirectory(), policy: emptyTenantPolicy() },

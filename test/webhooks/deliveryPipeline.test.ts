@@ -3,7 +3,7 @@ import type { CancellationRecord } from '../../src/domain/cancellation/record';
 import { notificationMessage } from '../../src/domain/notifications/notificationMessage';
 import { deliver } from '../../src/domain/webhooks/deliver';
 import { retryScheduleMs } from '../../src/domain/webhooks/delivery';
-import { deliveryId, fanOut } from '../../src/domain/webhooks/fanOut';
+import { deliveryId, fanOut, fanOutAll } from '../../src/domain/webhooks/fanOut';
 import { recoverSubscription, replayDelivery } from '../../src/domain/webhooks/replay';
 import {
     WebhookTransportError,
@@ -113,6 +113,7 @@ async function setup(answer: (request: WebhookRequest) => WebhookResponse | Erro
     };
     return {
         deps,
+        cancellations,
         queue,
         sender,
         deliveries,
@@ -147,6 +148,35 @@ describe('webhook fan-out', () => {
         expect(sender.sent.map((r) => r.url)).toEqual(['https://hooks.example.com/s1', 'https://hooks.example.com/s2']);
         expect(await fanOut(message, deps)).toBe(0);
         expect(deliveryId(message.messageId, 's1')).toMatch(/^msg_[A-Za-z0-9_-]{27}$/);
+    });
+
+    it('fans out a batch as its notifications one by one, with one subscriptions query for them all', async () => {
+        const { deps, cancellations, queue, message, subscriptionStore } = await setup(
+            () => status(204),
+            [subscription('s1'), subscription('s2')],
+        );
+        const second = { ...record, id: 'c2', resource: { ...record.resource, resourceKey: 'event|user:a11ce|E2' } };
+        await cancellations.create(second);
+        const other = notificationMessage('event.cancelled', tenantId, second.id, second.updatedAt);
+        const queries = jest.spyOn(subscriptionStore, 'listMatching');
+        expect(await fanOutAll([message, other], deps)).toEqual([2, 2]);
+        expect(queries).toHaveBeenCalledTimes(1);
+        expect(queue.jobs.map((j) => j.job.deliveryId).sort()).toEqual(
+            [message, other].flatMap((m) => [deliveryId(m.messageId, 's1'), deliveryId(m.messageId, 's2')]).sort(),
+        );
+    });
+
+    it('fails a batch when one of its notifications fails, after the others were fanned out', async () => {
+        const { deps, cancellations, queue, message } = await setup(() => status(204), [subscription('s1')]);
+        const second = { ...record, id: 'c2', resource: { ...record.resource, resourceKey: 'event|user:a11ce|E2' } };
+        await cancellations.create(second);
+        const unlucky = notificationMessage('event.cancelled', tenantId, second.id, second.updatedAt);
+        const create = deps.deliveries.createIfAbsent.bind(deps.deliveries);
+        jest.spyOn(deps.deliveries, 'createIfAbsent').mockImplementation((delivery) =>
+            delivery.messageId === unlucky.messageId ? Promise.reject(new Error('storage down')) : create(delivery),
+        );
+        await expect(fanOutAll([unlucky, message], deps)).rejects.toThrow('storage down');
+        expect(queue.jobs.map((j) => j.job.deliveryId)).toEqual([deliveryId(message.messageId, 's1')]);
     });
 });
 

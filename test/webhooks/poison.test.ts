@@ -1,3 +1,4 @@
+import { InvocationContext } from '@azure/functions';
 import type { NotificationMessage } from '../../src/domain/notifications/notificationMessage';
 import type { Delivery } from '../../src/domain/webhooks/delivery';
 import {
@@ -9,6 +10,7 @@ import {
 } from '../../src/domain/webhooks/poison';
 import { MemoryDeliveryStore } from '../support/fakes/memoryDeliveryStore';
 import { ConcurrencyConflict, type Stored } from '../../src/domain/shared/stored';
+import { notificationPoisonHandler } from '../../src/triggers/poisonDrains';
 
 const tenantId = 'dc0ffee0-7e4a-4c6b-9d2f-000000000001';
 const clock = { now: () => new Date('2026-03-01T10:00:00.000Z') };
@@ -69,6 +71,24 @@ describe('poisoned notifications', () => {
         // An operator sends it again: now, with the schedule started over.
         expect(await redriveParkedNotification(row, deps)).toMatchObject({ state: 'redriving', redrives: 0 });
         expect(sent).toEqual([1_000, 60_000, 0]);
+    });
+});
+
+describe('a poisoned batch of notifications (the relay sends several in one message)', () => {
+    it('parks each of its notifications, and sends each again on its own', async () => {
+        const parked = new MemoryParkedStore();
+        const sent: NotificationMessage[] = [];
+        const drain = notificationPoisonHandler(tenantId, {
+            parked,
+            clock,
+            redriveDelaysMs: [1_000],
+            redrive: { enqueue: (m: NotificationMessage) => Promise.resolve(void sent.push(m)) },
+        });
+        const other = { ...message, messageId: 'c2.event.cancelled', cancellationId: 'c2' };
+        const batch = { schemaVersion: 1, notifications: [message, other] };
+        await drain(batch, new InvocationContext({ functionName: 'notificationFanOutPoison' }));
+        expect(sent).toEqual([message, other]);
+        expect([...parked.rows.keys()].sort()).toEqual([message.messageId, other.messageId]);
     });
 });
 

@@ -1,5 +1,8 @@
 import type { QueueClient } from '@azure/storage-queue';
 import {
+    type CancellationNotificationMessage,
+    type NotificationBatchQueue,
+    notificationBatchSchema,
     type NotificationMessage,
     type NotificationQueue,
     notificationMessageSchema,
@@ -16,11 +19,11 @@ export interface EnqueueOptions {
 }
 
 /**
- * {@link NotificationQueue} on an Azure Storage queue (`notifications` by default). Messages are validated with
- * {@link notificationMessageSchema} before anything is sent, then sent as base64 JSON, which is what the Functions
- * queue trigger expects. The queue is created on first use.
+ * {@link NotificationQueue} and {@link NotificationBatchQueue} on an Azure Storage queue (`notifications` by default).
+ * Messages are validated with their schema before anything is sent, then sent as base64 JSON, which is what the
+ * Functions queue trigger expects. The queue is created on first use.
  */
-export class StorageNotificationQueue implements NotificationQueue {
+export class StorageNotificationQueue implements NotificationQueue, NotificationBatchQueue {
     private readonly queue: JsonQueue;
 
     constructor(readonly client: QueueClient) {
@@ -29,6 +32,13 @@ export class StorageNotificationQueue implements NotificationQueue {
 
     async enqueue(message: NotificationMessage, options: EnqueueOptions = {}): Promise<void> {
         await this.queue.send(notificationMessageSchema.parse(message), options.visibilityTimeoutSeconds);
+    }
+
+    /** One message: the notification itself when there is one, a batch otherwise. */
+    async enqueueAll(messages: readonly CancellationNotificationMessage[]): Promise<void> {
+        const [only] = messages;
+        if (messages.length === 1 && only !== undefined) return this.enqueue(only);
+        await this.queue.send(notificationBatchSchema.parse({ schemaVersion: 1, notifications: messages }));
     }
 }
 

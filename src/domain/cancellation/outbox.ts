@@ -1,5 +1,6 @@
 import {
     type CancellationEventType,
+    type CancellationNotificationMessage,
     notificationMessage,
     type NotificationQueue,
 } from '../notifications/notificationMessage';
@@ -30,6 +31,11 @@ export function notificationTypeFor(record: CancellationRecord): CancellationEve
 
 function cancelledTypeOf(record: CancellationRecord): CancellationEventType {
     return record.kind === 'event' ? 'event.cancelled' : 'bookingAppointment.cancelled';
+}
+
+/** The notification a record owes. */
+export function notificationOf(record: CancellationRecord): CancellationNotificationMessage {
+    return notificationMessage(notificationTypeFor(record), record.tenantId, record.id, record.updatedAt);
 }
 
 export interface OutboxDeps {
@@ -78,15 +84,38 @@ export async function sendPendingNotification(
     deps: OutboxDeps,
     after: { readonly nextCheckAt: string | undefined } = { nextCheckAt: stored.value.nextCheckAt },
 ): Promise<Stored<CancellationRecord>> {
-    const record = stored.value;
-    const { nextCheckAt } = after;
     try {
-        await deps.notifications.enqueue(
-            notificationMessage(notificationTypeFor(record), record.tenantId, record.id, record.updatedAt),
-        );
-        return await deps.store.update({ ...record, notificationPending: false, nextCheckAt }, stored.etag);
+        await deps.notifications.enqueue(notificationOf(stored.value));
     } catch (error) {
-        deps.log(`notification for cancellation ${record.id} left for reconciliation: ${String(error)}`);
-        return stored;
+        return leftForReconciliation(stored, error, deps);
     }
+    return clearNotificationFlag(stored, deps, after);
+}
+
+/**
+ * Clears the flag of a record whose notification is on the queue, setting `nextCheckAt` to what the state itself
+ * needs. A failed write leaves the flag, and reconciliation sends the notification again (the same `messageId`).
+ */
+export async function clearNotificationFlag(
+    stored: Stored<CancellationRecord>,
+    deps: Pick<OutboxDeps, 'store' | 'log'>,
+    after: { readonly nextCheckAt: string | undefined },
+): Promise<Stored<CancellationRecord>> {
+    try {
+        return await deps.store.update(
+            { ...stored.value, notificationPending: false, nextCheckAt: after.nextCheckAt },
+            stored.etag,
+        );
+    } catch (error) {
+        return leftForReconciliation(stored, error, deps);
+    }
+}
+
+export function leftForReconciliation(
+    stored: Stored<CancellationRecord>,
+    error: unknown,
+    deps: Pick<OutboxDeps, 'log'>,
+): Stored<CancellationRecord> {
+    deps.log(`notification for cancellation ${stored.value.id} left for reconciliation: ${String(error)}`);
+    return stored;
 }

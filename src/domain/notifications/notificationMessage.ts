@@ -59,6 +59,28 @@ export const notificationMessageSchema = z.discriminatedUnion('type', [
     jobNotificationMessageSchema,
 ]);
 
+/** Notifications in one queue message at most: about 8 KiB of JSON, well under a queue message's 64 KiB. */
+export const maxNotificationsPerMessage = 32;
+
+/**
+ * Several cancellations' notifications in one queue message: what the notification relay sends for the cancellations
+ * answered within its window (one queue write, one fan-out invocation). Each is handled as a message of its own.
+ */
+export const notificationBatchSchema = z.strictObject({
+    schemaVersion: z.literal(1),
+    notifications: z.array(cancellationNotificationMessageSchema).min(1).max(maxNotificationsPerMessage),
+});
+
+/** What the `notifications` queue carries: one notification, or a batch of cancellations' notifications. */
+export const notificationsQueueMessageSchema = z.union([notificationMessageSchema, notificationBatchSchema]);
+
+export type NotificationsQueueMessage = z.infer<typeof notificationsQueueMessageSchema>;
+
+/** The notifications a queue message carries, in order. */
+export function notificationsIn(message: NotificationsQueueMessage): readonly NotificationMessage[] {
+    return 'notifications' in message ? message.notifications : [message];
+}
+
 export type CancellationNotificationMessage = z.infer<typeof cancellationNotificationMessageSchema>;
 export type JobNotificationMessage = z.infer<typeof jobNotificationMessageSchema>;
 export type NotificationMessage = CancellationNotificationMessage | JobNotificationMessage;
@@ -84,4 +106,9 @@ export function notificationMessage(
 /** Where notification messages go (Azure Storage queue `notifications`). */
 export interface NotificationQueue {
     enqueue(message: NotificationMessage): Promise<void>;
+}
+
+/** The same queue, for the relay: up to {@link maxNotificationsPerMessage} cancellations' notifications in one message. */
+export interface NotificationBatchQueue {
+    enqueueAll(messages: readonly CancellationNotificationMessage[]): Promise<void>;
 }

@@ -12,7 +12,7 @@ export interface FanOutDeps {
     readonly cancellations: CancellationStore;
     /** Bulk cancellation jobs, for their own notifications' payloads. */
     readonly jobs: Pick<BulkJobStore, 'getJob' | 'countItems'>;
-    readonly subscriptions: SubscriptionStore;
+    readonly subscriptions: Pick<SubscriptionStore, 'listMatching'>;
     readonly deliveries: DeliveryStore;
     readonly queue: DeliveryQueue;
     readonly clock: Clock;
@@ -22,6 +22,27 @@ export interface FanOutDeps {
 /** `webhook-id`: the same for a (notification, subscription) pair however often it is fanned out or retried. */
 export function deliveryId(messageId: string, subscriptionId: string): string {
     return `msg_${createHash('sha256').update(`${messageId}|${subscriptionId}`).digest('base64url').slice(0, 27)}`;
+}
+
+/**
+ * The fan-out of a queue message with several notifications: each is fanned out as if it came alone, at once, with one
+ * subscriptions query per tenant and event type for all of them. A failure fails the message after all were tried,
+ * so the queue runs it again; what did succeed is not repeated. Resolves with each notification's count.
+ */
+export async function fanOutAll(messages: readonly NotificationMessage[], deps: FanOutDeps): Promise<number[]> {
+    const lists = new Map<string, Promise<readonly Subscription[]>>();
+    const subscriptions: FanOutDeps['subscriptions'] = {
+        listMatching(tenantId, eventType) {
+            const key = `${tenantId}|${eventType}`;
+            const list = lists.get(key) ?? deps.subscriptions.listMatching(tenantId, eventType);
+            lists.set(key, list);
+            return list;
+        },
+    };
+    const outcomes = await Promise.allSettled(messages.map((message) => fanOut(message, { ...deps, subscriptions })));
+    const failed = outcomes.find((outcome) => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
+    return outcomes.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value : 0));
 }
 
 /** What one notification sends: to whom, and each receiver's body. */
