@@ -28,8 +28,20 @@ const described = <T extends z.ZodMiniType>(schema: T, description: string): T =
     return schema;
 };
 
-const seconds = (fallback: number) => z._default(z.coerce.number().check(z.int(), z.nonnegative()), fallback);
-const milliseconds = (fallback: number) => z._default(z.coerce.number().check(z.int(), z.positive()), fallback);
+/** A whole number (the setting's text coerced), within the bounds' checks, `fallback` when absent. */
+const wholeNumber = (fallback: number, ...bounds: z.core.$ZodCheck<number>[]) =>
+    z._default(z.coerce.number().check(z.int(), ...bounds), fallback);
+/** A six-field NCRONTAB expression (the host reads it as `%NAME%`), `fallback` when absent. */
+const ncrontab = (fallback: string) =>
+    z._default(z.string().check(z.regex(/^\S+( \S+){5}$/, 'must be a six-field NCRONTAB expression')), fallback);
+/** `true` or `false`, off when absent. */
+const switchedOff = () =>
+    z.pipe(
+        z._default(z.enum(['true', 'false']), 'false'),
+        z.transform((value) => value === 'true'),
+    );
+const seconds = (fallback: number) => wholeNumber(fallback, z.nonnegative());
+const milliseconds = (fallback: number) => wholeNumber(fallback, z.positive());
 /** A default in the settings' own form: `[60_000, 300_000]` → `'60,300'`, so the domain's constant is the only source. */
 const asSecondsList = (delaysMs: readonly number[]): string => delaysMs.map((ms) => ms / 1000).join(',');
 
@@ -151,7 +163,7 @@ export const settingsSchema = z
             'Each `/api/health` probe (storage, Graph) gives up after this long.',
         ),
         HEALTH_CACHE_MS: described(
-            z._default(z.coerce.number().check(z.int(), z.nonnegative()), 5_000),
+            wholeNumber(5_000, z.nonnegative()),
             '`/api/health` probes storage and Graph at most once in this window (concurrent callers share one probe), so a flood of the anonymous endpoint cannot spend the Graph quota.',
         ),
         TENANT_POLICY: described(
@@ -179,7 +191,7 @@ export const settingsSchema = z
             'How long a `pending` record is left to its HTTP request before reconciliation finishes it.',
         ),
         IDEMPOTENCY_RETENTION_HOURS: described(
-            z._default(z.coerce.number().check(z.int(), z.gte(24)), 24),
+            wholeNumber(24, z.gte(24)),
             'How long `Idempotency-Key`s are kept and replayed (at least 24 h).',
         ),
         IDEMPOTENCY_LOCK_SECONDS: described(
@@ -187,10 +199,7 @@ export const settingsSchema = z
             'After this long an in-flight key left by a crashed request may be taken over.',
         ),
         WEBHOOK_ALLOW_LOOPBACK: described(
-            z.pipe(
-                z._default(z.enum(['true', 'false']), 'false'),
-                z.transform((value) => value === 'true'),
-            ),
+            switchedOff(),
             'Development only: lets webhooks target http and loopback addresses (a local receiver).',
         ),
         WEBHOOK_TIMEOUT_MS: described(
@@ -202,11 +211,11 @@ export const settingsSchema = z
             "A webhook host name that has not resolved by then is refused at registration (400) and fails the delivery attempt (retried). Lookups go to DNS directly (c-ares), not through the worker's small thread pool.",
         ),
         WEBHOOK_MAX_RESPONSE_BYTES: described(
-            z._default(z.coerce.number().check(z.int(), z.positive()), 64 * 1024),
+            wholeNumber(64 * 1024, z.positive()),
             "How much of an endpoint's answer is read; the rest is discarded.",
         ),
         WEBHOOK_SECRET_GRACE_HOURS: described(
-            z._default(z.coerce.number().check(z.int(), z.nonnegative()), 24),
+            wholeNumber(24, z.nonnegative()),
             'After a secret rotation the old secret still signs (a second signature) this long.',
         ),
         WEBHOOK_RETRY_SCHEDULE_SECONDS: described(
@@ -214,7 +223,7 @@ export const settingsSchema = z
             "When each delivery attempt is made, counted from the previous one (the first entry is the first attempt); its length is the number of attempts before a delivery is parked as `failed`. Default: Svix's schedule.",
         ),
         DELIVERY_RETENTION_DAYS: described(
-            z._default(z.coerce.number().check(z.int(), z.positive()), 30),
+            wholeNumber(30, z.positive()),
             'Webhook deliveries are kept this long after they were created, then purged by the hourly timer.',
         ),
         NOTIFICATION_REDRIVE_DELAYS_SECONDS: described(
@@ -222,33 +231,27 @@ export const settingsSchema = z
             'Delays before each re-send of a notification whose fan-out failed every try and was poisoned; its length is how often it is re-sent before it stays parked for an operator (`GET /api/parkedNotifications`).',
         ),
         WEBHOOK_DISABLE_AFTER_FAILING_DAYS: described(
-            z._default(z.coerce.number().check(z.int(), z.positive()), 5),
+            wholeNumber(5, z.positive()),
             'An endpoint that fails every delivery this long is disabled.',
         ),
         RECONCILE_SCHEDULE: described(
-            z._default(
-                z.string().check(z.regex(/^\S+( \S+){5}$/, 'must be a six-field NCRONTAB expression')),
-                '0 */5 * * * *',
-            ),
+            ncrontab('0 */5 * * * *'),
             'Six-field NCRONTAB (UTC) of the reconciliation timer; read by the host as `%RECONCILE_SCHEDULE%`.',
         ),
         RECONCILE_RUN_ON_STARTUP: described(
-            z.pipe(
-                z._default(z.enum(['true', 'false']), 'false'),
-                z.transform((value) => value === 'true'),
-            ),
+            switchedOff(),
             'Run a pass when the host starts; never in production (it fires on every scale-out and restart).',
         ),
         RECONCILE_BUDGET_SECONDS: described(
-            z._default(z.coerce.number().check(z.int(), z.positive()), 240),
+            wholeNumber(240, z.positive()),
             'A pass stops starting work this long after it began and resumes on the next tick.',
         ),
         RECONCILE_MAX_BATCHES_IN_FLIGHT: described(
-            z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(1_000)), defaultMaxBatchesInFlight),
+            wholeNumber(defaultMaxBatchesInFlight, z.gte(1), z.lte(1_000)),
             "Reconciliation's `$batch` lookups in flight over all mailboxes (each mailbox has at most one, so it stays within Outlook's 4 concurrent requests); lower it only to slow a pass down tenant-wide.",
         ),
         RECONCILE_MAX_CANCEL_ATTEMPTS: described(
-            z._default(z.coerce.number().check(z.int(), z.positive()), 3),
+            wholeNumber(3, z.positive()),
             'Cancel attempts for an unfinished (`pending`) cancellation before it is `failed`.',
         ),
         RECONCILE_RETRY_DELAYS_SECONDS: described(
@@ -256,15 +259,15 @@ export const settingsSchema = z
             "Backoff before reconciliation's next cancel attempt of an unfinished or drifted item (the last repeats).",
         ),
         BULK_MESSAGES_PER_MINUTE: described(
-            z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(600)), 30),
+            wholeNumber(30, z.gte(1), z.lte(600)),
             "Bulk cancellation jobs make at most this many Graph writes (cancels, declines, series ends: each a message sent from the mailbox) per mailbox in any minute; Exchange Online's per-mailbox message rate is 30.",
         ),
         BULK_RECIPIENTS_PER_DAY: described(
-            z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100_000)), 10_000),
+            wholeNumber(10_000, z.gte(1), z.lte(100_000)),
             "Bulk cancellation jobs send to at most this many recipients per mailbox in any 24 hours (Exchange Online's recipient rate limit); a job that spends it is paused until the budget allows more.",
         ),
         BULK_MAX_RUNNING_JOBS: described(
-            z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(1000)), 40),
+            wholeNumber(40, z.gte(1), z.lte(1000)),
             "At most this many of a tenant's bulk cancellation jobs make Graph writes at once (oldest first); a job beyond it stays `running` with `pausedReason` `tenantLimit` and starts by itself when a slot frees. Keeps the tenant's table partitions under ~60 % of their target in an offboarding wave (docs/scale.md).",
         ),
         // Feed of outside cancellations (issue 18): Graph subscriptions, their renewal and delta catch-up.
@@ -282,30 +285,24 @@ export const settingsSchema = z
             "The gateway's public origin as Graph reaches it, e.g. `https://cancel-gateway.azurewebsites.net`: Graph posts change notifications to `/api/graph/notifications` and lifecycle notifications to `/api/graph/lifecycle` below it. Empty: the feed of Outlook cancellations is off (as it is while the tenant policy's `watch` names no mailbox or group).",
         ),
         FEED_SUBSCRIPTION_LIFETIME_MINUTES: described(
-            z._default(z.coerce.number().check(z.int(), z.gte(60), z.lte(10_080)), 4_230),
+            wholeNumber(4_230, z.gte(60), z.lte(10_080)),
             "How long each Graph subscription on a watched mailbox's events is asked to live (Graph's limit for Outlook events: 10,080 minutes, older pages say 4,230). The renewal timer renews it once less than half of this is left.",
         ),
         FEED_RENEWAL_SCHEDULE: described(
-            z._default(
-                z.string().check(z.regex(/^\S+( \S+){5}$/, 'must be a six-field NCRONTAB expression')),
-                '0 */15 * * * *',
-            ),
+            ncrontab('0 */15 * * * *'),
             'Six-field NCRONTAB (UTC) of the feed timer that creates, renews and deletes Graph subscriptions as the watched mailboxes change; read by the host as `%FEED_RENEWAL_SCHEDULE%`.',
         ),
         FEED_WINDOW_DAYS: described(
-            z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(730)), 90),
+            wholeNumber(90, z.gte(1), z.lte(730)),
             "Days ahead a `missed` lifecycle notification's delta catch-up looks (the mailbox's calendar view from one day back to this many days ahead).",
         ),
         // ---- The feed: Bookings poll (issue 18, docs/feed.md) ----
         FEED_BOOKINGS_SCHEDULE: described(
-            z._default(
-                z.string().check(z.regex(/^\S+( \S+){5}$/, 'must be a six-field NCRONTAB expression')),
-                '0 */5 * * * *',
-            ),
+            ncrontab('0 */5 * * * *'),
             "Six-field NCRONTAB (UTC) of the Bookings poll, which compares each watched business's calendar view with its last snapshot; read by the host as `%FEED_BOOKINGS_SCHEDULE%`.",
         ),
         FEED_BOOKINGS_WINDOW_DAYS: described(
-            z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(365)), 90),
+            wholeNumber(90, z.gte(1), z.lte(365)),
             'Days ahead the Bookings poll reads (its calendar view is [now, now + this]); an appointment that leaves the window is checked, not reported.',
         ),
     })

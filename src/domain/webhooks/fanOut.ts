@@ -39,10 +39,18 @@ export async function fanOutAll(messages: readonly NotificationMessage[], deps: 
             return list;
         },
     };
-    const outcomes = await Promise.allSettled(messages.map((message) => fanOut(message, { ...deps, subscriptions })));
+    return everyOrFirstFailure(messages.map((message) => fanOut(message, { ...deps, subscriptions })));
+}
+
+/**
+ * Waits for every one, then throws the first failure: any failure fails the queue message, so the queue runs it again,
+ * and what did succeed is not repeated (each step is idempotent).
+ */
+async function everyOrFirstFailure<T>(work: readonly Promise<T>[]): Promise<T[]> {
+    const outcomes = await Promise.allSettled(work);
     const failed = outcomes.find((outcome) => outcome.status === 'rejected');
     if (failed) throw failed.reason;
-    return outcomes.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value : 0));
+    return outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
 }
 
 /** What one notification sends: to whom, and each receiver's body. */
@@ -70,7 +78,7 @@ export async function fanOut(message: NotificationMessage, deps: FanOutDeps): Pr
     if (!addressed) return 0;
     const now = deps.clock.now().toISOString();
     // All at once: a subscription listed after others does not wait for their writes and enqueues.
-    const outcomes = await Promise.allSettled(
+    const queued = await everyOrFirstFailure(
         addressed.receiving.map(async (subscription): Promise<boolean> => {
             const delivery: Delivery = {
                 id: deliveryId(message.messageId, subscription.id),
@@ -97,10 +105,7 @@ export async function fanOut(message: NotificationMessage, deps: FanOutDeps): Pr
             return true;
         }),
     );
-    // Any failure fails the message, so the queue runs the fan-out again; what did succeed is not repeated.
-    const failed = outcomes.find((outcome) => outcome.status === 'rejected');
-    if (failed) throw failed.reason;
-    return outcomes.filter((outcome) => outcome.status === 'fulfilled' && outcome.value).length;
+    return queued.filter(Boolean).length;
 }
 
 async function addressCancellationEvent(
