@@ -26,6 +26,7 @@ const tierEntries = {
         'test/adapters/cancellationStore.test.ts',
         'test/adapters/cancellationStore.due.test.ts',
         'test/adapters/cancellationStore.meeting.test.ts',
+        'test/adapters/cancellationStore.updateEach.test.ts',
         'test/adapters/deliveryStore.test.ts',
         'test/adapters/graphSubscriptionStore.test.ts',
         'test/adapters/idempotencyStore.test.ts',

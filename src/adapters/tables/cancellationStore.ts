@@ -1,10 +1,11 @@
-import type { TableClient, TransactionAction } from '@azure/data-tables';
+import type { TableClient, TableEntity, TableTransactionResponse, TransactionAction } from '@azure/data-tables';
 import { type CancellationRecord, originOf } from '../../domain/cancellation/record';
 import {
     type CancellationPage,
     type CancellationStore,
     ItemClaimed,
     type ListCancellationsQuery,
+    type RecordChange,
 } from '../../domain/cancellation/store';
 import {
     duePrefix,
@@ -20,6 +21,7 @@ import {
     toEntity,
 } from './cancellationEntity';
 import { type Entity, etagOfEntity, high, readIndexPage, readRange } from './keyRange';
+import { entitySize } from './entityText';
 import { EnsuredTable, getEntityOrNull, statusOf } from './tableClients';
 import { canonicalInstant, odataString } from './tableKeys';
 import { ConcurrencyConflict, type Stored } from '../../domain/shared/stored';
@@ -42,6 +44,13 @@ const maxWrittenVersions = 1000;
  * index rows it has. An update from that ETag then needs no read first; the transaction's If-Match still decides,
  * so another writer's change in between is a 412 (ConcurrencyConflict) exactly as after a read.
  */
+interface UpdatePlan {
+    readonly record: CancellationRecord;
+    readonly etag: string;
+    readonly entity: TableEntity<Record<string, unknown>>;
+    readonly actions: readonly TransactionAction[];
+}
+
 interface WrittenVersion {
     readonly etag: string;
     readonly indexRowKeys: readonly string[];
@@ -128,6 +137,76 @@ export class TableCancellationStore implements CancellationStore {
 
     async update(record: CancellationRecord, etag: string): Promise<Stored<CancellationRecord>> {
         const client = await this.table.get();
+        return this.submitOne(client, await this.planUpdate(client, record, etag));
+    }
+
+    private async submitOne(client: TableClient, plan: UpdatePlan): Promise<Stored<CancellationRecord>> {
+        try {
+            // Index rows unchanged (e.g. only a flag): a plain conditional update, cheaper than a one-action batch.
+            const written =
+                plan.actions.length === 1
+                    ? await client.updateEntity(plan.entity, 'Replace', { etag: plan.etag })
+                    : (await client.submitTransaction([...plan.actions])).subResponses[0];
+            return await this.storedAfter(client, plan, written?.etag);
+        } catch (error) {
+            throw conflictOr(error, plan.record.id);
+        }
+    }
+
+    /**
+     * The records of one tenant go together in entity-group transactions (as many as fit in one); a transaction that
+     * fails (one stale ETag refuses all of it) is written again record by record, so each record gets the answer its
+     * own `update` would give.
+     */
+    async updateEach(changes: readonly RecordChange[]): Promise<PromiseSettledResult<Stored<CancellationRecord>>[]> {
+        const client = await this.table.get();
+        const planned = await Promise.allSettled(
+            changes.map((change) => this.planUpdate(client, change.record, change.etag)),
+        );
+        const results = new Array<PromiseSettledResult<Stored<CancellationRecord>>>(changes.length);
+        const plans: (UpdatePlan & { readonly index: number })[] = [];
+        planned.forEach((plan, index) => {
+            if (plan.status === 'fulfilled') plans.push({ ...plan.value, index });
+            else results[index] = plan;
+        });
+        await Promise.all(
+            transactionsOf(plans).map(async (group) => {
+                const settled = await this.submitTogether(client, group);
+                group.forEach((plan, at) => {
+                    const result = settled[at];
+                    if (result !== undefined) results[plan.index] = result;
+                });
+            }),
+        );
+        return results;
+    }
+
+    private async submitTogether(
+        client: TableClient,
+        group: readonly UpdatePlan[],
+    ): Promise<PromiseSettledResult<Stored<CancellationRecord>>[]> {
+        const oneByOne = () => Promise.allSettled(group.map((plan) => this.submitOne(client, plan)));
+        if (group.length === 1) return oneByOne();
+        let response: TableTransactionResponse;
+        try {
+            response = await client.submitTransaction(group.flatMap((plan) => plan.actions));
+        } catch {
+            // Nothing of the transaction was written, so each plan still holds.
+            return oneByOne();
+        }
+        // Sub-responses come in the order of the actions: each plan's record is its first action.
+        let first = 0;
+        return Promise.allSettled(
+            group.map((plan) => {
+                const etag = response.subResponses[first]?.etag;
+                first += plan.actions.length;
+                return this.storedAfter(client, plan, etag);
+            }),
+        );
+    }
+
+    /** What replacing the stored version `etag` with `record` writes: the record first, then the index rows that move. */
+    private async planUpdate(client: TableClient, record: CancellationRecord, etag: string): Promise<UpdatePlan> {
         const before = await this.versionBefore(client, record, etag);
         if (before.createdAt !== record.createdAt) {
             throw new Error(`cancellation ${record.id}: createdAt cannot change`);
@@ -147,23 +226,18 @@ export class TableCancellationStore implements CancellationStore {
         if (before.resourceKey !== record.resource.resourceKey) {
             actions.push(['upsert', resourceIndexEntity(record), 'Replace']);
         }
-        try {
-            // Index rows unchanged (e.g. only a flag): a plain conditional update, cheaper than a one-action batch.
-            const written =
-                actions.length === 1
-                    ? await client.updateEntity(entity, 'Replace', { etag })
-                    : (await client.submitTransaction(actions)).subResponses[0];
-            return this.remember(record, {
-                value: fromEntity(entity),
-                etag: await this.etagOf(client, record, written?.etag),
-            });
-        } catch (error) {
-            // 412: the record changed since `etag`; 404/409: an index row another writer already moved.
-            const status = statusOf(error);
-            if (status === 412 || status === 404 || status === 409)
-                throw new ConcurrencyConflict('cancellation', record.id);
-            throw error;
-        }
+        return { record, etag, entity, actions };
+    }
+
+    private async storedAfter(
+        client: TableClient,
+        plan: UpdatePlan,
+        answeredEtag: string | undefined,
+    ): Promise<Stored<CancellationRecord>> {
+        return this.remember(plan.record, {
+            value: fromEntity(plan.entity),
+            etag: await this.etagOf(client, plan.record, answeredEtag),
+        });
     }
 
     async get(tenantId: string, id: string): Promise<Stored<CancellationRecord> | null> {
@@ -297,6 +371,49 @@ export class TableCancellationStore implements CancellationStore {
         if (stored === null) throw new Error(`cancellation ${record.id} vanished right after it was written`);
         return stored.etag;
     }
+}
+
+/** 412: the record changed since its ETag; 404/409: an index row another writer already moved. */
+function conflictOr(error: unknown, recordId: string): unknown {
+    const status = statusOf(error);
+    return status === 412 || status === 404 || status === 409
+        ? new ConcurrencyConflict('cancellation', recordId)
+        : error;
+}
+
+/** An entity-group transaction holds at most 100 actions and 4 MiB; the payload estimate keeps well under the latter. */
+const maxActionsPerTransaction = 100;
+const maxTransactionBytes = 2 * 1024 * 1024;
+
+/**
+ * Plans grouped into transactions: one partition (tenant) each, within the limits, and no row twice (two changes of
+ * one record go in different transactions, the second then refused by its stale ETag as a separate update would be).
+ */
+function transactionsOf<T extends UpdatePlan>(plans: readonly T[]): T[][] {
+    const open = new Map<string, { plans: T[]; actions: number; bytes: number; rowKeys: Set<string> }>();
+    const done: T[][] = [];
+    for (const plan of plans) {
+        const rowKeys = plan.actions.map(([, entity]) => entity.rowKey);
+        const bytes = plan.actions.reduce((sum, [, entity]) => sum + entitySize(entity), 0);
+        const partition = plan.entity.partitionKey;
+        let group = open.get(partition);
+        if (
+            group !== undefined &&
+            (group.actions + plan.actions.length > maxActionsPerTransaction ||
+                group.bytes + bytes > maxTransactionBytes ||
+                rowKeys.some((rowKey) => group?.rowKeys.has(rowKey)))
+        ) {
+            done.push(group.plans);
+            group = undefined;
+        }
+        group ??= { plans: [], actions: 0, bytes: 0, rowKeys: new Set() };
+        group.plans.push(plan);
+        group.actions += plan.actions.length;
+        group.bytes += bytes;
+        for (const rowKey of rowKeys) group.rowKeys.add(rowKey);
+        open.set(partition, group);
+    }
+    return [...done, ...[...open.values()].map((group) => group.plans)];
 }
 
 function versionKey(record: CancellationRecord): string {

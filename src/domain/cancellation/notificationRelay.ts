@@ -1,5 +1,11 @@
 import { maxNotificationsPerMessage, type NotificationBatchQueue } from '../notifications/notificationMessage';
-import { clearNotificationFlag, leftForReconciliation, notificationOf, type OutboxDeps } from './outbox';
+import {
+    clearNotificationFlags,
+    leftForReconciliation,
+    notificationOf,
+    type OutboxDeps,
+    type OwedNotification,
+} from './outbox';
 import type { CancellationRecord } from './record';
 import type { Stored } from '../shared/stored';
 
@@ -12,11 +18,6 @@ export interface NotificationRelayDeps extends Pick<OutboxDeps, 'store' | 'log'>
     readonly windowMs?: number;
 }
 
-interface Owed {
-    readonly flagged: Stored<CancellationRecord>;
-    readonly after: { readonly nextCheckAt: string | undefined };
-}
-
 /**
  * Sends the notifications that just-saved records owe after the callers have their answers, keeping the Storage round
  * trips off the requests' path. Records answered within `windowMs` of each other go in one queue message (up to
@@ -26,14 +27,14 @@ interface Owed {
  */
 export class NotificationRelay {
     private readonly inFlight = new Set<Promise<unknown>>();
-    private pending: Owed[] = [];
+    private pending: OwedNotification[] = [];
     private timer: NodeJS.Timeout | undefined;
 
     constructor(private readonly deps: NotificationRelayDeps) {}
 
     /** Adds the record's notification to the next message and returns at once; failures are logged. */
-    send(flagged: Stored<CancellationRecord>, after: { readonly nextCheckAt: string | undefined }): void {
-        this.pending.push({ flagged, after });
+    send(stored: Stored<CancellationRecord>, after: OwedNotification['after']): void {
+        this.pending.push({ stored, after });
         if (this.pending.length >= maxNotificationsPerMessage) this.flush();
         else this.timer ??= setTimeout(() => this.flush(), this.deps.windowMs ?? defaultRelayWindowMs).unref();
     }
@@ -64,26 +65,26 @@ export class NotificationRelay {
         }
     }
 
-    private async sendBatch(batch: readonly Owed[]): Promise<void> {
+    private async sendBatch(batch: readonly OwedNotification[]): Promise<void> {
         try {
-            await this.deps.notifications.enqueueAll(batch.map(({ flagged }) => notificationOf(flagged.value)));
+            await this.deps.notifications.enqueueAll(batch.map(({ stored }) => notificationOf(stored.value)));
         } catch (error) {
-            for (const { flagged } of batch) leftForReconciliation(flagged, error, this.deps);
+            for (const { stored } of batch) leftForReconciliation(stored, error, this.deps);
             return;
         }
-        await Promise.all(batch.map(({ flagged, after }) => clearNotificationFlag(flagged, this.deps, after)));
+        await clearNotificationFlags(batch, this.deps);
     }
 }
 
 /** One tenant per message, at most {@link maxNotificationsPerMessage} each, in the order they came. */
-function batchesOf(owed: readonly Owed[]): Owed[][] {
-    const byTenant = new Map<string, Owed[][]>();
+function batchesOf(owed: readonly OwedNotification[]): OwedNotification[][] {
+    const byTenant = new Map<string, OwedNotification[][]>();
     for (const item of owed) {
-        const batches = byTenant.get(item.flagged.value.tenantId) ?? [];
+        const batches = byTenant.get(item.stored.value.tenantId) ?? [];
         const last = batches.at(-1);
         if (last !== undefined && last.length < maxNotificationsPerMessage) last.push(item);
         else batches.push([item]);
-        byTenant.set(item.flagged.value.tenantId, batches);
+        byTenant.set(item.stored.value.tenantId, batches);
     }
     return [...byTenant.values()].flat();
 }

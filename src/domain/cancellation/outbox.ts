@@ -101,14 +101,32 @@ export async function clearNotificationFlag(
     deps: Pick<OutboxDeps, 'store' | 'log'>,
     after: { readonly nextCheckAt: string | undefined },
 ): Promise<Stored<CancellationRecord>> {
-    try {
-        return await deps.store.update(
-            { ...stored.value, notificationPending: false, nextCheckAt: after.nextCheckAt },
-            stored.etag,
-        );
-    } catch (error) {
-        return leftForReconciliation(stored, error, deps);
-    }
+    const [cleared] = await clearNotificationFlags([{ stored, after }], deps);
+    return cleared ?? stored;
+}
+
+/** A record flagged `notificationPending`, and the `nextCheckAt` its state needs once the flag is cleared. */
+export interface OwedNotification {
+    readonly stored: Stored<CancellationRecord>;
+    readonly after: { readonly nextCheckAt: string | undefined };
+}
+
+/** {@link clearNotificationFlag} of several records, written together where the store can (one tenant's records). */
+export async function clearNotificationFlags(
+    sent: readonly OwedNotification[],
+    deps: Pick<OutboxDeps, 'store' | 'log'>,
+): Promise<Stored<CancellationRecord>[]> {
+    const results = await deps.store.updateEach(
+        sent.map(({ stored, after }) => ({
+            record: { ...stored.value, notificationPending: false, nextCheckAt: after.nextCheckAt },
+            etag: stored.etag,
+        })),
+    );
+    return sent.map(({ stored }, index) => {
+        const result = results[index];
+        if (result?.status === 'fulfilled') return result.value;
+        return leftForReconciliation(stored, result?.reason, deps);
+    });
 }
 
 export function leftForReconciliation(

@@ -15,6 +15,12 @@ export interface ListCancellationsQuery {
     readonly continuationToken?: string | undefined;
 }
 
+/** A record's next version and the ETag of the version it replaces. */
+export interface RecordChange {
+    readonly record: CancellationRecord;
+    readonly etag: string;
+}
+
 export interface CancellationPage {
     readonly items: readonly CancellationRecord[];
     readonly continuationToken?: string | undefined;
@@ -34,6 +40,11 @@ export interface CancellationStore {
     create(record: CancellationRecord, replaces?: string): Promise<Stored<CancellationRecord>>;
     /** Replaces a record if its ETag still matches; throws {@link ConcurrencyConflict} otherwise. */
     update(record: CancellationRecord, etag: string): Promise<Stored<CancellationRecord>>;
+    /**
+     * `update` of each change, in as few round trips as the store can: each change settles as its own `update` would
+     * (a stale ETag refuses that change only), in the order given.
+     */
+    updateEach(changes: readonly RecordChange[]): Promise<PromiseSettledResult<Stored<CancellationRecord>>[]>;
     get(tenantId: string, id: string): Promise<Stored<CancellationRecord> | null>;
     /** The record the item's pointer names (the newest one made for it) (`resource.resourceKey`), if this gateway ever recorded one. */
     findByResource(tenantId: string, resourceKey: string): Promise<Stored<CancellationRecord> | null>;

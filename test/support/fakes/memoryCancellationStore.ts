@@ -4,6 +4,7 @@ import {
     type CancellationStore,
     ItemClaimed,
     type ListCancellationsQuery,
+    type RecordChange,
 } from '../../../src/domain/cancellation/store';
 import { ConcurrencyConflict, type Stored } from '../../../src/domain/shared/stored';
 
@@ -44,6 +45,10 @@ export class MemoryCancellationStore implements CancellationStore {
         if (!current || current.etag !== etag)
             return Promise.reject(new ConcurrencyConflict('cancellation', record.id));
         return Promise.resolve(this.save(record));
+    }
+
+    updateEach(changes: readonly RecordChange[]) {
+        return Promise.allSettled(changes.map(({ record, etag }) => this.update(record, etag)));
     }
 
     get(tenantId: string, id: string) {
