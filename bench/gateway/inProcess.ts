@@ -99,8 +99,15 @@ async function runPhase(
     };
 }
 
-/** Runs `plan` in a child process with `env` (the host's settings); resolves with its answer. */
-export async function runInProcess(plan: InProcessPlan, env: NodeJS.ProcessEnv): Promise<InProcessResult> {
+/**
+ * Runs `plan` in a child process with `env` (the host's settings); resolves with its answer. `cpuProfDir`: the child
+ * writes its CPU profile there (`in-process.*.cpuprofile`).
+ */
+export async function runInProcess(
+    plan: InProcessPlan,
+    env: NodeJS.ProcessEnv,
+    cpuProfDir?: string,
+): Promise<InProcessResult> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-in-process-'));
     const planFile = path.join(dir, 'plan.json');
     fs.writeFileSync(planFile, JSON.stringify(plan));
@@ -108,7 +115,17 @@ export async function runInProcess(plan: InProcessPlan, env: NodeJS.ProcessEnv):
         const stdout = await new Promise<string>((resolve, reject) =>
             execFile(
                 process.execPath,
-                [__filename, planFile],
+                [
+                    ...(cpuProfDir === undefined
+                        ? []
+                        : [
+                              '--cpu-prof',
+                              `--cpu-prof-dir=${cpuProfDir}`,
+                              `--cpu-prof-name=in-process-c${plan.concurrency}.cpuprofile`,
+                          ]),
+                    __filename,
+                    planFile,
+                ],
                 { env, maxBuffer: 64 * 1024 * 1024 },
                 (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve(out)),
             ),

@@ -110,6 +110,13 @@ async function memoryCheck(
     return { cancels: done, concurrency, latencyMs, startMiB, middleMiB, endMiB, maxMiB: Math.max(maxMiB, endMiB) };
 }
 
+/** `37% (17.8 ms CPU per cancel)`: the CPU all processes used over the run's wall time, as a share of the machine. */
+function busyShare(cpuMsPerCancel: Readonly<Record<string, number>>, result: LoadResult): string {
+    const perCancel = Object.values(cpuMsPerCancel).reduce((sum, ms) => sum + ms, 0);
+    const share = (perCancel * result.cancels) / (result.wallMs * os.availableParallelism());
+    return `${(100 * share).toFixed(0)}% (${perCancel.toFixed(1)} ms CPU per cancel)`;
+}
+
 function comparisonLine(latencyMs: number, direct: LoadResult, gateway: LoadResult): string {
     const p = (result: LoadResult, q: number): number => quantile(result.latenciesMs, q);
     return (
@@ -225,6 +232,7 @@ async function main(): Promise<void> {
     const verdicts: string[] = [];
     const roundTrips: string[] = [];
     const inProcessFigures: string[] = [];
+    const busyFigures: string[] = [];
     const goals: string[] = [];
     let memory: MemoryCheck | undefined;
     for (const latencyMs of args.graphLatenciesMs) {
@@ -265,12 +273,22 @@ async function main(): Promise<void> {
                     phaseFixture(target.users, [run.direct, run.gateway, inProcess.warmup, inProcess.run]),
                 );
                 await setGraphLatency(stack.emulatorUrl, latencyMs);
+                // This process too (the load generator, Storage's counting proxies): with the stack's, the machine's
+                // whole CPU while a side runs, to tell a saturated machine from a slow gateway.
+                const everyProcess = { ...stack.processes, bench: process.pid };
+                const directCpu = cpuMeter(everyProcess);
                 const direct = checked(await runLoad('direct', target, run.direct, concurrency));
+                const directCpuMs = directCpu.perCancel(run.direct.count);
                 // Queue work left from the direct run's set-up is done by now; the gateway run is charged its own.
-                const cpu = cpuMeter(stack.processes);
+                const cpu = cpuMeter(everyProcess);
                 const storageBefore = stack.storageRequests();
                 const gateway = checked(await runLoad('gateway', target, run.gateway, concurrency));
                 const cpuMs = cpu.perCancel(run.gateway.count);
+                busyFigures.push(
+                    `graph latency ${latencyMs} ms, c=${concurrency}: machine CPU busy (every process of the stack and ` +
+                        `the bench, of ${os.availableParallelism()} cores): direct run ${busyShare(directCpuMs, direct)}, ` +
+                        `gateway run ${busyShare(cpuMs, gateway)}`,
+                );
                 // Work the cancels queued (the notification's fan-out) is charged to them: wait for it to finish.
                 const storageAfter = await settledStorageRequests(stack);
                 const cpuLine = `CPU ms per gateway cancel (user+system), c=${concurrency}: ${describeCpu(cpuMs)}`;
@@ -288,6 +306,7 @@ async function main(): Promise<void> {
                     const handlerOnly = await runInProcess(
                         { appRoot: stack.appRoot, users: target.users, ...inProcess, concurrency },
                         stack.appEnv,
+                        args.cpuProfDir,
                     );
                     if (handlerOnly.failures.length > 0) {
                         throw new Error(
@@ -341,7 +360,7 @@ async function main(): Promise<void> {
             return memoryCheck(session.stack, target, args.memoryRequests, concurrency, latencyMs);
         });
     }
-    figures.push(...comparisons, ...cpuFigures, ...inProcessFigures, ...roundTrips);
+    figures.push(...comparisons, ...cpuFigures, ...busyFigures, ...inProcessFigures, ...roundTrips);
     if (memory) {
         const growth = memory.endMiB - memory.startMiB;
         figures.push(
@@ -356,7 +375,9 @@ async function main(): Promise<void> {
     figures.push(...verdicts.map((verdict) => `target gateway/direct p50 <= ${p50OverheadGoal}: ${verdict}`));
     if (args.cpuProfDir !== undefined) {
         const profiles = cpuProfilesIn(args.cpuProfDir);
-        log(`host CPU profiles in ${args.cpuProfDir}: ${profiles.length === 0 ? 'none written' : profiles.join(', ')}`);
+        log(
+            `CPU profiles (host, and in-process.*) in ${args.cpuProfDir}: ${profiles.length === 0 ? 'none written' : profiles.join(', ')}`,
+        );
         for (const file of profiles) for (const line of summarizeCpuProfile(file)) log(line);
     }
     if (!args.concurrencies.includes(hostCpuGoalConcurrency)) {
