@@ -2,9 +2,11 @@
  * bench:clients — what one request costs the gateway's own process in each HTTP client a cancel uses, against the
  * same request through a bare `node:http(s)` request on a keep-alive agent (issue 19, goal 2: where a cancel's host CPU
  * goes). Storage: the Tables SDK (point read, insert, entity-group transactions of 1 and 7 inserts, as a cancel's
- * writes are) on an in-memory Azurite. Graph: a cancel-shaped `POST` with a bearer token over TLS, through Node's
- * global `fetch` (undici, what the Graph SDK's own `HTTPMessageHandler` calls) and through `https.request` (what the
- * gateway's `NodeHttpMessageHandler` calls instead), to a local server with the development certificate.
+ * writes are) and the Queue SDK (a notification's send) on an in-memory Azurite. Graph: a cancel-shaped `POST` with a
+ * bearer token over TLS, through the gateway's whole `GraphClient`, through Node's global `fetch` (undici, what the
+ * Graph SDK's own `HTTPMessageHandler` calls) and through `https.request` (what the gateway's `NodeHttpMessageHandler`
+ * calls instead), to a local server with the development certificate. Last, what a cancel's round trips cost in these
+ * clients alone (`roundTripFloor`).
  *
  * The requests run one at a time in a child process (trusting the development CA), so its CPU time (user + system,
  * kernel loopback work included) is the client's alone; Azurite and the TLS server run elsewhere.
@@ -16,6 +18,8 @@ import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { TableClient, type TransactionAction } from '@azure/data-tables';
+import { QueueClient } from '@azure/storage-queue';
+import { graphClientOn } from '../../src/composition/services';
 import { freePort, startAzurite } from '../../dev/azurite';
 import { ensureDevTls } from '../../dev/tls/devCa';
 import { describeMachine } from '../reconcile/machine';
@@ -26,9 +30,13 @@ const tableName = 'clientcosts';
 const graphBody = JSON.stringify({ comment: 'The series ends' });
 /** About the size of an Entra access token, as the Graph SDK sends it on every request. */
 const bearer = `Bearer ${'e'.repeat(1_400)}`;
+/** About the size of one notification on the queue (base64 JSON). */
+const notificationText = Buffer.from(JSON.stringify({ schemaVersion: 1, pad: 'n'.repeat(200) })).toString('base64');
 
 interface ChildPlan {
     readonly connectionString: string;
+    /** Graph's origin for the gateway's GraphClient (the local TLS server). */
+    readonly graphBaseUrl: string;
     readonly tableUrl: string;
     readonly graphUrl: string;
     readonly requests: number;
@@ -76,6 +84,17 @@ async function measure(plan: ChildPlan): Promise<Costs> {
     const key = (i: number) => `${run}-${i}`;
     const { requests } = plan;
     const graphHeaders = { authorization: bearer, 'content-type': 'application/json' };
+    const queue = new QueueClient(plan.connectionString, 'clientcosts');
+    await queue.createIfNotExists();
+    const graph = graphClientOn({
+        baseUrl: plan.graphBaseUrl,
+        credential: {
+            getToken: () =>
+                Promise.resolve({ token: bearer.slice('Bearer '.length), expiresOnTimestamp: Date.now() + 3_600_000 }),
+        },
+        timeoutMs: 10_000,
+        retryDeadlineMs: 0,
+    });
     return {
         'Tables SDK point read (404)': await cpuPerCall(requests, (i) =>
             table.getEntity('p', `missing-${key(i)}`).catch(() => undefined),
@@ -95,6 +114,19 @@ async function measure(plan: ChildPlan): Promise<Costs> {
                 Array.from({ length: 7 }, (_, row): TransactionAction => ['create', entity(`tx7-${key(i)}-${row}`)]),
             ),
         ),
+        'Queue SDK send (a notification message)': await cpuPerCall(requests, () =>
+            queue.sendMessage(notificationText),
+        ),
+        "the gateway's GraphClient POST over TLS (Graph SDK middleware, token, retry handler)": await cpuPerCall(
+            requests,
+            () =>
+                graph.send({
+                    method: 'POST',
+                    version: 'v1.0',
+                    path: '/users/u/events/e/cancel',
+                    body: { comment: 'The series ends' },
+                }),
+        ),
         'global fetch POST over TLS (undici; the Graph SDK default)': await cpuPerCall(requests, async () => {
             const response = await fetch(plan.graphUrl, { method: 'POST', headers: graphHeaders, body: graphBody });
             await response.text();
@@ -103,6 +135,34 @@ async function measure(plan: ChildPlan): Promise<Costs> {
             bareRequest(plan.graphUrl, { method: 'POST', headers: graphHeaders, body: graphBody }),
         ),
     };
+}
+
+/**
+ * Cancels whose notifications share one queue message at 8 connections (bench:gateway counts ~0.3 queue sends per
+ * cancel there); the relay's send, its flag transaction and the fan-out's subscriptions query are shared as widely.
+ */
+const cancelsPerMessageAtC8 = 3.3;
+
+/**
+ * What the round trips a cancel needs (README, Guarantees) cost in these clients alone, at 8 connections: the record
+ * and pointer before Graph (a transaction of ~7 rows), the outcome and flag before the answer (a transaction, here the
+ * 1-row one, the cheaper), Graph's GET of the event and POST cancel (both through the GraphClient, as the POST), and
+ * the shared notification (a queue send, a flag transaction, a subscriptions query, as a point read). The queue
+ * trigger's own read and delete are left out: in production the Functions host makes them, not the worker.
+ */
+function roundTripFloor(costs: Costs): string {
+    const cost = (name: string): number => costs[name] ?? Number.NaN;
+    const transaction7 = cost('Tables SDK transaction, 7 inserts');
+    const perCancel =
+        transaction7 +
+        cost('Tables SDK transaction, 1 insert') +
+        2 * cost("the gateway's GraphClient POST over TLS (Graph SDK middleware, token, retry handler)") +
+        (cost('Queue SDK send (a notification message)') + transaction7 + cost('Tables SDK point read (404)')) /
+            cancelsPerMessageAtC8;
+    return (
+        `a cancel's round trips through these clients alone, at 8 connections: ${perCancel.toFixed(2)} ms ` +
+        `(before the inbound request, the host and the gateway's own work; bench:gateway's goal is 8 ms for all of it)`
+    );
 }
 
 async function runChild(plan: ChildPlan, caPath: string): Promise<Costs> {
@@ -148,6 +208,7 @@ async function main(): Promise<void> {
                 connectionString: azurite.connectionString,
                 tableUrl: `http://127.0.0.1:${azurite.ports.table}/devstoreaccount1/${tableName}`,
                 graphUrl: `https://localhost:${(graph.address() as AddressInfo).port}/v1.0/users/u/events/e/cancel`,
+                graphBaseUrl: `https://localhost:${(graph.address() as AddressInfo).port}`,
                 requests,
             },
             tls.caPath,
@@ -159,6 +220,7 @@ async function main(): Promise<void> {
             const bare = name.includes('TLS') ? bareHttps : bareHttp;
             console.log(`${name}: ${ms.toFixed(3)} ms (${(ms / bare).toFixed(2)}x the bare request)`);
         }
+        console.log(roundTripFloor(costs));
     } finally {
         graph.close();
         await azurite.stop();

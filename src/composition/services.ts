@@ -4,7 +4,7 @@ import { GraphBatchClient } from '../adapters/graph/graphBatch';
 import { GraphBookings } from '../adapters/graph/graphBookings';
 import { GraphBulkCalendar } from '../adapters/graph/graphBulkCalendar';
 import { GraphCalendar } from '../adapters/graph/graphCalendar';
-import { GraphClient } from '../adapters/graph/graphClient';
+import { GraphClient, type GraphClientOptions } from '../adapters/graph/graphClient';
 import { GraphDirectory } from '../adapters/graph/graphDirectory';
 import { GraphBookingsFeed } from '../adapters/graph/graphBookingsFeed';
 import { GraphFeedCalendar } from '../adapters/graph/graphFeedCalendar';
@@ -113,6 +113,11 @@ export function reconcileLookups(
 
 /** The URL (below the version) reconciliation asks Graph for one item (bench:reconcile's naive client asks the same). */
 export { lookupUrl as reconcileLookupUrl } from '../adapters/graph/graphAddress';
+
+/** The gateway's Graph client (also what bench:clients measures). */
+export function graphClientOn(options: GraphClientOptions): GraphClient {
+    return new GraphClient(options);
+}
 
 /** The cancellation store on a table client (also what bench:reconcile measures). */
 export function cancellationStoreOn(table: TableClient): CancellationStore {

@@ -197,6 +197,30 @@ describe('CancellationService.cancelEvent', () => {
         }
     });
 
+    it('a record another writer changed before its flag was cleared keeps the flag; the others of its message clear', async () => {
+        const { service, graph, store, command, relayed, holdQueue } = setup();
+        graph.gets.push(
+            () => meeting,
+            () => ({ ...meeting, id: 'EV2', iCalUId: 'ical-EV2' }),
+        );
+        const release = holdQueue();
+        const [first, second] = await Promise.all([
+            service.cancelEvent(command),
+            service.cancelEvent({ ...command, eventId: 'EV2' }),
+        ]);
+        const moved = await store.get(tenantId, first.record.id);
+        await store.update({ ...moved!.value, comment: 'changed by reconciliation' }, moved!.etag);
+
+        release();
+        expect(await relayed()).toBe(0);
+        // Its flag stays for reconciliation to send again (the same messageId); the other record is done.
+        expect((await store.get(tenantId, first.record.id))?.value).toMatchObject({
+            notificationPending: true,
+            comment: 'changed by reconciliation',
+        });
+        expect((await store.get(tenantId, second.record.id))?.value.notificationPending).toBe(false);
+    });
+
     it('sends a notification when the window ends, with no drain', async () => {
         const { service, queueMessages, command } = setup();
         const { record } = await service.cancelEvent(command);
