@@ -101,7 +101,7 @@ async function runPhase(
 
 /**
  * Runs `plan` in a child process with `env` (the host's settings); resolves with its answer. `cpuProfDir`: the child
- * writes its CPU profile there (`in-process.*.cpuprofile`).
+ * writes its CPU profile there (`in-process-c<concurrency>.cpuprofile`).
  */
 export async function runInProcess(
     plan: InProcessPlan,

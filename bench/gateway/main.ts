@@ -376,7 +376,7 @@ async function main(): Promise<void> {
     if (args.cpuProfDir !== undefined) {
         const profiles = cpuProfilesIn(args.cpuProfDir);
         log(
-            `CPU profiles (host, and in-process.*) in ${args.cpuProfDir}: ${profiles.length === 0 ? 'none written' : profiles.join(', ')}`,
+            `CPU profiles (the host, and in-process-c<N> for the handler alone) in ${args.cpuProfDir}: ${profiles.length === 0 ? 'none written' : profiles.join(', ')}`,
         );
         for (const file of profiles) for (const line of summarizeCpuProfile(file)) log(line);
     }

@@ -39,11 +39,7 @@ const readConcurrency = 32;
 /** Versions this store wrote and remembers (see {@link WrittenVersion}); a few seconds of traffic is plenty. */
 const maxWrittenVersions = 1000;
 
-/**
- * What `update` needs to know about the stored version it replaces, for a version this store itself wrote: which
- * index rows it has. An update from that ETag then needs no read first; the transaction's If-Match still decides,
- * so another writer's change in between is a 412 (ConcurrencyConflict) exactly as after a read.
- */
+/** One record's update: the record's entity and the actions that write it, the record's own first. */
 interface UpdatePlan {
     readonly record: CancellationRecord;
     readonly etag: string;
@@ -51,6 +47,11 @@ interface UpdatePlan {
     readonly actions: readonly TransactionAction[];
 }
 
+/**
+ * What `update` needs to know about the stored version it replaces, for a version this store itself wrote: which
+ * index rows it has. An update from that ETag then needs no read first; the transaction's If-Match still decides,
+ * so another writer's change in between is a 412 (ConcurrencyConflict) exactly as after a read.
+ */
 interface WrittenVersion {
     readonly etag: string;
     readonly indexRowKeys: readonly string[];
@@ -191,7 +192,8 @@ export class TableCancellationStore implements CancellationStore {
         try {
             response = await client.submitTransaction(group.flatMap((plan) => plan.actions));
         } catch {
-            // Nothing of the transaction was written, so each plan still holds.
+            // A refused transaction wrote nothing, so each plan still holds. (After a lost answer to one that was
+            // written, each record's If-Match refuses its second write: a conflict, as for any other writer.)
             return oneByOne();
         }
         // Sub-responses come in the order of the actions: each plan's record is its first action.
