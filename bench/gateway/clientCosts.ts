@@ -27,7 +27,10 @@ import { wholeNumberArg } from '../wholeNumberArg';
 
 const warmupRequests = 100;
 const tableName = 'clientcosts';
-const graphBody = JSON.stringify({ comment: 'The series ends' });
+/** A cancel's path below the version, and its body. */
+const graphCancelPath = '/users/u/events/e/cancel';
+const graphComment = { comment: 'The series ends' };
+const graphBody = JSON.stringify(graphComment);
 /** About the size of an Entra access token, as the Graph SDK sends it on every request. */
 const bearer = `Bearer ${'e'.repeat(1_400)}`;
 /** About the size of one notification on the queue (base64 JSON). */
@@ -35,10 +38,9 @@ const notificationText = Buffer.from(JSON.stringify({ schemaVersion: 1, pad: 'n'
 
 interface ChildPlan {
     readonly connectionString: string;
-    /** Graph's origin for the gateway's GraphClient (the local TLS server). */
+    /** Graph's origin (the local TLS server). */
     readonly graphBaseUrl: string;
     readonly tableUrl: string;
-    readonly graphUrl: string;
     readonly requests: number;
 }
 
@@ -84,6 +86,7 @@ async function measure(plan: ChildPlan): Promise<Costs> {
     const key = (i: number) => `${run}-${i}`;
     const { requests } = plan;
     const graphHeaders = { authorization: bearer, 'content-type': 'application/json' };
+    const graphUrl = `${plan.graphBaseUrl}/v1.0${graphCancelPath}`;
     const queue = new QueueClient(plan.connectionString, 'clientcosts');
     await queue.createIfNotExists();
     const graph = graphClientOn({
@@ -123,16 +126,16 @@ async function measure(plan: ChildPlan): Promise<Costs> {
                 graph.send({
                     method: 'POST',
                     version: 'v1.0',
-                    path: '/users/u/events/e/cancel',
-                    body: { comment: 'The series ends' },
+                    path: graphCancelPath,
+                    body: graphComment,
                 }),
         ),
         'global fetch POST over TLS (undici; the Graph SDK default)': await cpuPerCall(requests, async () => {
-            const response = await fetch(plan.graphUrl, { method: 'POST', headers: graphHeaders, body: graphBody });
+            const response = await fetch(graphUrl, { method: 'POST', headers: graphHeaders, body: graphBody });
             await response.text();
         }),
         'https.request POST over TLS, keep-alive agent (the gateway)': await cpuPerCall(requests, () =>
-            bareRequest(plan.graphUrl, { method: 'POST', headers: graphHeaders, body: graphBody }),
+            bareRequest(graphUrl, { method: 'POST', headers: graphHeaders, body: graphBody }),
         ),
     };
 }
@@ -207,7 +210,6 @@ async function main(): Promise<void> {
             {
                 connectionString: azurite.connectionString,
                 tableUrl: `http://127.0.0.1:${azurite.ports.table}/devstoreaccount1/${tableName}`,
-                graphUrl: `https://localhost:${(graph.address() as AddressInfo).port}/v1.0/users/u/events/e/cancel`,
                 graphBaseUrl: `https://localhost:${(graph.address() as AddressInfo).port}`,
                 requests,
             },
