@@ -18,6 +18,9 @@ interface StatusEntity {
     lastUpdated: string;
 }
 
+/** The host's own table of timer schedule status (not the app's data). */
+export const scheduleStatusTable = 'AzureWebJobsHostTimers';
+
 /**
  * Keeps timer schedule status in the storage account (`AzureWebJobsStorage`), one row per host id
  * and function, in table `AzureWebJobsHostTimers` (the real host uses blobs under
@@ -31,7 +34,7 @@ export class TableScheduleMonitor implements ScheduleMonitor {
         connectionString: string,
         private readonly hostId: string,
     ) {
-        this.#client = TableClient.fromConnectionString(connectionString, 'AzureWebJobsHostTimers', {
+        this.#client = TableClient.fromConnectionString(connectionString, scheduleStatusTable, {
             allowInsecureConnection: /^DefaultEndpointsProtocol=http;|=http:\/\//i.test(connectionString),
         });
     }
